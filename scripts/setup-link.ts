@@ -1,0 +1,19 @@
+import { loadConfig } from '../src/server/config'
+import { openDatabase } from '../src/server/db/database'
+import { migrateToLatest } from '../src/server/db/migrate'
+import { issueSetupToken, setupUrl } from '../src/server/services/setup'
+
+/** Prints a new one-time setup link, for when the first start's output was lost. */
+const config = loadConfig()
+const { db } = openDatabase(config.databaseUrl)
+try {
+  await migrateToLatest(db)
+  const token = await issueSetupToken(db)
+  if (token)
+    console.log(setupUrl(config.publicUrl ?? `http://localhost:${config.port}`, token))
+  else
+    console.log('A branch admin already exists; setup is closed. Log in as that admin instead.')
+}
+finally {
+  await db.destroy()
+}

@@ -1,0 +1,56 @@
+import { SESSION } from '#shared/constants'
+
+/** An API error with the server's code and its person-readable message. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message)
+  }
+
+  /** The request never reached the server or got no answer (offline, server down, 502 from a proxy). */
+  get isNetwork(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504
+  }
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+export async function api<T>(method: Method, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
+  let response: Response
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      credentials: 'same-origin',
+      ...init,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        [SESSION.csrfHeader]: '1',
+        ...init.headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  }
+  catch {
+    throw new ApiError(0, 'NETWORK', '网络不可用 No network')
+  }
+  const text = await response.text()
+  const data = text ? safeJson(text) : undefined
+  if (!response.ok) {
+    const err = (data ?? {}) as { code?: string, message?: string }
+    throw new ApiError(response.status, err.code ?? `HTTP_${response.status}`, err.message ?? response.statusText)
+  }
+  return data as T
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  }
+  catch {
+    return undefined
+  }
+}
+
+export const get = <T>(path: string) => api<T>('GET', path)
+export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {})
+export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body)
+export const del = <T>(path: string) => api<T>('DELETE', path)

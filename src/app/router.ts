@@ -1,0 +1,64 @@
+import type { Role } from '#shared/roles'
+import type { RouteLocationRaw, RouteRecordRaw } from 'vue-router'
+import { hasRole } from '#shared/roles'
+import { createRouter, createWebHistory } from 'vue-router'
+import { useSessionStore } from './stores/session'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without logging in. */
+    public?: boolean
+    /** Minimum role; members without it are sent home. */
+    role?: Role
+    /** i18n key of the page title. */
+    title?: string
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: 'login.title' } },
+  { path: '/setup', name: 'setup', component: () => import('./pages/SetupPage.vue'), meta: { public: true, title: 'setup.title' } },
+  { path: '/invite', name: 'invite', component: () => import('./pages/InvitePage.vue'), meta: { public: true, title: 'invite.title' } },
+  {
+    path: '/',
+    component: () => import('./components/layout/LayoutMember.vue'),
+    children: [
+      { path: '', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: 'home.title' } },
+      { path: 'points', name: 'points', component: () => import('./pages/PointsPage.vue'), meta: { title: 'points.title' } },
+      { path: 'checkin', name: 'checkin', component: () => import('./pages/CheckinPage.vue'), meta: { title: 'checkin.title' } },
+      { path: 'pledges', name: 'pledges', component: () => import('./pages/PledgesPage.vue'), meta: { title: 'pledges.title' } },
+      { path: 'me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { title: 'me.title' } },
+      { path: 'me/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: 'password.title' } },
+      { path: 'admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { title: 'admin.title', role: 'group_leader' } },
+      { path: 'admin/groups', name: 'admin-groups', component: () => import('./pages/AdminGroupsPage.vue'), meta: { title: 'admin.groups.title', role: 'branch_admin' } },
+      { path: 'admin/members', name: 'admin-members', component: () => import('./pages/AdminMembersPage.vue'), meta: { title: 'admin.members.title', role: 'branch_admin' } },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
+]
+
+export type RouteName = 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'admin' | 'admin-groups' | 'admin-members' | 'not-found'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  const session = useSessionStore()
+  if (!session.checked && !session.me)
+    await session.refresh()
+  if (to.meta.public)
+    return true
+  if (!session.me)
+    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  if (to.meta.role && !hasRole(session.me.role, to.meta.role))
+    return { name: 'home' }
+  return true
+})
+
+/** Typed navigation: a misspelt route name fails type-checking, not at run time. */
+export function go(name: RouteName, extra: Omit<Exclude<RouteLocationRaw, string>, 'name'> = {}) {
+  return router.push({ name, ...extra } as RouteLocationRaw)
+}

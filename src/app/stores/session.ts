@@ -1,0 +1,58 @@
+import type { Me } from '#shared/schemas/auth'
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { ApiError, get, post } from '../api/client'
+import { clearCachedMe, loadCachedMe, saveCachedMe } from './session-storage'
+
+/** Who is logged in. Kept on the device too, so the app opens offline as the same member. */
+export const useSessionStore = defineStore('session', () => {
+  const me = ref<Me | null>(loadCachedMe())
+  /** True once we asked the server (or learned we cannot reach it). */
+  const checked = ref(false)
+  /** The server said the session is gone while this device still had a member: log in again. */
+  const expired = ref(false)
+
+  const isLoggedIn = computed(() => me.value !== null)
+  const role = computed(() => me.value?.role ?? null)
+  const isOrganizer = computed(() => role.value === 'group_leader' || role.value === 'branch_admin')
+  const isBranchAdmin = computed(() => role.value === 'branch_admin')
+
+  function setMe(value: Me) {
+    me.value = value
+    expired.value = false
+    saveCachedMe(value)
+  }
+
+  /** Asks the server who we are; offline, the cached member stays logged in. */
+  async function refresh(): Promise<void> {
+    try {
+      setMe(await get<Me>('/auth/me'))
+    }
+    catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        if (me.value)
+          expired.value = true
+        me.value = null
+        clearCachedMe()
+      }
+      else if (!(err instanceof ApiError && err.isNetwork)) {
+        throw err
+      }
+    }
+    finally {
+      checked.value = true
+    }
+  }
+
+  async function login(login: string, password: string): Promise<void> {
+    setMe(await post<Me>('/auth/login', { login, password }))
+  }
+
+  async function logout(): Promise<void> {
+    await post('/auth/logout')
+    me.value = null
+    clearCachedMe()
+  }
+
+  return { me, checked, expired, isLoggedIn, role, isOrganizer, isBranchAdmin, setMe, refresh, login, logout }
+})

@@ -1,0 +1,70 @@
+import type { FastifyServerOptions } from 'fastify'
+import type { Config } from './config'
+import type { DbHandle } from './db/database'
+import type { ScryptParams } from './services/password'
+import { readFile } from 'node:fs/promises'
+import { LIMITS } from '#shared/constants'
+import cookie from '@fastify/cookie'
+import addFormats from 'ajv-formats'
+import Fastify from 'fastify'
+import authPlugin from './plugins/auth'
+import dbPlugin from './plugins/db'
+import errorsPlugin from './plugins/errors'
+import staticApp from './plugins/static-app'
+import authRoutes from './routes/auth'
+import healthRoutes from './routes/health'
+import inviteRoutes from './routes/invites'
+import setupRoutes from './routes/setup'
+import { PASSWORD_PARAMS } from './services/password'
+
+export interface AppOptions {
+  config: Config
+  database: DbHandle
+  /** Tests pass cheaper scrypt parameters; production always uses DESIGN §3's. */
+  passwordParams?: ScryptParams
+  logger?: FastifyServerOptions['logger']
+  /** Serve the built PWA; tests of the API alone leave it off. */
+  serveApp?: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    passwordParams: ScryptParams
+  }
+}
+
+/** Builds the whole server: infrastructure plugins, then services, then routes. server.ts only listens. */
+export async function buildApp(options: AppOptions) {
+  const { config } = options
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: LIMITS.bodyBytes,
+    trustProxy: config.trustProxy,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false },
+      plugins: [addFormats.default ?? addFormats],
+    },
+    ...(config.tlsCert && config.tlsKey ? { https: { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) } } : {}),
+  })
+
+  app.decorate('config', config)
+  app.decorate('passwordParams', options.passwordParams ?? PASSWORD_PARAMS)
+
+  // Infrastructure
+  await app.register(errorsPlugin)
+  await app.register(dbPlugin, { db: options.database.db, kind: options.database.kind })
+  await app.register(cookie)
+  await app.register(authPlugin)
+
+  // Routes
+  await app.register(healthRoutes, { prefix: '/api' })
+  await app.register(setupRoutes, { prefix: '/api/setup' })
+  await app.register(authRoutes, { prefix: '/api/auth' })
+  await app.register(inviteRoutes, { prefix: '/api/invites' })
+
+  if (options.serveApp)
+    await app.register(staticApp, { root: config.appDir })
+
+  return app
+}

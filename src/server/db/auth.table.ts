@@ -1,0 +1,31 @@
+export interface SessionTable {
+  /** sha256 of the opaque token; the token itself is only in the member's cookie. */
+  token_hash: string
+  member_id: string
+  created_at: string
+  expires_at: string
+  revoked_at: string | null
+}
+
+export interface InviteTable {
+  token_hash: string
+  member_id: string
+  created_by: string | null
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
+export interface SetupTokenTable {
+  token_hash: string
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
+/** Fixed-window counters shared by every server instance (login, check-in attempts). */
+export interface RateLimitTable {
+  key: string
+  window_start: number
+  count: number
+}

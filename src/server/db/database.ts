@@ -1,0 +1,56 @@
+import type { InviteTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
+import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
+import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } from './sync.table'
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import pg from 'pg'
+
+export interface Database {
+  upper_org: UpperOrgTable
+  branch: BranchTable
+  party_group: PartyGroupTable
+  member: MemberTable
+  audit_log: AuditLogTable
+  session: SessionTable
+  invite: InviteTable
+  setup_token: SetupTokenTable
+  rate_limit: RateLimitTable
+  sync_op: SyncOpTable
+  change_log: ChangeLogTable
+  sync_counter: SyncCounterTable
+  server_state: ServerStateTable
+}
+
+export type Db = Kysely<Database>
+export type DbKind = 'sqlite' | 'postgres'
+
+export interface DbHandle {
+  db: Db
+  kind: DbKind
+}
+
+export function openDatabase(url: string): DbHandle {
+  if (url.startsWith('sqlite:'))
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(url.slice('sqlite:'.length)) }) }), kind: 'sqlite' }
+  // pg returns int8 as strings; our counters fit in int4, and COUNT(*) is int8.
+  pg.types.setTypeParser(pg.types.builtins.INT8, v => Number(v))
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {})
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' }
+}
+
+function openSqlite(file: string): SQLite.Database {
+  const path = file === ':memory:' ? file : resolve(file)
+  if (path !== ':memory:')
+    mkdirSync(dirname(path), { recursive: true })
+  const sqlite = new SQLite(path)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('foreign_keys = ON')
+  // Another process (a CLI, a second test worker) may hold the write lock briefly.
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma('synchronous = NORMAL')
+  return sqlite
+}

@@ -1,0 +1,78 @@
+import type { Role } from '#shared/roles'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { SESSION } from '#shared/constants'
+import { hasRole } from '#shared/roles'
+import fp from 'fastify-plugin'
+import { forbidden, HttpError, unauthorized } from '../errors'
+import { hashToken, nowIso } from '../services/tokens'
+
+/** The logged-in member as every route sees it. The actor is always this, never an id from a body. */
+export interface Actor {
+  id: string
+  branchId: string
+  groupId: string | null
+  role: Role
+  name: string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null
+  }
+  interface FastifyInstance {
+    /** preHandler: 401 unless logged in. */
+    authenticate: (request: FastifyRequest) => Promise<void>
+    /** preHandler factory: 401 unless logged in, 403 unless the role is at least `role`. */
+    requireRole: (role: Role) => (request: FastifyRequest) => Promise<void>
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+export default fp(async (app: FastifyInstance) => {
+  app.decorateRequest('actor', null)
+
+  // CSRF: the session cookie is SameSite=Lax, and every state-changing API call must carry a
+  // custom header, which a cross-site form cannot send and a cross-site fetch cannot without CORS.
+  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+    if (!request.url.startsWith('/api/') || SAFE_METHODS.has(request.method))
+      return
+    if (request.headers[SESSION.csrfHeader] !== '1')
+      throw new HttpError(403, 'CSRF', `缺少请求头 ${SESSION.csrfHeader}: 1 (missing the ${SESSION.csrfHeader} header)`)
+  })
+
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    const token = request.cookies[SESSION.cookie]
+    if (!token)
+      return
+    const row = await app.db.selectFrom('session')
+      .innerJoin('member', 'member.id', 'session.member_id')
+      .select(['member.id', 'member.branch_id', 'member.group_id', 'member.role', 'member.name'])
+      .where('session.token_hash', '=', hashToken(token))
+      .where('session.revoked_at', 'is', null)
+      .where('session.expires_at', '>', nowIso())
+      .where('member.active', '=', 1)
+      .executeTakeFirst()
+    if (row)
+      request.actor = { id: row.id, branchId: row.branch_id, groupId: row.group_id, role: row.role, name: row.name }
+  })
+
+  app.decorate('authenticate', async (request: FastifyRequest) => {
+    if (!request.actor)
+      throw unauthorized()
+  })
+
+  app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {
+    if (!request.actor)
+      throw unauthorized()
+    if (!hasRole(request.actor.role, role))
+      throw forbidden()
+  })
+}, { name: 'auth', dependencies: ['db'] })
+
+/** Narrow `request.actor` after the authenticate preHandler ran. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor)
+    throw unauthorized()
+  return request.actor
+}

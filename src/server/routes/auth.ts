@@ -1,0 +1,69 @@
+import type { ChangePasswordBody as ChangePasswordBodyT, LoginBody as LoginBodyT } from '#shared/schemas/auth'
+import type { FastifyInstance } from 'fastify'
+import { SESSION } from '#shared/constants'
+import { ChangePasswordBody, LoginBody, Me } from '#shared/schemas/auth'
+import { ErrorBody, OkBody } from '#shared/schemas/common'
+import { badRequest, HttpError, unauthorized } from '../errors'
+import { actorOf } from '../plugins/auth'
+import { loadMe } from '../services/me'
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../services/password'
+import { clearRateLimit, hitRateLimit } from '../services/rate-limit'
+import { endSession, revokeSessions, startSession } from '../services/sessions'
+
+const LOGIN_WINDOW_MS = 15 * 60_000
+const LOGIN_LIMIT_PER_ACCOUNT = 10
+const LOGIN_LIMIT_PER_ADDRESS = 50
+
+const WRONG_LOGIN = '登录名或密码不正确 Wrong login name or password'
+
+export default async function authRoutes(app: FastifyInstance) {
+  app.post<{ Body: LoginBodyT }>('/login', {
+    schema: { body: LoginBody, response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody } },
+  }, async (request, reply) => {
+    const login = request.body.login.trim().toLowerCase()
+    for (const [key, limit] of [[`login:acct:${login}`, LOGIN_LIMIT_PER_ACCOUNT], [`login:ip:${request.ip}`, LOGIN_LIMIT_PER_ADDRESS]] as const) {
+      const { allowed, retryAfterSeconds } = await hitRateLimit(app.db, key, limit, LOGIN_WINDOW_MS)
+      if (!allowed) {
+        reply.header('retry-after', retryAfterSeconds)
+        throw new HttpError(429, 'RATE_LIMITED', `尝试次数过多，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试 Too many attempts; try again in ${Math.ceil(retryAfterSeconds / 60)} minutes`)
+      }
+    }
+    const member = await app.db.selectFrom('member').select(['id', 'password_hash', 'active']).where(eb => eb.fn('lower', ['login']), '=', login).executeTakeFirst()
+    // Verify against a dummy hash when there is no such account, so timing does not reveal which logins exist.
+    const ok = await verifyPassword(request.body.password, member?.password_hash ?? await dummyPasswordHash(app.passwordParams))
+    if (!member || !member.password_hash || member.active !== 1 || !ok)
+      throw new HttpError(401, 'WRONG_LOGIN', WRONG_LOGIN)
+    await clearRateLimit(app.db, `login:acct:${login}`)
+    await startSession(app.db, reply, member.id)
+    return loadMe(app.db, member.id)
+  })
+
+  app.post('/logout', { schema: { response: { 200: OkBody } } }, async (request, reply) => {
+    await endSession(app.db, request, reply)
+    return { ok: true as const }
+  })
+
+  app.get('/me', { preHandler: app.authenticate, schema: { response: { 200: Me, 401: ErrorBody } } }, async (request) => {
+    return loadMe(app.db, actorOf(request).id)
+  })
+
+  app.post<{ Body: ChangePasswordBodyT }>('/password', {
+    preHandler: app.authenticate,
+    schema: { body: ChangePasswordBody, response: { 200: OkBody, 400: ErrorBody, 401: ErrorBody } },
+  }, async (request) => {
+    const actor = actorOf(request)
+    const { currentPassword, newPassword } = request.body
+    const row = await app.db.selectFrom('member').select('password_hash').where('id', '=', actor.id).executeTakeFirstOrThrow()
+    if (!row.password_hash || !(await verifyPassword(currentPassword, row.password_hash)))
+      throw new HttpError(400, 'WRONG_PASSWORD', '当前密码不正确 The current password is wrong')
+    if (currentPassword === newPassword)
+      throw badRequest('SAME_PASSWORD', '新密码不能与当前密码相同 The new password must differ from the current one')
+    const hash = await hashPassword(newPassword, app.passwordParams)
+    await app.db.updateTable('member').set({ password_hash: hash, updated_at: new Date().toISOString() }).where('id', '=', actor.id).execute()
+    const token = request.cookies[SESSION.cookie]
+    if (!token)
+      throw unauthorized()
+    await revokeSessions(app.db, actor.id, token)
+    return { ok: true as const }
+  })
+}

@@ -1,0 +1,58 @@
+import type { AcceptInviteBody as AcceptInviteBodyT } from '#shared/schemas/auth'
+import type { FastifyInstance } from 'fastify'
+import type { Db } from '../db/database'
+import { AcceptInviteBody, InviteInfo, Me, TokenParams } from '#shared/schemas/auth'
+import { ErrorBody } from '#shared/schemas/common'
+import { gone, HttpError } from '../errors'
+import { loadMe } from '../services/me'
+import { hashPassword } from '../services/password'
+import { revokeSessions, startSession } from '../services/sessions'
+import { hashToken, nowIso } from '../services/tokens'
+
+/** Finds a usable invite or says plainly why it cannot be used. */
+async function usableInvite(db: Db, token: string) {
+  const row = await db.selectFrom('invite')
+    .innerJoin('member', 'member.id', 'invite.member_id')
+    .innerJoin('branch', 'branch.id', 'member.branch_id')
+    .select(['invite.token_hash', 'invite.expires_at', 'invite.used_at', 'member.id as member_id', 'member.name', 'member.login', 'member.active', 'branch.name as branch_name'])
+    .where('invite.token_hash', '=', hashToken(token))
+    .executeTakeFirst()
+  if (!row)
+    throw new HttpError(404, 'INVITE_INVALID', '邀请链接无效，请向支部管理员索取新链接 This invite link is not valid; ask your branch admin for a new one')
+  if (row.used_at)
+    throw gone('INVITE_USED', '该邀请链接已使用过，请直接登录或索取新链接 This invite was already used; log in, or ask for a new one')
+  if (row.expires_at <= nowIso())
+    throw gone('INVITE_EXPIRED', '邀请链接已过期，请向支部管理员索取新链接 This invite has expired; ask your branch admin for a new one')
+  if (row.active !== 1)
+    throw gone('MEMBER_INACTIVE', '该账号已停用 This account is deactivated')
+  return row
+}
+
+export default async function inviteRoutes(app: FastifyInstance) {
+  app.get<{ Params: { token: string } }>('/:token', {
+    schema: { params: TokenParams, response: { 200: InviteInfo, 404: ErrorBody, 410: ErrorBody } },
+  }, async (request) => {
+    const row = await usableInvite(app.db, request.params.token)
+    return { memberName: row.name, login: row.login, branchName: row.branch_name, expiresAt: row.expires_at }
+  })
+
+  app.post<{ Params: { token: string }, Body: AcceptInviteBodyT }>('/:token/accept', {
+    schema: { params: TokenParams, body: AcceptInviteBody, response: { 200: Me, 400: ErrorBody, 404: ErrorBody, 410: ErrorBody } },
+  }, async (request, reply) => {
+    const hash = await hashPassword(request.body.password, app.passwordParams)
+    const memberId = await app.db.transaction().execute(async (trx) => {
+      const row = await usableInvite(trx, request.params.token)
+      const now = nowIso()
+      // Claim the invite first: of two concurrent accepts only one updates a still-unused row.
+      const claimed = await trx.updateTable('invite').set({ used_at: now }).where('token_hash', '=', row.token_hash).where('used_at', 'is', null).executeTakeFirst()
+      if (Number(claimed.numUpdatedRows) !== 1)
+        throw gone('INVITE_USED', '该邀请链接已使用过 This invite was already used')
+      await trx.updateTable('member').set({ password_hash: hash, updated_at: now }).where('id', '=', row.member_id).execute()
+      return row.member_id
+    })
+    // A new password set through an invite (e.g. a lost password) logs out every old device.
+    await revokeSessions(app.db, memberId)
+    await startSession(app.db, reply, memberId)
+    return loadMe(app.db, memberId)
+  })
+}

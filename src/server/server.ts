@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app'
+import { ConfigError, loadConfig } from './config'
+import { openDatabase } from './db/database'
+import { migrateToLatest } from './db/migrate'
+import { issueSetupToken, setupUrl } from './services/setup'
+
+/** Starts the real server: validate config, migrate, listen, print the setup link, shut down gracefully. */
+export async function startServer(env = process.env): Promise<FastifyInstance> {
+  const config = loadConfig(env)
+  const database = openDatabase(config.databaseUrl)
+  await migrateToLatest(database.db)
+  const app = await buildApp({
+    config,
+    database,
+    serveApp: true,
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+  })
+  await app.listen({ port: config.port, host: config.host })
+
+  const token = await issueSetupToken(database.db)
+  if (token) {
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    const origin = config.publicUrl ?? `${config.tlsCert ? 'https' : 'http'}://localhost:${port}`
+    // Printed on stdout on purpose: whoever started the server is whoever sets it up.
+    console.log(`\n  先锋 has no branch admin yet. Open this one-time link to create the branch and its first admin:\n\n    ${setupUrl(origin, token)}\n`)
+  }
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down')
+      app.close().then(() => process.exit(0), () => process.exit(1))
+      setTimeout(() => process.exit(1), 10_000).unref()
+    })
+  }
+  return app
+}
+
+export function reportStartError(err: unknown): never {
+  if (err instanceof ConfigError)
+    console.error(`Configuration error — ${err.message}`)
+  else
+    console.error('Failed to start:', err instanceof Error ? err.message : err)
+  process.exit(1)
+}
