@@ -15,6 +15,7 @@ import authRoutes from './routes/auth'
 import healthRoutes from './routes/health'
 import inviteRoutes from './routes/invites'
 import setupRoutes from './routes/setup'
+import syncRoutes from './routes/sync'
 import { PASSWORD_PARAMS } from './services/password'
 
 export interface AppOptions {
@@ -62,6 +63,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(setupRoutes, { prefix: '/api/setup' })
   await app.register(authRoutes, { prefix: '/api/auth' })
   await app.register(inviteRoutes, { prefix: '/api/invites' })
+  await app.register(syncRoutes, { prefix: '/api/sync' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

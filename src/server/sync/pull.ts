@@ -1,0 +1,76 @@
+import type { PullResponse } from '#shared/sync/protocol'
+import type { ExpressionBuilder } from 'kysely'
+import type { Database, Db } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import { randomUUID } from 'node:crypto'
+
+const EPOCH_KEY = 'sync_epoch'
+/** Set when old change-log rows are pruned: cursors below it must start over. */
+export const FLOOR_KEY = 'change_log_floor'
+
+/**
+ * Which change-log rows a member may pull: their branch's branch-wide rows and their own rows.
+ * Organizers will see their group's or branch's member rows too: widen this one function
+ * (e.g. `member_id in (select id from member where group_id = …)`), nothing else changes.
+ */
+export function visibleTo(actor: Actor) {
+  return (eb: ExpressionBuilder<Database, 'change_log'>) => eb.and([
+    eb('branch_id', '=', actor.branchId),
+    eb.or([eb('member_id', 'is', null), eb('member_id', '=', actor.id)]),
+  ])
+}
+
+/** A random id of this database, made once: a cursor from another database (or a restore) is recognised and reset. */
+export async function syncEpoch(db: Db): Promise<string> {
+  const row = await db.selectFrom('server_state').select('value').where('key', '=', EPOCH_KEY).executeTakeFirst()
+  if (row)
+    return row.value
+  await db.insertInto('server_state').values({ key: EPOCH_KEY, value: randomUUID().slice(0, 8) }).onConflict(oc => oc.column('key').doNothing()).execute()
+  return (await db.selectFrom('server_state').select('value').where('key', '=', EPOCH_KEY).executeTakeFirstOrThrow()).value
+}
+
+function parseCursor(since: string | undefined, epoch: string): number | null {
+  if (!since)
+    return 0
+  const match = /^([\w-]+)\.(\d{1,15})$/.exec(since)
+  if (!match || match[1] !== epoch)
+    return null
+  return Number(match[2])
+}
+
+/**
+ * Changes after the cursor, in seq order. The counter is read first: seqs are handed out under
+ * the counter row's lock, so they commit in order and every seq up to the value read is either
+ * committed or rolled back — none of them can appear later. The cursor may then move to that
+ * value even past rows this member does not see, and never past a row still in flight.
+ */
+export async function pullChanges(db: Db, actor: Actor, since: string | undefined, limit: number): Promise<PullResponse> {
+  const epoch = await syncEpoch(db)
+  const { seq: head } = await db.selectFrom('sync_counter').select('seq').where('id', '=', 1).executeTakeFirstOrThrow()
+  const floorRow = await db.selectFrom('server_state').select('value').where('key', '=', FLOOR_KEY).executeTakeFirst()
+  const floor = floorRow ? Number(floorRow.value) : 0
+
+  let from = parseCursor(since, epoch)
+  let reset = false
+  if (from === null || from < floor || from > head) {
+    from = 0
+    reset = true
+  }
+  const rows = await db.selectFrom('change_log')
+    .select(['seq', 'entity', 'entity_id', 'op', 'data'])
+    .where('seq', '>', from)
+    .where('seq', '<=', head)
+    .where(visibleTo(actor))
+    .orderBy('seq')
+    .limit(limit + 1)
+    .execute()
+  const hasMore = rows.length > limit
+  const page = hasMore ? rows.slice(0, limit) : rows
+  const last = hasMore ? page[page.length - 1]!.seq : head
+  return {
+    changes: page.map(r => ({ seq: r.seq, entity: r.entity, entityId: r.entity_id, op: r.op, data: JSON.parse(r.data) as unknown })),
+    cursor: `${epoch}.${last}`,
+    hasMore,
+    ...(reset && since ? { reset: true } : {}),
+  }
+}
