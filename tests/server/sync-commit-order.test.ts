@@ -74,12 +74,11 @@ describe.skipIf(!process.env.TEST_PG_URL)('pull while writers commit in reverse 
     }
     const seen: number[] = []
     let cursor = ''
-    const done = Promise.all(writers)
-    let finished = false
-    void done.then(() => {
-      finished = true
+    const state = { finished: false }
+    void Promise.all(writers).then(() => {
+      state.finished = true
     })
-    while (!finished) {
+    while (!state.finished) {
       const page = await pullChanges(db, actor, cursor, 100)
       seen.push(...page.changes.map(c => c.seq))
       cursor = page.cursor

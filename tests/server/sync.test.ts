@@ -54,11 +54,6 @@ beforeAll(() => {
     },
   })
 })
-afterAll(() => {
-  for (const type of ['test.note', 'test.admin', 'test.failLate', 'test.flaky', 'test.broadcast'])
-    unregisterOp(type)
-})
-
 let t: TestApp
 let branchId: string
 let alice: { client: Client, id: string }
@@ -72,6 +67,11 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   await t.close()
+})
+
+afterAll(() => {
+  for (const type of ['test.note', 'test.admin', 'test.failLate', 'test.flaky', 'test.broadcast'])
+    unregisterOp(type)
 })
 
 const results = (res: { json: () => unknown }) => (res.json() as { results: OpResult[] }).results

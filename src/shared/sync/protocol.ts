@@ -1,3 +1,4 @@
+/* eslint-disable ts/no-redeclare -- TypeBox idiom: a schema and its Static<> type share one name */
 import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { LIMITS } from '../constants'
