@@ -11,9 +11,12 @@ import authPlugin from './plugins/auth'
 import dbPlugin from './plugins/db'
 import errorsPlugin from './plugins/errors'
 import staticApp from './plugins/static-app'
+import auditRoutes from './routes/audit'
 import authRoutes from './routes/auth'
+import groupRoutes from './routes/groups'
 import healthRoutes from './routes/health'
 import inviteRoutes from './routes/invites'
+import memberRoutes from './routes/members'
 import setupRoutes from './routes/setup'
 import syncRoutes from './routes/sync'
 import { PASSWORD_PARAMS } from './services/password'
@@ -64,6 +67,9 @@ export async function buildApp(options: AppOptions) {
   await app.register(authRoutes, { prefix: '/api/auth' })
   await app.register(inviteRoutes, { prefix: '/api/invites' })
   await app.register(syncRoutes, { prefix: '/api/sync' })
+  await app.register(groupRoutes, { prefix: '/api/groups' })
+  await app.register(memberRoutes, { prefix: '/api/members' })
+  await app.register(auditRoutes, { prefix: '/api/audit' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

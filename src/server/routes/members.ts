@@ -1,0 +1,188 @@
+import type { Member, MemberCreateBody as MemberCreateBodyT, MemberListQuery as MemberListQueryT, MemberUpdateBody as MemberUpdateBodyT } from '#shared/schemas/org'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import { INVITE_DAYS } from '#shared/constants'
+import { ErrorBody, IdParams } from '#shared/schemas/common'
+import { Invite, MemberCreateBody, MemberList, MemberListQuery, Member as MemberSchema, MemberUpdateBody, ORG_ENTITY } from '#shared/schemas/org'
+import { badRequest, conflict, forbidden } from '../errors'
+import { actorOf } from '../plugins/auth'
+import { writeAudit } from '../services/audit'
+import { assertLoginFree, isUniqueViolation, listMembers, otherActiveAdmins, requireGroup, requireMember } from '../services/org'
+import { revokeSessions } from '../services/sessions'
+import { addMs, DAY, hashToken, newId, newToken, nowIso } from '../services/tokens'
+import { recordChange } from '../sync/changes'
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+interface Params { Params: { id: string } }
+
+const LEADER_NEEDS_GROUP = () => badRequest('LEADER_NEEDS_GROUP', '党小组长必须属于一个党小组 A group leader must belong to a group')
+const LOGIN_TAKEN = () => conflict('LOGIN_TAKEN', '该登录名已被使用，请换一个 This login name is taken; choose another')
+
+function cleanTitles(titles: string[] | undefined): string[] {
+  return [...new Set((titles ?? []).map(t => t.trim()).filter(Boolean))]
+}
+
+/** The member's own copy on their phone (name, role, group) follows the admin's edits. */
+async function recordMember(trx: Transaction<Database>, actor: Actor, member: Member) {
+  await recordChange(trx, { entity: ORG_ENTITY.member, entityId: member.id, branchId: actor.branchId, memberId: member.id, op: 'upsert', data: member })
+}
+
+/** Which audit verb fits the fields that changed: a pure move or (de)activation reads better in the log. */
+function actionFor(changed: Record<string, unknown>, active: boolean): string {
+  const keys = Object.keys(changed)
+  if (keys.length === 1 && keys[0] === 'active')
+    return active ? 'member.reactivate' : 'member.deactivate'
+  if (keys.length === 1 && keys[0] === 'groupId')
+    return 'member.move'
+  return 'member.update'
+}
+
+function inviteOrigin(app: FastifyInstance, request: FastifyRequest): string {
+  return app.config.publicUrl ?? `${request.protocol}://${request.host}`
+}
+
+/** 党员: a branch admin manages the whole branch; a group leader may look at their own group only. */
+export default async function memberRoutes(app: FastifyInstance) {
+  const admin = app.requireRole('branch_admin')
+  const organizer = app.requireRole('group_leader')
+
+  app.get<{ Querystring: MemberListQueryT }>('/', {
+    preHandler: organizer,
+    schema: { querystring: MemberListQuery, response: { 200: MemberList, ...errors } },
+  }, async (request) => {
+    const actor = actorOf(request)
+    if (actor.role === 'branch_admin')
+      return listMembers(app.db, actor.branchId, request.query)
+    if (!actor.groupId)
+      return []
+    return listMembers(app.db, actor.branchId, { ...request.query, groupId: actor.groupId })
+  })
+
+  app.get<Params>('/:id', { preHandler: organizer, schema: { params: IdParams, response: { 200: MemberSchema, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    const member = await requireMember(app.db, actor, request.params.id)
+    if (actor.role !== 'branch_admin' && (!actor.groupId || member.groupId !== actor.groupId))
+      throw forbidden('只能查看本党小组的成员 You can only see members of your own group')
+    return member
+  })
+
+  app.post<{ Body: MemberCreateBodyT }>('/', { preHandler: admin, schema: { body: MemberCreateBody, response: { 200: MemberSchema, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    const body = request.body
+    if (body.role === 'group_leader' && !body.groupId)
+      throw LEADER_NEEDS_GROUP()
+    const id = newId()
+    try {
+      return await app.db.transaction().execute(async (trx) => {
+        await assertLoginFree(trx, body.login)
+        if (body.groupId)
+          await requireGroup(trx, actor, body.groupId)
+        const now = nowIso()
+        const titles = cleanTitles(body.titles)
+        await trx.insertInto('member').values({
+          id,
+          branch_id: actor.branchId,
+          group_id: body.groupId,
+          name: body.name.trim(),
+          login: body.login,
+          phone: body.phone ?? null,
+          role: body.role,
+          titles: JSON.stringify(titles),
+          password_hash: null,
+          active: 1,
+          created_at: now,
+          updated_at: now,
+        }).execute()
+        const member = await requireMember(trx, actor, id)
+        await writeAudit(trx, actor, { action: 'member.create', entity: 'member', entityId: id, data: { name: member.name, login: member.login, role: member.role, groupId: member.groupId, titles } })
+        await recordMember(trx, actor, member)
+        return member
+      })
+    }
+    catch (err) {
+      throw isUniqueViolation(err) ? LOGIN_TAKEN() : err
+    }
+  })
+
+  app.patch<Params & { Body: MemberUpdateBodyT }>('/:id', {
+    preHandler: admin,
+    schema: { params: IdParams, body: MemberUpdateBody, response: { 200: MemberSchema, ...errors } },
+  }, async (request) => {
+    const actor = actorOf(request)
+    const body = request.body
+    try {
+      return await app.db.transaction().execute(async (trx) => {
+        const before = await requireMember(trx, actor, request.params.id)
+        const next = {
+          name: body.name?.trim() ?? before.name,
+          login: body.login ?? before.login,
+          phone: body.phone === undefined ? before.phone : body.phone,
+          role: body.role ?? before.role,
+          titles: body.titles === undefined ? before.titles : cleanTitles(body.titles),
+          groupId: body.groupId === undefined ? before.groupId : body.groupId,
+          active: body.active ?? before.active,
+        }
+        const changed: Record<string, { from: unknown, to: unknown }> = {}
+        for (const key of Object.keys(next) as (keyof typeof next)[]) {
+          if (JSON.stringify(next[key]) !== JSON.stringify(before[key]))
+            changed[key] = { from: before[key], to: next[key] }
+        }
+        if (Object.keys(changed).length === 0)
+          return before
+
+        if (changed.login && next.login.toLowerCase() !== before.login.toLowerCase())
+          await assertLoginFree(trx, next.login, before.id)
+        if (changed.groupId && next.groupId)
+          await requireGroup(trx, actor, next.groupId)
+        if (next.role === 'group_leader' && !next.groupId)
+          throw LEADER_NEEDS_GROUP()
+        const losesAdmin = before.role === 'branch_admin' && before.active && (next.role !== 'branch_admin' || !next.active)
+        if (losesAdmin && await otherActiveAdmins(trx, actor.branchId, before.id) === 0)
+          throw conflict('LAST_ADMIN', '这是支部唯一的管理员，请先任命另一位支部管理员 This is the branch\'s only admin; make someone else a branch admin first')
+
+        await trx.updateTable('member').set({
+          name: next.name,
+          login: next.login,
+          phone: next.phone,
+          role: next.role,
+          titles: JSON.stringify(next.titles),
+          group_id: next.groupId,
+          active: next.active ? 1 : 0,
+          updated_at: nowIso(),
+        }).where('id', '=', before.id).execute()
+        if (changed.active && !next.active) {
+          // Deactivated: logged out everywhere at once, and no pending invite can bring them back.
+          await revokeSessions(trx, before.id)
+          await trx.updateTable('invite').set({ expires_at: nowIso() }).where('member_id', '=', before.id).where('used_at', 'is', null).execute()
+        }
+        const after = await requireMember(trx, actor, before.id)
+        await writeAudit(trx, actor, { action: actionFor(changed, next.active), entity: 'member', entityId: before.id, data: changed })
+        await recordMember(trx, actor, after)
+        return after
+      })
+    }
+    catch (err) {
+      throw isUniqueViolation(err) ? LOGIN_TAKEN() : err
+    }
+  })
+
+  app.post<Params>('/:id/invite', { preHandler: admin, schema: { params: IdParams, response: { 200: Invite, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    const token = newToken()
+    const expiresAt = addMs(INVITE_DAYS * DAY)
+    await app.db.transaction().execute(async (trx) => {
+      const member = await requireMember(trx, actor, request.params.id)
+      if (!member.active)
+        throw conflict('MEMBER_INACTIVE', '该成员已停用，请先恢复再邀请 This member is deactivated; reactivate them first')
+      const now = nowIso()
+      // Only the newest link works: an older one forwarded to the wrong person is dead.
+      await trx.updateTable('invite').set({ expires_at: now }).where('member_id', '=', member.id).where('used_at', 'is', null).where('expires_at', '>', now).execute()
+      await trx.insertInto('invite').values({ token_hash: hashToken(token), member_id: member.id, created_by: actor.id, created_at: now, expires_at: expiresAt, used_at: null }).execute()
+      await writeAudit(trx, actor, { action: 'member.invite', entity: 'member', entityId: member.id, data: { expiresAt, resetsPassword: member.hasPassword } })
+    })
+    // The token travels in the fragment, which browsers never send to a server or write to its logs.
+    return { url: `${inviteOrigin(app, request)}/invite#${token}`, expiresAt }
+  })
+}
