@@ -1,0 +1,77 @@
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb'
+
+/** An op waiting in the outbox: made on the phone, kept until the server has answered for it. */
+export interface OutboxOp {
+  /** Per-device sequence: the outbox's key and the order ops are pushed in. */
+  seq: number
+  opId: string
+  /** Whose op this is: another member logging in on the same phone never pushes it. */
+  memberId: string
+  type: string
+  payload: unknown
+  clientTime: string
+  /** The local record this op wrote, so its 待同步 mark clears when the server answers. */
+  record?: RecordKey
+  /** Times it was sent without an answer (server down, reply lost); informative only — ops never expire. */
+  attempts: number
+}
+
+/** An op the server refused for good, with its reason: the member retries, edits or discards it. */
+export interface RejectedOp extends OutboxOp {
+  code: string
+  message: string
+  rejectedAt: string
+}
+
+export type RecordKey = [entity: string, id: string]
+
+/** The member's own copy of a record, written locally (pending) or pulled from the server. */
+export interface LocalRecord<T = unknown> {
+  entity: string
+  id: string
+  /** The member whose device view this belongs to. */
+  owner: string
+  data: T
+  /** Outbox ops still waiting for this record: > 0 shows 待同步. */
+  pendingOps: number
+  /** An op for it was rejected: shows 同步失败 until retried or discarded. */
+  failed: boolean
+  /** The last version the server confirmed, restored when a rejected change is discarded. */
+  server?: T
+  updatedAt: string
+}
+
+export interface MetaRow { key: string, value: unknown }
+
+export interface XfSchema extends DBSchema {
+  outbox: { key: number, value: OutboxOp, indexes: { opId: string } }
+  rejected: { key: string, value: RejectedOp }
+  meta: { key: string, value: MetaRow }
+  records: { key: RecordKey, value: LocalRecord, indexes: { owner: string } }
+}
+
+export type XfDb = IDBPDatabase<XfSchema>
+type UpgradeTx = IDBPTransaction<XfSchema, StoreNames<XfSchema>[], 'versionchange'>
+
+export const DB_NAME = 'xianfeng'
+
+/**
+ * The schema's history: step i takes the database from version i to i + 1. Never edit a shipped
+ * step — add one. Each step must keep every op (a phone may upgrade with thousands queued).
+ */
+export const UPGRADES: ((db: XfDb, tx: UpgradeTx) => void)[] = [
+  // v1: the outbox and sync metadata.
+  (db) => {
+    db.createObjectStore('outbox', { keyPath: 'seq' })
+    db.createObjectStore('meta', { keyPath: 'key' })
+  },
+  // v2: rejected ops, the member's local records, and op ids findable in the outbox.
+  (db, tx) => {
+    db.createObjectStore('rejected', { keyPath: 'opId' })
+    const records = db.createObjectStore('records', { keyPath: ['entity', 'id'] })
+    records.createIndex('owner', 'owner')
+    tx.objectStore('outbox').createIndex('opId', 'opId', { unique: true })
+  },
+]
+
+export const DB_VERSION = UPGRADES.length

@@ -1,0 +1,170 @@
+import type { SyncOutcome } from '../sync/engine'
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import { DB_OUTDATED_EVENT, getMeta, listRejected, outboxCount, setMeta } from '../db'
+import { CHANNEL_NAME, SyncRunner } from '../sync/runner'
+import { httpTransport } from '../sync/transport'
+import { useSessionStore } from './session'
+
+export type SyncStatus = 'idle' | 'syncing' | 'synced' | 'offline' | 'error' | 'auth'
+
+const WRITE_DEBOUNCE_MS = 800
+const VISIBLE_INTERVAL_MS = 60_000
+const BG_SYNC_TAG = 'xf-sync'
+
+/** The sync status every member screen shows, and the triggers that start a sync (DESIGN §1, invariant 7). */
+export const useSyncStore = defineStore('sync', () => {
+  const session = useSessionStore()
+  const status = ref<SyncStatus>('idle')
+  const pending = ref(0)
+  const rejected = ref(0)
+  const lastSyncAt = ref<string | null>(null)
+  const lastError = ref('')
+  /** Bumped whenever local records may have changed (here or in another tab): lists reload on it. */
+  const version = ref(0)
+  /** Another tab runs a newer app version and took over the database: this tab must reload. */
+  const outdated = ref(false)
+  const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
+
+  let channel: BroadcastChannel | null = null
+  let started = false
+  let debounce: ReturnType<typeof setTimeout> | null = null
+
+  const memberId = () => session.me?.id ?? null
+
+  async function refreshCounts(): Promise<void> {
+    const id = memberId()
+    if (!id)
+      return
+    const [p, r, at] = await Promise.all([outboxCount(id), listRejected(id), getMeta<string>('lastSyncAt')])
+    pending.value = p
+    rejected.value = r.length
+    lastSyncAt.value = at ?? null
+  }
+
+  function changed(): void {
+    version.value++
+    void refreshCounts()
+    channel?.postMessage({ type: 'changed' })
+  }
+
+  function onOutcome(outcome: SyncOutcome): void {
+    if (outcome.kind === 'done') {
+      status.value = 'synced'
+      lastError.value = ''
+      online.value = true
+    }
+    else if (outcome.kind === 'auth') {
+      status.value = 'auth'
+    }
+    else if (outcome.kind === 'retry' && [0, 502, 503, 504].includes(outcome.status)) {
+      status.value = 'offline'
+      lastError.value = outcome.message
+    }
+    else {
+      status.value = 'error'
+      lastError.value = outcome.message
+    }
+    changed()
+  }
+
+  const runner = new SyncRunner(httpTransport, {
+    memberId,
+    onStart: () => {
+      status.value = 'syncing'
+    },
+    onProgress: changed,
+    onOutcome,
+  })
+
+  /** The 立即同步 button, and every trigger. */
+  function syncNow(): Promise<void> {
+    if (status.value === 'auth' && runner.paused)
+      return Promise.resolve()
+    return runner.run()
+  }
+
+  /** After a local write: count it now, sync shortly (writes in a burst share one push). */
+  function afterWrite(): void {
+    changed()
+    if (debounce)
+      clearTimeout(debounce)
+    debounce = setTimeout(() => {
+      debounce = null
+      void syncNow()
+    }, WRITE_DEBOUNCE_MS)
+    void registerBackgroundSync()
+  }
+
+  /** Background Sync only as an extra wake-up where the browser has it; the data stays in IndexedDB. */
+  async function registerBackgroundSync(): Promise<void> {
+    try {
+      const reg = await navigator.serviceWorker?.getRegistration()
+      const sync = (reg as (ServiceWorkerRegistration & { sync?: { register: (tag: string) => Promise<void> } }) | undefined)?.sync
+      await sync?.register(BG_SYNC_TAG)
+    }
+    catch {}
+  }
+
+  /** Asked once per device after login, so the browser does not evict the outbox under storage pressure. */
+  async function askPersistence(): Promise<void> {
+    if (!navigator.storage?.persist || await getMeta<boolean>('persistAsked'))
+      return
+    await setMeta('persistAsked', true)
+    await navigator.storage.persist().catch(() => false)
+  }
+
+  function start(): void {
+    if (started)
+      return
+    started = true
+    if (typeof BroadcastChannel !== 'undefined') {
+      channel = new BroadcastChannel(CHANNEL_NAME)
+      channel.onmessage = () => {
+        version.value++
+        void refreshCounts()
+      }
+    }
+    window.addEventListener('online', () => {
+      online.value = true
+      void syncNow()
+    })
+    window.addEventListener('offline', () => {
+      online.value = false
+      status.value = 'offline'
+    })
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible')
+        void syncNow()
+    })
+    setInterval(() => {
+      if (document.visibilityState === 'visible')
+        void syncNow()
+    }, VISIBLE_INTERVAL_MS)
+    window.addEventListener(DB_OUTDATED_EVENT, () => {
+      outdated.value = true
+      runner.stop()
+    })
+    navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
+      if (event.data?.type === 'XF_SYNC')
+        void syncNow()
+    })
+    // Logging in (again) resumes a paused sync with every op still queued.
+    watch(() => session.me, (me, before) => {
+      if (!me)
+        return
+      if (me.id !== before?.id || status.value === 'auth') {
+        runner.resume()
+        void askPersistence()
+        void refreshCounts()
+      }
+    })
+    void refreshCounts()
+    void askPersistence()
+    void syncNow()
+  }
+
+  const isOffline = computed(() => status.value === 'offline' || !online.value)
+
+  return { status, pending, rejected, lastSyncAt, lastError, version, outdated, online, isOffline, start, syncNow, afterWrite, refreshCounts, changed }
+})

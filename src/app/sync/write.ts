@@ -1,0 +1,28 @@
+import type { OpDefinition } from '#shared/sync/protocol'
+import type { Static, TSchema } from 'typebox'
+import type { OutboxOp } from '../db'
+import Value from 'typebox/value'
+import { localWrite } from '../db'
+import { useSessionStore } from '../stores/session'
+import { useSyncStore } from '../stores/sync'
+
+/** The payload does not match its op's schema: a bug in the form, caught before anything is queued. */
+export class LocalValidationError extends Error {}
+
+export interface WriteRecord { entity: string, id: string, data: unknown }
+
+/**
+ * How every feature writes: validate against the op's shared schema, then write the local record
+ * (待同步) and the op in one IndexedDB transaction, then ask for a sync. Works offline; the op
+ * stays on the phone until the server has answered for it.
+ */
+export async function queueWrite<S extends TSchema>(definition: OpDefinition<S>, payload: Static<S>, record?: WriteRecord, options: { replacesRejected?: string } = {}): Promise<OutboxOp> {
+  const me = useSessionStore().me
+  if (!me)
+    throw new Error('not logged in')
+  if (!Value.Check(definition.payload, payload))
+    throw new LocalValidationError(`invalid ${definition.type} payload`)
+  const op = await localWrite({ memberId: me.id, type: definition.type, payload, record, replacesRejected: options.replacesRejected })
+  useSyncStore().afterWrite()
+  return op
+}

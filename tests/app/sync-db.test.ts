@@ -1,0 +1,156 @@
+import type { OutboxOp } from '#app/db'
+import { closeDb, DB_NAME, DB_VERSION, getDb, getRecord, listRecords, listRejected, localWrite, outboxBatch, outboxCount, setMeta } from '#app/db'
+import { openXfDb } from '#app/db/index'
+import { applyPullPage, applyPushResults, discardRejected, retryRejected } from '#app/db/outcomes'
+import { deleteDB } from 'idb'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import 'fake-indexeddb/auto'
+
+const ALICE = 'a0000000-0000-4000-8000-000000000001'
+const BOB = 'b0000000-0000-4000-8000-000000000002'
+
+beforeEach(async () => {
+  await closeDb()
+  await deleteDB(DB_NAME)
+})
+afterEach(async () => {
+  await closeDb()
+})
+
+function write(memberId: string, phone: string, id = memberId) {
+  return localWrite({ memberId, type: 'profile.update', payload: { phone }, record: { entity: 'profile', id, data: { phone } } })
+}
+
+describe('schema and upgrades', () => {
+  it('should keep every queued op when a version-1 database is upgraded to the current version', async () => {
+    const v1 = await openXfDb(DB_NAME, 1)
+    expect([...v1.objectStoreNames].sort()).toEqual(['meta', 'outbox'])
+    await v1.put('outbox', { seq: 1, opId: 'op-1', memberId: ALICE, type: 'profile.update', payload: { phone: '1' }, clientTime: '2026-01-01T00:00:00Z', attempts: 0 } as OutboxOp)
+    await v1.put('meta', { key: 'nextSeq', value: 2 })
+    v1.close()
+
+    const db = await getDb()
+    expect(db.version).toBe(DB_VERSION)
+    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'records', 'rejected'])
+    expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
+    expect((await db.getFromIndex('outbox', 'opId', 'op-1'))?.seq).toBe(1)
+    const next = await write(ALICE, '2')
+    expect(next.seq).toBe(2)
+  })
+
+  it('should close an old tab\'s connection when a newer version opens, so the upgrade is not blocked (case 7)', async () => {
+    let closedOld = false
+    const old = await openXfDb(DB_NAME, 1, () => {
+      old.close()
+      closedOld = true
+    })
+    const upgraded = await Promise.race([
+      openXfDb(DB_NAME, DB_VERSION),
+      new Promise<null>(resolve => setTimeout(resolve, 2000, null)),
+    ])
+    expect(closedOld).toBe(true)
+    expect(upgraded?.version).toBe(DB_VERSION)
+    upgraded?.close()
+  })
+})
+
+describe('localWrite', () => {
+  it('should write the pending record and its op together, with increasing seqs', async () => {
+    const a = await write(ALICE, '111')
+    const b = await write(ALICE, '222')
+    expect([a.seq, b.seq]).toEqual([1, 2])
+    expect(a.opId).not.toBe(b.opId)
+    const record = await getRecord<{ phone: string }>('profile', ALICE)
+    expect(record).toMatchObject({ data: { phone: '222' }, pendingOps: 2, failed: false, owner: ALICE })
+    expect(await outboxCount()).toBe(2)
+  })
+
+  it('should write neither the record nor the op when the transaction fails', async () => {
+    await write(ALICE, '111')
+    await setMeta('nextSeq', 1) // the next op's key collides: the outbox add fails inside the transaction
+    await expect(write(ALICE, '999', 'other-record')).rejects.toThrow()
+    expect(await getRecord('profile', 'other-record')).toBeUndefined()
+    expect(await outboxCount()).toBe(1)
+    expect((await getRecord<{ phone: string }>('profile', ALICE))?.data.phone).toBe('111')
+  })
+
+  it('should store plain copies of reactive payloads', async () => {
+    const { reactive } = await import('vue')
+    const payload = reactive({ phone: '123456', nested: { a: [1, 2] } })
+    await localWrite({ memberId: ALICE, type: 't', payload })
+    payload.phone = 'changed'
+    expect((await outboxBatch(ALICE, 1))[0]!.payload).toEqual({ phone: '123456', nested: { a: [1, 2] } })
+  })
+})
+
+describe('outbox ordering', () => {
+  it('should hand out a member\'s ops oldest first, in batches, and never another member\'s', async () => {
+    for (let i = 0; i < 7; i++)
+      await write(i % 2 ? BOB : ALICE, `${i}00000`, `r${i}`)
+    expect((await outboxBatch(ALICE, 10)).map(o => o.seq)).toEqual([1, 3, 5, 7])
+    expect((await outboxBatch(ALICE, 2)).map(o => o.seq)).toEqual([1, 3])
+    expect((await outboxBatch(BOB, 10)).map(o => o.seq)).toEqual([2, 4, 6])
+    expect(await outboxCount(ALICE)).toBe(4)
+  })
+})
+
+describe('answers from the server', () => {
+  it('should clear answered ops, move rejected ones with their reason, and keep unanswered ones', async () => {
+    const applied = await write(ALICE, '111', 'r1')
+    const rejected = await write(ALICE, '222', 'r2')
+    const unanswered = await write(ALICE, '333', 'r3')
+    const res = await applyPushResults([applied, rejected, unanswered], [
+      { opId: applied.opId, status: 'applied', entity: { phone: '111', updatedAt: 'x' } },
+      { opId: rejected.opId, status: 'rejected', code: 'OP_FORBIDDEN', message: '没有权限 No' },
+    ])
+    expect(res).toEqual({ answered: 2, rejected: 1 })
+    expect((await outboxBatch(ALICE, 10)).map(o => [o.opId, o.attempts])).toEqual([[unanswered.opId, 1]])
+    expect(await getRecord('profile', 'r1')).toMatchObject({ pendingOps: 0, failed: false, data: { phone: '111', updatedAt: 'x' } })
+    expect(await getRecord('profile', 'r2')).toMatchObject({ pendingOps: 0, failed: true, data: { phone: '222' } })
+    expect((await listRejected(ALICE)).map(r => [r.opId, r.code, r.message])).toEqual([[rejected.opId, 'OP_FORBIDDEN', '没有权限 No']])
+  })
+
+  it('should treat duplicate like applied', async () => {
+    const op = await write(ALICE, '111')
+    await applyPushResults([op], [{ opId: op.opId, status: 'duplicate' }])
+    expect(await outboxCount()).toBe(0)
+    expect(await getRecord('profile', ALICE)).toMatchObject({ pendingOps: 0, failed: false })
+  })
+
+  it('should restore the server\'s version when a rejected change is discarded, and drop a record the server never had', async () => {
+    await applyPullPage(ALICE, 'cursor', { changes: [{ seq: 1, entity: 'profile', entityId: 'r1', op: 'upsert', data: { phone: 'server' } }], cursor: 'e.1' })
+    const a = await write(ALICE, 'local', 'r1')
+    const b = await write(ALICE, 'new', 'r2')
+    await applyPushResults([a, b], [a, b].map(o => ({ opId: o.opId, status: 'rejected' as const, code: 'X', message: 'no' })))
+    await discardRejected(a.opId)
+    await discardRejected(b.opId)
+    expect(await getRecord('profile', 'r1')).toMatchObject({ data: { phone: 'server' }, failed: false })
+    expect(await getRecord('profile', 'r2')).toBeUndefined()
+    expect(await listRejected(ALICE)).toEqual([])
+  })
+
+  it('should queue a retried op again under a new id and the next seq', async () => {
+    const a = await write(ALICE, '111', 'r1')
+    await applyPushResults([a], [{ opId: a.opId, status: 'rejected', code: 'X', message: 'no' }])
+    const again = await retryRejected(a.opId)
+    expect(again?.opId).not.toBe(a.opId)
+    expect(again?.seq).toBe(2)
+    expect(again?.payload).toEqual({ phone: '111' })
+    expect(await listRejected(ALICE)).toEqual([])
+    expect(await getRecord('profile', 'r1')).toMatchObject({ pendingOps: 1, failed: false })
+  })
+
+  it('should apply a pulled page with its cursor, keep local pending versions, and on reset drop only settled records', async () => {
+    await applyPullPage(ALICE, 'cursor', { changes: [
+      { seq: 1, entity: 'notice', entityId: 'n1', op: 'upsert', data: { t: 1 } },
+      { seq: 2, entity: 'notice', entityId: 'n2', op: 'upsert', data: { t: 2 } },
+    ], cursor: 'e.2' })
+    await write(ALICE, 'mine', 'p1')
+    await applyPullPage(ALICE, 'cursor', { changes: [{ seq: 3, entity: 'profile', entityId: 'p1', op: 'upsert', data: { phone: 'older' } }, { seq: 4, entity: 'notice', entityId: 'n2', op: 'delete', data: null }], cursor: 'e.4' })
+    expect(await getRecord('profile', 'p1')).toMatchObject({ data: { phone: 'mine' }, server: { phone: 'older' }, pendingOps: 1 })
+    expect(await getRecord('notice', 'n2')).toBeUndefined()
+    expect((await (await getDb()).get('meta', 'cursor'))?.value).toBe('e.4')
+    await applyPullPage(ALICE, 'cursor', { changes: [], cursor: 'f.0', reset: true })
+    expect((await listRecords(ALICE)).map(r => r.id)).toEqual(['p1'])
+  })
+})
