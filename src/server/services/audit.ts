@@ -1,7 +1,8 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { Actor } from '../plugins/auth'
-import { newId, nowIso } from './tokens'
+import { randomBytes } from 'node:crypto'
+import { nowIso } from './tokens'
 
 export interface AuditInput {
   /** Dotted verb such as group.create or member.update. */
@@ -15,7 +16,7 @@ export interface AuditInput {
 /** Appends one audit row. Call it inside the transaction of the change it describes. */
 export async function writeAudit(trx: Transaction<Database>, actor: Actor, input: AuditInput): Promise<void> {
   await trx.insertInto('audit_log').values({
-    id: newId(),
+    id: timeOrderedId(),
     branch_id: actor.branchId,
     actor_id: actor.id,
     action: input.action,
@@ -24,4 +25,24 @@ export async function writeAudit(trx: Transaction<Database>, actor: Actor, input
     data: JSON.stringify(input.data ?? {}),
     created_at: nowIso(),
   }).execute()
+}
+
+let lastMs = 0
+let counter = 0
+
+/**
+ * A UUIDv7-shaped id: 48-bit millisecond time, then a per-process counter, then random bits. Two
+ * changes in the same millisecond still sort in the order they were made ("newest first").
+ */
+function timeOrderedId(): string {
+  const ms = Date.now()
+  counter = ms === lastMs ? (counter + 1) & 0xFFF : 0
+  lastMs = ms
+  const b = randomBytes(16)
+  b.writeUIntBE(ms, 0, 6)
+  b[6] = 0x70 | (counter >> 8)
+  b[7] = counter & 0xFF
+  b[8] = (b[8]! & 0x3F) | 0x80
+  const hex = b.toString('hex')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
