@@ -28,6 +28,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'checkin', name: 'checkin', component: () => import('./pages/CheckinPage.vue'), meta: { title: 'checkin.title' } },
       { path: 'pledges', name: 'pledges', component: () => import('./pages/PledgesPage.vue'), meta: { title: 'pledges.title' } },
       { path: 'me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { title: 'me.title' } },
+      { path: 'sync-failed', name: 'sync-failed', component: () => import('./pages/SyncFailedPage.vue'), meta: { title: 'sync.failed.title' } },
       { path: 'me/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: 'password.title' } },
       { path: 'admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { title: 'admin.title', role: 'group_leader' } },
       { path: 'admin/groups', name: 'admin-groups', component: () => import('./pages/AdminGroupsPage.vue'), meta: { title: 'admin.groups.title', role: 'branch_admin' } },
@@ -37,7 +38,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'admin' | 'admin-groups' | 'admin-members' | 'not-found'
+export type RouteName = 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'not-found'
 
 export const router = createRouter({
   history: createWebHistory(),

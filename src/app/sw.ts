@@ -14,3 +14,14 @@ self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING')
     void self.skipWaiting()
 })
+
+// Background Sync is only a wake-up (issue 3): the ops live in IndexedDB, and an open app tab syncs them.
+self.addEventListener('sync', (event) => {
+  const e = event as ExtendableEvent & { tag?: string }
+  if (e.tag !== 'xf-sync')
+    return
+  e.waitUntil(self.clients.matchAll({ type: 'window' }).then((clients) => {
+    for (const client of clients)
+      client.postMessage({ type: 'XF_SYNC' })
+  }))
+})
