@@ -1,23 +1,62 @@
 #!/usr/bin/env bash
-# The whole test run, the same on a laptop and in CI: lint, type-check, unit and server tests on
-# SQLite, the server tests again on PostgreSQL, the build, then end-to-end tests in Chromium.
+# The whole test run, the same on a laptop and in CI (.ci/run): lint, type-check, unit and server
+# tests on SQLite, the server tests again on PostgreSQL, the build, then end-to-end tests in
+# Chromium against the built app served by the real server. Ends with one line
+# "tests: N passed, N failed" summing every vitest run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+results=tmp/test-results
+rm -rf "$results"
+mkdir -p "$results"
+current=setup
+started=$SECONDS
+
+summary() {
+  local code=$?
+  node -e '
+    const fs = require("fs"), dir = process.argv[1]
+    let passed = 0, failed = 0, skipped = 0
+    for (const f of fs.readdirSync(dir).filter(f => f.endsWith(".json"))) {
+      const r = JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8"))
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + (r.numTodoTests ?? 0)
+    }
+    console.log(`\ntests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""))
+  ' "$results" || true
+  if [ "$code" != 0 ]; then
+    echo "FAILED at step: $current (exit $code) after $((SECONDS - started)) s" >&2
+  else
+    echo "all steps passed in $((SECONDS - started)) s"
+  fi
+}
+trap summary EXIT
+
+step() {
+  current=$*
+  printf '\n==> %s (%d s)\n' "$*" "$((SECONDS - started))"
+}
+
+# vitest with its usual output plus a JSON report the summary adds up. $2 says which database.
+run_vitest() {
+  local name=$1 database=$2
+  shift 2
+  local cmd=(npx vitest run --reporter=default --reporter=json --outputFile.json="$results/$name.json" "$@")
+  if [ "$database" = postgres ]; then "${cmd[@]}"; else env -u TEST_PG_URL "${cmd[@]}"; fi
+}
+
+step "test environment (Chromium, CJK fonts, PostgreSQL)"
 TEST_PG_URL=$(bash scripts/test-env.sh)
 export TEST_PG_URL
-
-step() { printf '\n==> %s\n' "$*"; }
 
 step lint
 npx eslint .
 step type-check
 npm run typecheck
 step "unit and server tests (SQLite)"
-env -u TEST_PG_URL npx vitest run --project unit --project server
+run_vitest sqlite sqlite --project unit --project server
 step "server tests (PostgreSQL)"
-npx vitest run --project server
+run_vitest postgres postgres --project server
 step build
 npx vite build
-step "end-to-end tests (Chromium)"
-npx vitest run --project e2e
+step "end-to-end tests (Chromium, built app, real server)"
+run_vitest e2e sqlite --project e2e
