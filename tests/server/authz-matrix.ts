@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify'
+import type { OrgFixture } from './org-helper'
+import { randomUUID } from 'node:crypto'
+import { SYNC_PROTOCOL } from '#shared/sync/protocol'
+
+/** Who calls: nobody, a member, the leader of the target's group, a leader of another group, the branch admin, another branch's admin. */
+export const ROLES = ['anonymous', 'member', 'leaderOwn', 'leaderOther', 'admin', 'otherAdmin'] as const
+export type MatrixRole = (typeof ROLES)[number]
+
+/** The fixture plus what the matrix targets: a second group's leader and an empty group a branch admin may remove. */
+export type MatrixFixture = OrgFixture & { leaderOther: OrgFixture['leader'], emptyGroup: string }
+
+export interface RouteCase {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+  /** The route as Fastify lists it, e.g. /api/members/:id. */
+  route: string
+  url: (f: MatrixFixture) => string
+  /** Called once per request, so creating routes get fresh values. */
+  body?: (f: MatrixFixture) => unknown
+  expect: Record<MatrixRole, number>
+}
+
+const all = (status: number): Record<MatrixRole, number> => ({ anonymous: status, member: status, leaderOwn: status, leaderOther: status, admin: status, otherAdmin: status })
+const loggedIn = (status: number): Record<MatrixRole, number> => ({ ...all(status), anonymous: 401 })
+/** A branch admin's route on a record of the branch: another branch's admin must not learn it exists. */
+const adminOnRecord = { anonymous: 401, member: 403, leaderOwn: 403, leaderOther: 403, admin: 200, otherAdmin: 404 }
+/** A branch admin's route that is not about one record: another branch's admin acts on their own branch. */
+const adminOnBranch = { anonymous: 401, member: 403, leaderOwn: 403, leaderOther: 403, admin: 200, otherAdmin: 200 }
+const BAD_TOKEN = 'no-such-token-0123456789'
+
+export const MATRIX: RouteCase[] = [
+  { method: 'GET', route: '/api/health', url: () => '/api/health', expect: all(200) },
+  { method: 'GET', route: '/api/setup', url: () => '/api/setup', expect: all(200) },
+  // Setup is closed once an admin exists, for everybody.
+  { method: 'POST', route: '/api/setup', url: () => '/api/setup', body: () => ({ token: BAD_TOKEN, branchName: '支部', adminName: '某', login: 'intruder', password: 'password-1' }), expect: all(409) },
+  { method: 'POST', route: '/api/auth/login', url: () => '/api/auth/login', body: () => ({ login: 'nobody', password: 'wrong-password' }), expect: all(401) },
+  { method: 'POST', route: '/api/auth/logout', url: () => '/api/auth/logout', expect: all(200) },
+  { method: 'GET', route: '/api/auth/me', url: () => '/api/auth/me', expect: loggedIn(200) },
+  // A wrong current password gets past the session gate and stops at the check: 400, not 401.
+  { method: 'POST', route: '/api/auth/password', url: () => '/api/auth/password', body: () => ({ currentPassword: 'wrong-current', newPassword: 'new-password-1' }), expect: loggedIn(400) },
+  { method: 'GET', route: '/api/invites/:token', url: () => `/api/invites/${BAD_TOKEN}`, expect: all(404) },
+  { method: 'POST', route: '/api/invites/:token/accept', url: () => `/api/invites/${BAD_TOKEN}/accept`, body: () => ({ password: 'password-1' }), expect: all(404) },
+  {
+    method: 'POST',
+    route: '/api/sync/push',
+    url: () => '/api/sync/push',
+    body: () => ({ protocol: SYNC_PROTOCOL, deviceId: randomUUID(), ops: [{ opId: randomUUID(), seq: 1, type: 'profile.update', payload: { phone: null }, clientTime: new Date().toISOString() }] }),
+    expect: loggedIn(200),
+  },
+  { method: 'GET', route: '/api/sync/pull', url: () => '/api/sync/pull', expect: loggedIn(200) },
+
+  { method: 'GET', route: '/api/groups', url: () => '/api/groups', expect: loggedIn(200) },
+  { method: 'POST', route: '/api/groups', url: () => '/api/groups', body: () => ({ name: `小组${randomUUID().slice(0, 6)}` }), expect: adminOnBranch },
+  { method: 'PATCH', route: '/api/groups/:id', url: f => `/api/groups/${f.group1}`, body: () => ({ name: `改名${randomUUID().slice(0, 6)}` }), expect: adminOnRecord },
+  { method: 'DELETE', route: '/api/groups/:id', url: f => `/api/groups/${f.emptyGroup}`, expect: adminOnRecord },
+
+  // A leader lists their own group (whichever it is); a member may not list anyone.
+  { method: 'GET', route: '/api/members', url: () => '/api/members', expect: { anonymous: 401, member: 403, leaderOwn: 200, leaderOther: 200, admin: 200, otherAdmin: 200 } },
+  { method: 'GET', route: '/api/members/:id', url: f => `/api/members/${f.member.id}`, expect: { anonymous: 401, member: 403, leaderOwn: 200, leaderOther: 403, admin: 200, otherAdmin: 404 } },
+  { method: 'POST', route: '/api/members', url: () => '/api/members', body: () => ({ name: '新成员', login: `m${randomUUID().slice(0, 8)}`, role: 'member', groupId: null }), expect: adminOnBranch },
+  { method: 'PATCH', route: '/api/members/:id', url: f => `/api/members/${f.member.id}`, body: () => ({ name: `改名${randomUUID().slice(0, 6)}` }), expect: adminOnRecord },
+  { method: 'POST', route: '/api/members/:id/invite', url: f => `/api/members/${f.member.id}/invite`, expect: adminOnRecord },
+  { method: 'GET', route: '/api/audit', url: () => '/api/audit', expect: adminOnBranch },
+]
+
+/** Route prefixes this matrix owns; feature routes (points, pledges…) keep their own matrices. */
+export const FOUNDATION_PREFIXES = ['/api/health', '/api/setup', '/api/auth', '/api/invites', '/api/sync', '/api/groups', '/api/members', '/api/audit']
+
+/** Every registered route as "METHOD /path", read from Fastify's route tree (HEAD is implied by GET). */
+export function registeredRoutes(app: FastifyInstance): string[] {
+  const routes = new Set<string>()
+  const stack: string[] = []
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const m = /^((?:│ {3}| {4})*)[├└]── (\S+)(?: \(([^)]+)\))?/.exec(line)
+    if (!m)
+      continue
+    stack.length = m[1]!.length / 4
+    stack.push(m[2]!)
+    const path = stack.join('').replace(/(?<=.)\/$/, '')
+    for (const method of m[3]?.split(', ') ?? []) {
+      if (method !== 'HEAD')
+        routes.add(`${method} ${path}`)
+    }
+  }
+  return [...routes].sort()
+}
