@@ -18,6 +18,9 @@ import healthRoutes from './routes/health'
 import inviteRoutes from './routes/invites'
 import memberRoutes from './routes/members'
 import setupRoutes from './routes/setup'
+import pointsRoutes from './routes/points'
+import reviewsRoutes from './routes/reviews'
+import rulesRoutes from './routes/rules'
 import syncRoutes from './routes/sync'
 import { PASSWORD_PARAMS } from './services/password'
 
@@ -67,6 +70,9 @@ export async function buildApp(options: AppOptions) {
   await app.register(authRoutes, { prefix: '/api/auth' })
   await app.register(inviteRoutes, { prefix: '/api/invites' })
   await app.register(syncRoutes, { prefix: '/api/sync' })
+  await app.register(pointsRoutes, { prefix: '/api/points' })
+  await app.register(rulesRoutes, { prefix: '/api/points/rules' })
+  await app.register(reviewsRoutes, { prefix: '/api/points/reviews' })
   await app.register(groupRoutes, { prefix: '/api/groups' })
   await app.register(memberRoutes, { prefix: '/api/members' })
   await app.register(auditRoutes, { prefix: '/api/audit' })

@@ -1,5 +1,6 @@
 import type { InviteTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
+import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRuleTable, PointRuleVersionTable, PointSettingsTable, PointVetoTable, PointYearBaseTable } from './points.table'
 import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } from './sync.table'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -21,6 +22,14 @@ export interface Database {
   change_log: ChangeLogTable
   sync_counter: SyncCounterTable
   server_state: ServerStateTable
+  point_rule: PointRuleTable
+  point_rule_version: PointRuleVersionTable
+  point_entry: PointEntryTable
+  point_entry_event: PointEntryEventTable
+  point_ledger: PointLedgerTable
+  point_settings: PointSettingsTable
+  point_year_base: PointYearBaseTable
+  point_veto: PointVetoTable
 }
 
 export type Db = Kysely<Database>

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Me, SetupBody, SetupStatus } from '#shared/schemas/auth'
 import { ErrorBody } from '#shared/schemas/common'
 import { conflict, gone, HttpError } from '../errors'
+import { seedDefaultRules } from '../points/rules'
 import { loadMe } from '../services/me'
 import { hashPassword } from '../services/password'
 import { startSession } from '../services/sessions'
@@ -61,6 +62,8 @@ export default async function setupRoutes(app: FastifyInstance) {
         data: JSON.stringify({ branchName: body.branchName }),
         created_at: now,
       }).execute()
+      // A new branch starts with the default points rules (RULES.md) and settings.
+      await seedDefaultRules(trx, branchId, memberId)
     })
     await startSession(app.db, reply, memberId)
     return loadMe(app.db, memberId)

@@ -1,0 +1,77 @@
+import type { Category, EntryStatus, Stage } from '#shared/points/categories'
+import type { Entry } from '#shared/points/schemas'
+import type { Selectable, Transaction } from 'kysely'
+import type { Database, Db } from '../db/database'
+import type { PointEntryTable } from '../db/points.table'
+import { POINTS_ENTITY } from '#shared/points/ops'
+import { newId, nowIso } from '../services/tokens'
+import { recordChange } from '../sync/changes'
+
+type Conn = Db | Transaction<Database>
+
+export type EntryRow = Selectable<PointEntryTable> & { member_name: string, reviewer_name: string | null }
+
+export function entrySelect(db: Conn) {
+  return db.selectFrom('point_entry as e')
+    .innerJoin('member as m', 'm.id', 'e.member_id')
+    .leftJoin('member as r', 'r.id', 'e.reviewed_by')
+    .selectAll('e')
+    .select(['m.name as member_name', 'r.name as reviewer_name'])
+}
+
+export function toEntry(r: EntryRow): Entry {
+  return {
+    id: r.id,
+    memberId: r.member_id,
+    memberName: r.member_name,
+    ruleId: r.rule_id,
+    ruleVersionId: r.rule_version_id,
+    ruleName: r.rule_name,
+    category: r.category as Category,
+    variant: r.variant,
+    date: r.date,
+    note: r.note,
+    points: r.points,
+    granted: r.granted,
+    clipped: r.clipped,
+    status: r.status as EntryStatus,
+    stage: r.stage as Stage | null,
+    source: r.source,
+    revision: r.revision,
+    reviewerName: r.reviewer_name,
+    returnCode: r.return_code,
+    returnReason: r.return_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }
+}
+
+export async function loadEntry(db: Conn, id: string): Promise<Entry | undefined> {
+  const row = await entrySelect(db).where('e.id', '=', id).executeTakeFirst()
+  return row && toEntry(row)
+}
+
+export async function addEvent(trx: Transaction<Database>, entryId: string, actorId: string | null, action: string, data: unknown = {}): Promise<void> {
+  await trx.insertInto('point_entry_event').values({ id: newId(), entry_id: entryId, actor_id: actorId, action, data: JSON.stringify(data), created_at: nowIso() }).execute()
+}
+
+/** Reloads the entry as members see it and records it in the change log so the owner's phones pull it. */
+export async function publishEntry(trx: Transaction<Database>, id: string): Promise<Entry> {
+  const entry = await loadEntry(trx, id)
+  if (!entry)
+    throw new Error(`entry ${id} vanished`)
+  const row = await trx.selectFrom('point_entry').select('branch_id').where('id', '=', id).executeTakeFirstOrThrow()
+  await recordChange(trx, { entity: POINTS_ENTITY.entry, entityId: id, branchId: row.branch_id, memberId: entry.memberId, op: 'upsert', data: entry })
+  return entry
+}
+
+export async function entryEvents(db: Conn, entryId: string) {
+  const rows = await db.selectFrom('point_entry_event as ev')
+    .leftJoin('member as a', 'a.id', 'ev.actor_id')
+    .select(['ev.created_at', 'ev.action', 'ev.data', 'a.name'])
+    .where('ev.entry_id', '=', entryId)
+    .orderBy('ev.created_at')
+    .orderBy('ev.id')
+    .execute()
+  return rows.map(r => ({ at: r.created_at, actorName: r.name, action: r.action, data: JSON.parse(r.data) as unknown }))
+}

@@ -1,0 +1,290 @@
+import type { RuleContent } from '#shared/points/default-rules'
+import type { AdjustmentBody, Entry, ReturnBody, Veto, VetoBody } from '#shared/points/schemas'
+import type { Transaction } from 'kysely'
+import type { Database, Db } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import { RETURN_REASON_ZH } from '#shared/points/categories'
+import { POINTS_ENTITY } from '#shared/points/ops'
+import { checkEntryDate, clipToCap, clipToFloor, localDate, monthOf, needsBranchAdmin, periodOf, resolvePoints, yearOf } from '#shared/points/periods'
+import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors'
+import { newId, nowIso } from '../services/tokens'
+import { recordChange } from '../sync/changes'
+import { isOrganizerOver, loadMember } from './access'
+import { audit } from './audit'
+import { addEvent, publishEntry } from './entries'
+import { loadRule, loadVersion } from './rules'
+import { baseFor } from './settings'
+
+type Conn = Db | Transaction<Database>
+
+const ownEntry = () => new HttpError(403, 'OWN_ENTRY', '不能审核自己的积分记录 You cannot review your own entry')
+
+/**
+ * Serializes point writes per member: approvals check caps and the floor against what was
+ * granted before, so two reviewers approving at once must not both see the old sum. A no-op
+ * UPDATE takes the member row's lock on PostgreSQL (SQLite already runs one writer at a time).
+ */
+async function lockMember(trx: Transaction<Database>, memberId: string): Promise<void> {
+  await trx.updateTable('member').set(eb => ({ updated_at: eb.ref('updated_at') })).where('id', '=', memberId).execute()
+}
+
+export async function ledgerSum(trx: Conn, memberId: string, where: { year?: number, ruleId?: string, from?: string, to?: string }): Promise<number> {
+  let q = trx.selectFrom('point_ledger').select(eb => eb.fn.sum<number>('amount').as('s')).where('member_id', '=', memberId)
+  if (where.year !== undefined)
+    q = q.where('year', '=', where.year)
+  if (where.ruleId !== undefined)
+    q = q.where('rule_id', '=', where.ruleId)
+  if (where.from !== undefined)
+    q = q.where('date', '>=', where.from)
+  if (where.to !== undefined)
+    q = q.where('date', '<=', where.to)
+  const { s } = await q.executeTakeFirstOrThrow()
+  return Number(s ?? 0)
+}
+
+async function loadPending(trx: Transaction<Database>, actor: Actor, id: string) {
+  const entry = await trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!entry || entry.branch_id !== actor.branchId)
+    throw notFound('积分记录 Entry')
+  await lockMember(trx, entry.member_id)
+  const fresh = await trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  if (fresh.member_id === actor.id)
+    throw ownEntry()
+  if (fresh.status !== 'pending')
+    throw conflict('ENTRY_NOT_PENDING', '这条记录已处理过 This entry was already reviewed')
+  const member = await loadMember(trx, fresh.member_id)
+  if (!member || !isOrganizerOver(actor, member))
+    throw forbidden('只能审核本小组成员的记录 You can only review entries of your own group')
+  if (fresh.stage === 'branch' && actor.role !== 'branch_admin')
+    throw forbidden('这条记录需要支部审核 This entry needs a branch admin')
+  return fresh
+}
+
+/** What an entry's points become once its cap (for the period of its date) or the year's floor of 0 applies. */
+async function applyLimits(trx: Transaction<Database>, e: { points: number, date: string, year: number, member_id: string, rule_id: string | null, branch_id: string }, content: RuleContent | null) {
+  if (e.points > 0 && content?.capPoints && content.capPeriod && e.rule_id) {
+    const { from, to } = periodOf(content.capPeriod, e.date)
+    return clipToCap(e.points, content.capPoints, await ledgerSum(trx, e.member_id, { ruleId: e.rule_id, from, to }))
+  }
+  if (e.points < 0) {
+    const total = (await baseFor(trx, e.branch_id, e.year)) + await ledgerSum(trx, e.member_id, { year: e.year })
+    return clipToFloor(e.points, total)
+  }
+  return { granted: e.points, clipped: 0 }
+}
+
+/**
+ * Writes the ledger row for an entry: a grant clipped to its cap in the period of the entry's
+ * date, a deduction clipped so the year never goes below 0. Marks the entry approved.
+ */
+async function grant(trx: Transaction<Database>, actor: Actor, entryId: string): Promise<Entry> {
+  const e = await trx.selectFrom('point_entry').selectAll().where('id', '=', entryId).executeTakeFirstOrThrow()
+  const content = e.rule_version_id ? (await loadVersion(trx, e.rule_version_id)).content : null
+  const { granted, clipped } = await applyLimits(trx, e, content)
+  const now = nowIso()
+  await trx.insertInto('point_ledger').values({
+    id: newId(),
+    branch_id: e.branch_id,
+    member_id: e.member_id,
+    year: e.year,
+    month: monthOf(e.date),
+    date: e.date,
+    category: e.category,
+    rule_id: e.rule_id,
+    entry_id: e.id,
+    kind: e.points < 0 ? 'deduction' : 'grant',
+    amount: granted,
+    requested: e.points,
+    clipped,
+    reason: e.rule_name,
+    reverses_id: null,
+    actor_id: actor.id,
+    created_at: now,
+  }).execute()
+  await trx.updateTable('point_entry').set({ status: 'approved', stage: null, granted, clipped, reviewed_by: actor.id, reviewed_at: now, updated_at: now }).where('id', '=', e.id).execute()
+  await addEvent(trx, e.id, actor.id, 'approved', { granted, clipped })
+  await audit(trx, { branchId: e.branch_id, actorId: actor.id, action: 'points.approve', entity: POINTS_ENTITY.entry, entityId: e.id, data: { memberId: e.member_id, points: e.points, granted, clipped } })
+  return publishEntry(trx, e.id)
+}
+
+/** The group leader's approval moves an entry that also needs the branch on; anyone else's completes it. */
+export async function approveEntry(trx: Transaction<Database>, actor: Actor, id: string): Promise<Entry> {
+  const e = await loadPending(trx, actor, id)
+  const approval = e.rule_version_id ? (await loadVersion(trx, e.rule_version_id)).content.approval : 'branch'
+  if (e.stage === 'group' && actor.role !== 'branch_admin' && needsBranchAdmin(approval, e.points)) {
+    const now = nowIso()
+    await trx.updateTable('point_entry').set({ stage: 'branch', group_approved_by: actor.id, group_approved_at: now, updated_at: now }).where('id', '=', id).execute()
+    await addEvent(trx, id, actor.id, 'approved_group', {})
+    await audit(trx, { branchId: e.branch_id, actorId: actor.id, action: 'points.approve_group', entity: POINTS_ENTITY.entry, entityId: id, data: { memberId: e.member_id } })
+    return publishEntry(trx, id)
+  }
+  return grant(trx, actor, id)
+}
+
+export async function returnEntry(trx: Transaction<Database>, actor: Actor, id: string, body: ReturnBody): Promise<Entry> {
+  const e = await loadPending(trx, actor, id)
+  const text = body.text?.trim() ?? ''
+  if (body.reason === 'other' && !text)
+    throw badRequest('RETURN_REASON_TEXT', '请写明退回原因 Say why the entry is returned')
+  const reason = text ? `${RETURN_REASON_ZH[body.reason]}：${text}` : RETURN_REASON_ZH[body.reason]
+  const now = nowIso()
+  await trx.updateTable('point_entry').set({ status: 'returned', stage: null, return_code: body.reason, return_reason: reason, reviewed_by: actor.id, reviewed_at: now, updated_at: now }).where('id', '=', id).execute()
+  await addEvent(trx, id, actor.id, 'returned', { reason: body.reason, text })
+  await audit(trx, { branchId: e.branch_id, actorId: actor.id, action: 'points.return', entity: POINTS_ENTITY.entry, entityId: id, data: { memberId: e.member_id, reason } })
+  return publishEntry(trx, id)
+}
+
+/**
+ * An organizer's grant or deduction with a reason. A branch admin's takes effect at once; a
+ * group leader's (only over their group) needs a branch admin too when it is a deduction or worth 5 or more.
+ */
+export async function adjust(trx: Transaction<Database>, actor: Actor, body: AdjustmentBody): Promise<Entry> {
+  const member = await loadMember(trx, body.memberId)
+  if (!member || member.branchId !== actor.branchId)
+    throw notFound('成员 Member')
+  if (member.id === actor.id)
+    throw new HttpError(403, 'OWN_ENTRY', '不能给自己加分或扣分 You cannot grant or deduct your own points')
+  if (!isOrganizerOver(actor, member))
+    throw forbidden('只能为本小组成员记分 You can only record points for your own group')
+  let ruleId: string | null = null
+  let versionId: string | null = null
+  let name = body.reason.trim()
+  let category = body.category
+  let points = body.points
+  let approval: string = 'branch'
+  if (body.ruleId) {
+    const found = await loadRule(trx, actor.branchId, body.ruleId)
+    if (!found || found.rule.retired_at)
+      throw badRequest('RULE_UNKNOWN', '积分项目不存在或已停用 Unknown or retired rule')
+    if (found.content.veto)
+      throw badRequest('RULE_IS_VETO', '一票否决请通过"一票否决"记录决定 Record a veto as a decision, not as points')
+    const p = resolvePoints(found.content, body.variant ?? null)
+    if (p === null)
+      throw badRequest('RULE_VARIANT', '请选择该项目的档次 Choose one of the rule\'s tiers')
+    if (points !== undefined && points !== p)
+      throw badRequest('POINTS_NOT_ALLOWED', `该项目的分值是 ${p} 分 This item is worth ${p}`)
+    ruleId = found.rule.id
+    versionId = found.version.id
+    name = found.content.name
+    category = found.content.category
+    points = p
+    approval = found.content.approval
+  }
+  if (category === undefined || points === undefined || points === 0)
+    throw badRequest('ADJUSTMENT_INCOMPLETE', '请选择积分项目，或填写类别和分值 Choose a rule, or give a category and non-zero points')
+  const problem = checkEntryDate(body.date, localDate(new Date()), null)
+  if (problem)
+    throw badRequest('ADJUSTMENT_DATE', problem === 'future' ? '日期不能晚于今天 The date cannot be in the future' : '日期不在可记分的年度内 The date is outside the open year')
+  const id = body.id ?? newId()
+  if (await trx.selectFrom('point_entry').select('id').where('id', '=', id).executeTakeFirst())
+    throw conflict('ENTRY_ID_TAKEN', '这条记录已存在 An entry with this id already exists')
+  const now = nowIso()
+  const leaderNeedsBranch = actor.role !== 'branch_admin' && needsBranchAdmin(approval as never, points)
+  await trx.insertInto('point_entry').values({
+    id,
+    branch_id: actor.branchId,
+    member_id: member.id,
+    rule_id: ruleId,
+    rule_version_id: versionId,
+    category,
+    rule_name: name,
+    variant: body.variant ?? null,
+    date: body.date,
+    year: yearOf(body.date),
+    note: body.reason.trim(),
+    points,
+    granted: null,
+    clipped: 0,
+    status: 'pending',
+    stage: 'branch',
+    source: 'organizer',
+    revision: 1,
+    group_approved_by: leaderNeedsBranch ? actor.id : null,
+    group_approved_at: leaderNeedsBranch ? now : null,
+    reviewed_by: null,
+    reviewed_at: null,
+    return_code: null,
+    return_reason: null,
+    created_by: actor.id,
+    created_at: now,
+    updated_at: now,
+  }).execute()
+  await addEvent(trx, id, actor.id, 'recorded', { points, reason: body.reason })
+  await audit(trx, { branchId: actor.branchId, actorId: actor.id, action: 'points.adjust', entity: POINTS_ENTITY.entry, entityId: id, data: { memberId: member.id, points, reason: body.reason } })
+  if (leaderNeedsBranch)
+    return publishEntry(trx, id)
+  await lockMember(trx, member.id)
+  return grant(trx, actor, id)
+}
+
+/** A correction never edits the ledger: it appends a reversing row and marks the entry revoked. */
+export async function revokeEntry(trx: Transaction<Database>, actor: Actor, id: string, reason: string): Promise<Entry> {
+  const e = await trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirst()
+  if (!e || e.branch_id !== actor.branchId)
+    throw notFound('积分记录 Entry')
+  await lockMember(trx, e.member_id)
+  if (e.status !== 'approved')
+    throw conflict('ENTRY_NOT_APPROVED', '只有已通过的记录可以撤销 Only an approved entry can be revoked')
+  const rows = await trx.selectFrom('point_ledger').select(['id', 'amount']).where('entry_id', '=', id).execute()
+  const net = rows.reduce((s, r) => s + r.amount, 0)
+  const original = rows.find(r => r.amount !== 0) ?? rows[0]
+  const now = nowIso()
+  await trx.insertInto('point_ledger').values({
+    id: newId(),
+    branch_id: e.branch_id,
+    member_id: e.member_id,
+    year: e.year,
+    month: monthOf(e.date),
+    date: e.date,
+    category: e.category,
+    rule_id: e.rule_id,
+    entry_id: e.id,
+    kind: 'reversal',
+    amount: -net,
+    requested: -net,
+    clipped: 0,
+    reason: reason.trim(),
+    reverses_id: original?.id ?? null,
+    actor_id: actor.id,
+    created_at: now,
+  }).execute()
+  await trx.updateTable('point_entry').set({ status: 'revoked', updated_at: now }).where('id', '=', id).execute()
+  await addEvent(trx, id, actor.id, 'revoked', { reason, amount: -net })
+  await audit(trx, { branchId: e.branch_id, actorId: actor.id, action: 'points.revoke', entity: POINTS_ENTITY.entry, entityId: id, data: { memberId: e.member_id, amount: -net, reason } })
+  return publishEntry(trx, id)
+}
+
+function toVeto(r: { id: string, member_id: string, year: number, decision: string, decided_on: string, reason: string, created_at: string, revoked_at: string | null }): Veto {
+  return { id: r.id, memberId: r.member_id, year: r.year, decision: r.decision, decidedOn: r.decided_on, reason: r.reason, createdAt: r.created_at, revokedAt: r.revoked_at }
+}
+
+/** 一票否决: the 支委会's decision, recorded; the member's year total shows 0 while it stands. */
+export async function recordVeto(trx: Transaction<Database>, actor: Actor, body: VetoBody): Promise<Veto> {
+  const member = await loadMember(trx, body.memberId)
+  if (!member || member.branchId !== actor.branchId)
+    throw notFound('成员 Member')
+  const row = { id: newId(), branch_id: actor.branchId, member_id: member.id, year: body.year, decision: body.decision.trim(), decided_on: body.decidedOn, reason: body.reason.trim(), created_by: actor.id, created_at: nowIso(), revoked_at: null, revoked_by: null, revoke_reason: null }
+  await trx.insertInto('point_veto').values(row).execute()
+  const veto = toVeto(row)
+  await audit(trx, { branchId: actor.branchId, actorId: actor.id, action: 'points.veto', entity: POINTS_ENTITY.veto, entityId: row.id, data: body })
+  await recordChange(trx, { entity: POINTS_ENTITY.veto, entityId: row.id, branchId: actor.branchId, memberId: member.id, op: 'upsert', data: veto })
+  return veto
+}
+
+export async function revokeVeto(trx: Transaction<Database>, actor: Actor, id: string, reason: string): Promise<Veto> {
+  const row = await trx.selectFrom('point_veto').selectAll().where('id', '=', id).where('branch_id', '=', actor.branchId).executeTakeFirst()
+  if (!row)
+    throw notFound('一票否决记录 Veto')
+  if (row.revoked_at)
+    throw conflict('VETO_REVOKED', '该决定已撤销 This decision was already revoked')
+  const now = nowIso()
+  await trx.updateTable('point_veto').set({ revoked_at: now, revoked_by: actor.id, revoke_reason: reason.trim() }).where('id', '=', id).execute()
+  const veto = toVeto({ ...row, revoked_at: now })
+  await audit(trx, { branchId: actor.branchId, actorId: actor.id, action: 'points.veto_revoke', entity: POINTS_ENTITY.veto, entityId: id, data: { memberId: row.member_id, reason } })
+  await recordChange(trx, { entity: POINTS_ENTITY.veto, entityId: id, branchId: actor.branchId, memberId: row.member_id, op: 'upsert', data: veto })
+  return veto
+}
+
+export async function activeVeto(db: Conn, memberId: string, year: number) {
+  return db.selectFrom('point_veto').select(['id', 'decision', 'decided_on', 'reason']).where('member_id', '=', memberId).where('year', '=', year).where('revoked_at', 'is', null).orderBy('created_at').executeTakeFirst()
+}

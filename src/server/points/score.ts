@@ -1,0 +1,161 @@
+import type { Category, EntryStatus } from '#shared/points/categories'
+import type { Entry, Summary } from '#shared/points/schemas'
+import type { Db } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import { CATEGORIES, POINTS } from '#shared/points/categories'
+import { emptyByCategory, yearTotal } from '#shared/points/periods'
+import { badRequest } from '../errors'
+import { entrySelect, toEntry } from './entries'
+import { activeVeto } from './review'
+import { baseFor, getSettings } from './settings'
+
+/** This year's score: base plus the ledger (never below 0, 0 under 一票否决), by category and month; pending apart. */
+export async function summary(db: Db, branchId: string, memberId: string, year: number): Promise<Summary> {
+  const [base, ledger, pending, veto, settings] = await Promise.all([
+    baseFor(db, branchId, year),
+    db.selectFrom('point_ledger')
+      .select(['category', 'month', eb => eb.fn.sum<number>('amount').as('s')])
+      .where('member_id', '=', memberId)
+      .where('year', '=', year)
+      .groupBy(['category', 'month'])
+      .execute(),
+    db.selectFrom('point_entry')
+      .select(['category', eb => eb.fn.sum<number>('points').as('s'), eb => eb.fn.countAll<number>().as('n')])
+      .where('member_id', '=', memberId)
+      .where('year', '=', year)
+      .where('status', '=', 'pending')
+      .groupBy('category')
+      .execute(),
+    activeVeto(db, memberId, year),
+    getSettings(db, branchId),
+  ])
+  const byCat = emptyByCategory()
+  const pendingByCat = emptyByCategory()
+  const byMonth = Array.from({ length: 12 }, () => 0)
+  let sum = 0
+  for (const r of ledger) {
+    const s = Number(r.s)
+    sum += s
+    byCat[r.category as Category] += s
+    byMonth[r.month - 1]! += s
+  }
+  let pendingSum = 0
+  let pendingCount = 0
+  for (const r of pending) {
+    pendingSum += Number(r.s)
+    pendingCount += Number(r.n)
+    pendingByCat[r.category as Category] += Number(r.s)
+  }
+  const total = yearTotal(base, sum, Boolean(veto))
+  return {
+    memberId,
+    year,
+    base,
+    ledger: sum,
+    total,
+    pending: pendingSum,
+    pendingCount,
+    byCategory: CATEGORIES.map(c => ({ category: c, points: byCat[c], pending: pendingByCat[c] })),
+    byMonth,
+    veto: veto ? { id: veto.id, decision: veto.decision, decidedOn: veto.decided_on, reason: veto.reason } : null,
+    rank: settings.ranking ? await rankOf(db, branchId, memberId, year, base) : null,
+  }
+}
+
+/** Every active member's year total in the branch (one grouped query), for ranking and summaries. */
+export async function branchTotals(db: Db, branchId: string, year: number, base: number): Promise<Map<string, number>> {
+  const [members, sums, vetoes] = await Promise.all([
+    db.selectFrom('member').select('id').where('branch_id', '=', branchId).where('active', '=', 1).execute(),
+    db.selectFrom('point_ledger').select(['member_id', eb => eb.fn.sum<number>('amount').as('s')]).where('branch_id', '=', branchId).where('year', '=', year).groupBy('member_id').execute(),
+    db.selectFrom('point_veto').select('member_id').where('branch_id', '=', branchId).where('year', '=', year).where('revoked_at', 'is', null).execute(),
+  ])
+  const sumOf = new Map(sums.map(s => [s.member_id, Number(s.s)]))
+  const vetoed = new Set(vetoes.map(v => v.member_id))
+  return new Map(members.map(m => [m.id, yearTotal(base, sumOf.get(m.id) ?? 0, vetoed.has(m.id))]))
+}
+
+async function rankOf(db: Db, branchId: string, memberId: string, year: number, base: number) {
+  const totals = await branchTotals(db, branchId, year, base)
+  const mine = totals.get(memberId)
+  if (mine === undefined)
+    return null
+  let above = 0
+  for (const t of totals.values()) {
+    if (t > mine)
+      above++
+  }
+  return { position: above + 1, of: totals.size }
+}
+
+function encodeCursor(e: Entry): string {
+  return Buffer.from(JSON.stringify([e.date, e.createdAt, e.id])).toString('base64url')
+}
+
+function decodeCursor(after: string): [string, string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(after, 'base64url').toString()) as unknown
+    if (Array.isArray(v) && v.length === 3 && v.every(x => typeof x === 'string'))
+      return v as [string, string, string]
+  }
+  catch {}
+  throw badRequest('CURSOR', '分页参数无效，请从第一页重新加载 Invalid page cursor; reload from the first page')
+}
+
+/** The member's entries, newest first, paged by (date, created_at, id) so deep pages stay as fast as the first. */
+export async function timeline(db: Db, memberId: string, opts: { year?: number, status?: EntryStatus, after?: string, limit?: number }) {
+  const limit = opts.limit ?? POINTS.historyPage
+  let q = entrySelect(db).where('e.member_id', '=', memberId)
+  if (opts.year !== undefined)
+    q = q.where('e.date', '>=', `${opts.year}-01-01`).where('e.date', '<=', `${opts.year}-12-31`)
+  if (opts.status)
+    q = q.where('e.status', '=', opts.status)
+  if (opts.after) {
+    const [date, createdAt, id] = decodeCursor(opts.after)
+    q = q.where(eb => eb.or([
+      eb('e.date', '<', date),
+      eb.and([eb('e.date', '=', date), eb.or([eb('e.created_at', '<', createdAt), eb.and([eb('e.created_at', '=', createdAt), eb('e.id', '<', id)])])]),
+    ]))
+  }
+  const rows = await q.orderBy('e.date', 'desc').orderBy('e.created_at', 'desc').orderBy('e.id', 'desc').limit(limit + 1).execute()
+  const items = rows.slice(0, limit).map(toEntry)
+  return { items, next: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null }
+}
+
+/** What waits for this organizer: a group leader the group-level entries of their group, a branch admin the branch level (or a given stage). */
+export async function reviewQueue(db: Db, actor: Actor, opts: { stage?: 'group' | 'branch', limit?: number }) {
+  let q = entrySelect(db)
+    .where('e.branch_id', '=', actor.branchId)
+    .where('e.status', '=', 'pending')
+    .where('e.member_id', '!=', actor.id)
+  if (actor.role === 'branch_admin') {
+    q = q.where('e.stage', '=', opts.stage ?? 'branch')
+  }
+  else {
+    if (opts.stage === 'branch' || actor.groupId === null)
+      return { items: [], total: 0 }
+    q = q.where('e.stage', '=', 'group').where('m.group_id', '=', actor.groupId)
+  }
+  const rows = await q.orderBy('e.date').orderBy('e.created_at').limit(opts.limit ?? POINTS.reviewPageMax).execute()
+  const { n } = await q.clearSelect().clearOrderBy().clearLimit().select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return { items: rows.map(toEntry), total: Number(n) }
+}
+
+/** The branch's audit trail of points (who, when, why), newest first. */
+export async function auditTrail(db: Db, branchId: string, opts: { memberId?: string, before?: string, limit?: number }) {
+  const limit = opts.limit ?? 50
+  let q = db.selectFrom('audit_log as a')
+    .leftJoin('member as m', 'm.id', 'a.actor_id')
+    .select(['a.id', 'a.created_at', 'a.action', 'a.entity', 'a.entity_id', 'a.data', 'm.name'])
+    .where('a.branch_id', '=', branchId)
+    .where('a.action', 'like', 'points.%')
+  if (opts.memberId)
+    q = q.where('a.data', 'like', `%"memberId":"${opts.memberId}"%`)
+  if (opts.before) {
+    const [at, id] = opts.before.split('|')
+    q = q.where(eb => eb.or([eb('a.created_at', '<', at ?? ''), eb.and([eb('a.created_at', '=', at ?? ''), eb('a.id', '<', id ?? '')])]))
+  }
+  const rows = await q.orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit + 1).execute()
+  const items = rows.slice(0, limit).map(r => ({ id: r.id, at: r.created_at, actorName: r.name, action: r.action, entity: r.entity, entityId: r.entity_id, data: JSON.parse(r.data) as unknown }))
+  const last = items[items.length - 1]
+  return { items, next: rows.length > limit && last ? `${last.at}|${last.id}` : null }
+}

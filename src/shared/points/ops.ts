@@ -1,0 +1,32 @@
+import { defineOp } from '../sync/protocol'
+import { EntryCreatePayload, EntryResubmitPayload } from './schemas'
+
+/** A member logs an activity for points (saved on the phone first, then pushed). */
+export const entryCreate = defineOp('entry.create', EntryCreatePayload)
+/** A member corrects a returned entry and sends it again. */
+export const entryResubmit = defineOp('entry.resubmit', EntryResubmitPayload)
+
+/** Entities of points as they appear in pulled changes and in the phone's records. */
+export const POINTS_ENTITY = {
+  entry: 'point_entry',
+  rule: 'point_rule',
+  settings: 'point_settings',
+  veto: 'point_veto',
+} as const
+
+/** Why an entry op was refused, for good: shown in the member's 同步失败 list. */
+export const ENTRY_REJECT = {
+  unknownRule: 'ENTRY_UNKNOWN_RULE',
+  ruleRetired: 'ENTRY_RULE_RETIRED',
+  ruleInactive: 'ENTRY_RULE_INACTIVE',
+  notSelfLog: 'ENTRY_NOT_SELF_LOG',
+  pointsNotAllowed: 'ENTRY_POINTS_NOT_ALLOWED',
+  variant: 'ENTRY_VARIANT',
+  dateInvalid: 'ENTRY_DATE_INVALID',
+  dateFuture: 'ENTRY_DATE_FUTURE',
+  dateBeforeOpen: 'ENTRY_DATE_BEFORE_OPEN',
+  yearClosed: 'ENTRY_YEAR_CLOSED',
+  idTaken: 'ENTRY_ID_TAKEN',
+  notFound: 'ENTRY_NOT_FOUND',
+  notReturned: 'ENTRY_NOT_RETURNED',
+} as const
