@@ -16,6 +16,7 @@ import authRoutes from './routes/auth'
 import groupRoutes from './routes/groups'
 import healthRoutes from './routes/health'
 import inviteRoutes from './routes/invites'
+import meetingRoutes from './routes/meetings'
 import memberRoutes from './routes/members'
 import setupRoutes from './routes/setup'
 import pointsRoutes from './routes/points'
@@ -76,6 +77,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(groupRoutes, { prefix: '/api/groups' })
   await app.register(memberRoutes, { prefix: '/api/members' })
   await app.register(auditRoutes, { prefix: '/api/audit' })
+  await app.register(meetingRoutes, { prefix: '/api/meetings' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

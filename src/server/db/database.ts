@@ -1,4 +1,5 @@
 import type { InviteTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
+import type { MeetingAttendanceTable, MeetingTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
 import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRuleTable, PointRuleVersionTable, PointSettingsTable, PointVetoTable, PointYearBaseTable } from './points.table'
 import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } from './sync.table'
@@ -30,6 +31,8 @@ export interface Database {
   point_settings: PointSettingsTable
   point_year_base: PointYearBaseTable
   point_veto: PointVetoTable
+  meeting: MeetingTable
+  meeting_attendance: MeetingAttendanceTable
 }
 
 export type Db = Kysely<Database>

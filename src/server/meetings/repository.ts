@@ -1,0 +1,93 @@
+import type { Meeting, MeetingListItem } from '#shared/meetings/schemas'
+import type { Selectable, Transaction } from 'kysely'
+import type { Database, Db } from '../db/database'
+import type { MeetingAttendanceTable, MeetingTable } from '../db/meetings.table'
+import type { Actor } from '../plugins/auth'
+import { attendanceId, MEETING_ENTITY } from '#shared/meetings/ops'
+import { recordChange } from '../sync/changes'
+
+type Conn = Db | Transaction<Database>
+export type MeetingRow = Selectable<MeetingTable> & { group_name: string | null }
+
+export function meetingSelect(db: Conn) {
+  return db.selectFrom('meeting')
+    .leftJoin('party_group', 'party_group.id', 'meeting.group_id')
+    .selectAll('meeting')
+    .select('party_group.name as group_name')
+}
+
+export function toMeeting(r: MeetingRow): Meeting {
+  return {
+    id: r.id,
+    type: r.type,
+    groupId: r.group_id,
+    groupName: r.group_name,
+    topic: r.topic,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    place: r.place,
+    agenda: r.agenda,
+    status: r.status,
+    createdBy: r.created_by,
+    updatedAt: r.updated_at,
+  }
+}
+
+/** A meeting of the actor's branch, or undefined (another branch's meeting is as good as missing). */
+export async function loadMeeting(db: Conn, branchId: string, id: string): Promise<MeetingRow | undefined> {
+  return meetingSelect(db).where('meeting.id', '=', id).where('meeting.branch_id', '=', branchId).executeTakeFirst()
+}
+
+/**
+ * Who runs a meeting: the branch admins, the leader of the meeting's group, and whoever created
+ * it. Only they get its key and decide its attendance.
+ */
+export function canOrganize(actor: Actor, m: Pick<MeetingTable, 'branch_id' | 'group_id' | 'created_by'>): boolean {
+  if (actor.branchId !== m.branch_id)
+    return false
+  if (actor.role === 'branch_admin' || m.created_by === actor.id)
+    return true
+  return actor.role === 'group_leader' && m.group_id !== null && m.group_id === actor.groupId
+}
+
+/** Whether a member is expected at the meeting: the whole branch, or the meeting's group. */
+export function inScope(member: { branchId: string, groupId: string | null }, m: Pick<MeetingTable, 'branch_id' | 'group_id'>): boolean {
+  return member.branchId === m.branch_id && (m.group_id === null || m.group_id === member.groupId)
+}
+
+export function toListItem(r: MeetingRow, actor: Actor, myStatus: MeetingListItem['myStatus']): MeetingListItem {
+  return { ...toMeeting(r), myStatus, canOrganize: canOrganize(actor, r) }
+}
+
+/** Re-reads the meeting and puts it in the change log (branch-wide): every phone pulls meetings. */
+export async function publishMeeting(trx: Transaction<Database>, id: string): Promise<Meeting> {
+  const row = await meetingSelect(trx).where('meeting.id', '=', id).executeTakeFirstOrThrow()
+  const meeting = toMeeting(row)
+  await recordChange(trx, { entity: MEETING_ENTITY.meeting, entityId: id, branchId: row.branch_id, memberId: null, op: 'upsert', data: meeting })
+  return meeting
+}
+
+export function toAttendanceRecord(a: Selectable<MeetingAttendanceTable>) {
+  return {
+    meetingId: a.meeting_id,
+    memberId: a.member_id,
+    status: a.status,
+    flag: a.flag,
+    reason: a.reason,
+    points: a.points,
+    at: a.updated_at,
+  }
+}
+
+/** Re-reads one attendance row and puts it in the change log for that member's phone. */
+export async function publishAttendance(trx: Transaction<Database>, branchId: string, meetingId: string, memberId: string) {
+  const row = await trx.selectFrom('meeting_attendance').selectAll().where('meeting_id', '=', meetingId).where('member_id', '=', memberId).executeTakeFirst()
+  const id = attendanceId(meetingId, memberId)
+  if (!row) {
+    await recordChange(trx, { entity: MEETING_ENTITY.attendance, entityId: id, branchId, memberId, op: 'delete', data: { meetingId, memberId } })
+    return undefined
+  }
+  const record = toAttendanceRecord(row)
+  await recordChange(trx, { entity: MEETING_ENTITY.attendance, entityId: id, branchId, memberId, op: 'upsert', data: record })
+  return record
+}

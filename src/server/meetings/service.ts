@@ -1,0 +1,210 @@
+import type { AttendanceStatus } from '#shared/meetings/constants'
+import type { AttendanceAction, AttendanceSummary, CloseResult, MeetingBody, MeetingList } from '#shared/meetings/schemas'
+import type { Transaction } from 'kysely'
+import type { Database, Db } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import type { AttendanceOutcome } from './points-hook'
+import type { MeetingRow } from './repository'
+import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
+import { badRequest, conflict, forbidden, notFound } from '../errors'
+import { nowIso } from '../services/tokens'
+import { grantAttendancePoints } from './points-hook'
+import { canOrganize, inScope, loadMeeting, meetingSelect, publishAttendance, publishMeeting, toListItem, toMeeting } from './repository'
+
+type Conn = Db | Transaction<Database>
+
+/** The meeting, if the actor organizes it: 404 outside the branch, 403 for a member who does not. */
+export async function requireOrganized(db: Conn, actor: Actor, id: string): Promise<MeetingRow> {
+  const meeting = await loadMeeting(db, actor.branchId, id)
+  if (!meeting)
+    throw notFound('会议 Meeting')
+  if (!canOrganize(actor, meeting))
+    throw forbidden('只有这场会议的组织者可以操作 Only this meeting\'s organizers may do this')
+  return meeting
+}
+
+export function requireScheduled(meeting: MeetingRow): void {
+  if (meeting.status === 'cancelled')
+    throw conflict('MEETING_CANCELLED', '这场会议已取消 This meeting was cancelled')
+  if (meeting.status === 'closed')
+    throw conflict('MEETING_CLOSED', '这场会议已结束并统计考勤 This meeting is already closed')
+}
+
+/** Checks a create or edit: times in order, and a scope the actor may organize. */
+export async function checkBody(db: Conn, actor: Actor, body: MeetingBody): Promise<void> {
+  if (Date.parse(body.endsAt) <= Date.parse(body.startsAt))
+    throw badRequest('MEETING_TIMES', '结束时间必须晚于开始时间 The end must be after the start')
+  if (body.groupId === null) {
+    if (actor.role !== 'branch_admin')
+      throw forbidden('党小组长只能组织本小组的会议 A group leader can only organize their own group\'s meetings')
+    return
+  }
+  const group = await db.selectFrom('party_group').select('id').where('id', '=', body.groupId).where('branch_id', '=', actor.branchId).where('removed_at', 'is', null).executeTakeFirst()
+  if (!group)
+    throw badRequest('MEETING_GROUP', '所选党小组不存在 The chosen group does not exist')
+  if (actor.role !== 'branch_admin' && body.groupId !== actor.groupId)
+    throw forbidden('党小组长只能组织本小组的会议 A group leader can only organize their own group\'s meetings')
+}
+
+export function bodyColumns(body: MeetingBody) {
+  return {
+    type: body.type,
+    group_id: body.groupId,
+    topic: body.topic.trim(),
+    starts_at: new Date(body.startsAt).toISOString(),
+    ends_at: new Date(body.endsAt).toISOString(),
+    place: body.place.trim(),
+    agenda: body.agenda.trim(),
+  }
+}
+
+/** The meetings a member sees: those they are expected at or organize; upcoming = still open for check-in. */
+export async function listMeetings(db: Db, actor: Actor, view: 'upcoming' | 'all'): Promise<MeetingList> {
+  let q = meetingSelect(db).where('meeting.branch_id', '=', actor.branchId)
+  if (view === 'upcoming') {
+    q = q.where('meeting.status', '=', 'scheduled').where('meeting.ends_at', '>', new Date(Date.now() - CHECKIN.graceMs).toISOString())
+  }
+  const rows = await q.orderBy('meeting.starts_at', view === 'upcoming' ? 'asc' : 'desc').limit(200).execute()
+  const mine = await db.selectFrom('meeting_attendance').select(['meeting_id', 'status']).where('member_id', '=', actor.id).execute()
+  const status = new Map(mine.map(r => [r.meeting_id, r.status]))
+  return rows
+    .filter(r => inScope(actor, r) || canOrganize(actor, r))
+    .map(r => toListItem(r, actor, status.get(r.id) ?? null))
+}
+
+interface ScopeMember { id: string, name: string, group_name: string | null }
+
+async function scopeMembers(db: Conn, meeting: MeetingRow): Promise<ScopeMember[]> {
+  let q = db.selectFrom('member')
+    .leftJoin('party_group', 'party_group.id', 'member.group_id')
+    .select(['member.id', 'member.name', 'party_group.name as group_name'])
+    .where('member.branch_id', '=', meeting.branch_id)
+    .where('member.active', '=', 1)
+  if (meeting.group_id)
+    q = q.where('member.group_id', '=', meeting.group_id)
+  return q.orderBy('member.name').execute()
+}
+
+export async function attendanceSummary(db: Conn, meeting: MeetingRow): Promise<AttendanceSummary> {
+  const expected = await scopeMembers(db, meeting)
+  const rows = await db.selectFrom('meeting_attendance')
+    .innerJoin('member', 'member.id', 'meeting_attendance.member_id')
+    .leftJoin('party_group', 'party_group.id', 'member.group_id')
+    .selectAll('meeting_attendance')
+    .select(['member.name', 'party_group.name as group_name'])
+    .where('meeting_id', '=', meeting.id)
+    .execute()
+  const byMember = new Map(rows.map(r => [r.member_id, r]))
+  const out: AttendanceSummary['rows'] = expected.map((m) => {
+    const r = byMember.get(m.id)
+    byMember.delete(m.id)
+    return { memberId: m.id, name: m.name, groupName: m.group_name, status: r?.status ?? null, method: r?.method ?? null, flag: r?.flag ?? null, reason: r?.reason ?? null, at: r?.updated_at ?? null, points: r?.points ?? null }
+  })
+  for (const r of byMember.values())
+    out.push({ memberId: r.member_id, name: r.name, groupName: r.group_name, status: r.status, method: r.method, flag: r.flag, reason: r.reason, at: r.updated_at, points: r.points })
+  const count = (pred: (s: AttendanceStatus | null) => boolean) => out.filter(r => pred(r.status)).length
+  return {
+    meeting: toMeeting(meeting),
+    rows: out,
+    counts: {
+      expected: expected.length,
+      present: count(s => s !== null && PRESENT_STATUSES.includes(s)),
+      pending: count(s => s === 'pending'),
+      leave: count(s => s === 'leave'),
+    },
+  }
+}
+
+/** An organizer's decision: check in by hand, record leave, confirm or reject a late scan, or clear. */
+export async function decideAttendance(trx: Transaction<Database>, actor: Actor, meeting: MeetingRow, memberId: string, body: AttendanceAction): Promise<void> {
+  requireScheduled(meeting)
+  const member = await trx.selectFrom('member').select(['id', 'branch_id', 'group_id']).where('id', '=', memberId).where('active', '=', 1).executeTakeFirst()
+  if (!member || !inScope({ branchId: member.branch_id, groupId: member.group_id }, meeting))
+    throw badRequest('MEETING_MEMBER_OUT_OF_SCOPE', '此人不在这场会议的参会范围内 This person is not expected at this meeting')
+  const existing = await trx.selectFrom('meeting_attendance').selectAll().where('meeting_id', '=', meeting.id).where('member_id', '=', memberId).executeTakeFirst()
+  const now = nowIso()
+  const reason = body.reason?.trim() || null
+  let next: { status: AttendanceStatus, method: string, reason: string | null } | 'delete'
+  switch (body.action) {
+    case 'checkin':
+      if (existing && (existing.status === 'verified' || existing.status === 'manual'))
+        throw conflict('MEETING_ALREADY_IN', '此人已签到 Already checked in')
+      next = { status: 'manual', method: 'manual', reason: null }
+      break
+    case 'leave':
+      if (!reason)
+        throw badRequest('MEETING_LEAVE_REASON', '请填写请假事由 Give the reason for the leave')
+      next = { status: 'leave', method: 'leave_organizer', reason }
+      break
+    case 'confirm':
+    case 'reject':
+      if (existing?.status !== 'pending')
+        throw conflict('MEETING_NOT_PENDING', '这条签到不在待确认状态 This check-in is not waiting for confirmation')
+      next = body.action === 'confirm'
+        ? { status: 'verified', method: existing.method, reason: null }
+        : { status: 'rejected', method: existing.method, reason }
+      break
+    case 'clear':
+      next = 'delete'
+      break
+  }
+  if (next === 'delete') {
+    await trx.deleteFrom('meeting_attendance').where('meeting_id', '=', meeting.id).where('member_id', '=', memberId).execute()
+  }
+  else if (existing) {
+    await trx.updateTable('meeting_attendance').set({ ...next, decided_by: actor.id, updated_at: now }).where('meeting_id', '=', meeting.id).where('member_id', '=', memberId).execute()
+  }
+  else {
+    await trx.insertInto('meeting_attendance').values({ ...next, meeting_id: meeting.id, member_id: memberId, token_window: null, scanned_at: null, flag: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).execute()
+  }
+  await publishAttendance(trx, meeting.branch_id, meeting.id, memberId)
+}
+
+/**
+ * Closes the meeting once: unanswered members in scope become absent, and the attendance points
+ * are granted through the points hook. A second close, or a close with late scans still waiting,
+ * is refused.
+ */
+export async function closeMeeting(trx: Transaction<Database>, actor: Actor, meeting: MeetingRow): Promise<CloseResult> {
+  requireScheduled(meeting)
+  const now = nowIso()
+  if (now < meeting.starts_at)
+    throw conflict('MEETING_NOT_STARTED', '会议尚未开始，不能结束 The meeting has not started yet')
+  // The status guard makes closing exactly-once even when two organizers press at the same time.
+  const claimed = await trx.updateTable('meeting').set({ status: 'closed', closed_at: now, closed_by: actor.id, updated_at: now }).where('id', '=', meeting.id).where('status', '=', 'scheduled').returning('id').executeTakeFirst()
+  if (!claimed)
+    throw conflict('MEETING_CLOSED', '这场会议已结束并统计考勤 This meeting is already closed')
+  const rows = await trx.selectFrom('meeting_attendance').select(['member_id', 'status']).where('meeting_id', '=', meeting.id).execute()
+  const pending = rows.filter(r => r.status === 'pending').length
+  if (pending > 0)
+    throw conflict('MEETING_HAS_PENDING', `还有 ${pending} 条补传的签到等待确认，请先确认或驳回 ${pending} late check-ins still wait for confirmation`)
+  const status = new Map(rows.map(r => [r.member_id, r.status]))
+  // 支委会 is attended by the committee only: nobody else is marked absent.
+  const expected = meeting.type === 'committee' ? [] : await scopeMembers(trx, meeting)
+  for (const m of expected) {
+    const s = status.get(m.id)
+    if (s === undefined || s === 'rejected') {
+      await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.id, status: 'absent', method: 'close', token_window: null, scanned_at: null, flag: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'absent', updated_at: now })).execute()
+      status.set(m.id, 'absent')
+    }
+  }
+  const outcomes: AttendanceOutcome[] = []
+  for (const [memberId, s] of status) {
+    if (PRESENT_STATUSES.includes(s) || s === 'absent')
+      outcomes.push({ memberId, outcome: s === 'absent' ? 'absent' : 'present' })
+  }
+  const granted = await grantAttendancePoints(trx, meeting, outcomes)
+  for (const [memberId, points] of granted) {
+    await trx.updateTable('meeting_attendance').set({ points, updated_at: now }).where('meeting_id', '=', meeting.id).where('member_id', '=', memberId).execute()
+  }
+  for (const memberId of status.keys())
+    await publishAttendance(trx, meeting.branch_id, meeting.id, memberId)
+  const published = await publishMeeting(trx, meeting.id)
+  const values = [...status.values()]
+  return {
+    meeting: published,
+    present: values.filter(s => PRESENT_STATUSES.includes(s)).length,
+    leave: values.filter(s => s === 'leave').length,
+    absent: values.filter(s => s === 'absent').length,
+  }
+}

@@ -1,0 +1,114 @@
+import type { AttendanceAction as AttendanceActionT, MeetingBody as MeetingBodyT, MeetingListQuery as MeetingListQueryT, MemberParams as MemberParamsT } from '#shared/meetings/schemas'
+import type { FastifyInstance } from 'fastify'
+import { CHECKIN } from '#shared/meetings/constants'
+import { AttendanceAction, AttendanceSummary, CloseResult, Meeting, MeetingBody, MeetingList, MeetingListItem, MeetingListQuery, MeetingScreen, MemberParams } from '#shared/meetings/schemas'
+import { toBase64Url } from '#shared/meetings/token'
+import { ErrorBody, IdParams } from '#shared/schemas/common'
+import { notFound } from '../errors'
+import { checkinHandler, leaveHandler } from '../meetings/checkin'
+import { meetingKey, serverSecret } from '../meetings/keys'
+import { canOrganize, inScope, loadMeeting, publishMeeting, toListItem } from '../meetings/repository'
+import { attendanceSummary, bodyColumns, checkBody, closeMeeting, decideAttendance, listMeetings, requireOrganized, requireScheduled } from '../meetings/service'
+import { actorOf } from '../plugins/auth'
+import { writeAudit } from '../services/audit'
+import { newId, nowIso } from '../services/tokens'
+import { registerOp } from '../sync/registry'
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+
+/**
+ * Meetings (三会一课, 组织生活会) and their attendance. Organizers act here online; a member's
+ * check-in and leave request are ops through the outbox (checkin.create, meeting.leave).
+ */
+export default async function meetingRoutes(app: FastifyInstance) {
+  // Resolved now, outside any transaction: an op handler must not open a second connection (SQLite).
+  const secret = await serverSecret(app.db, app.config.secret)
+  registerOp(checkinHandler(secret))
+  registerOp(leaveHandler)
+  const organizer = app.requireRole('group_leader')
+
+  app.get<{ Querystring: MeetingListQueryT }>('/', {
+    preHandler: app.authenticate,
+    schema: { querystring: MeetingListQuery, response: { 200: MeetingList, 401: ErrorBody } },
+  }, async request => listMeetings(app.db, actorOf(request), request.query.view ?? 'upcoming'))
+
+  app.post<{ Body: MeetingBodyT }>('/', { preHandler: organizer, schema: { body: MeetingBody, response: { 200: Meeting, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    await checkBody(app.db, actor, request.body)
+    const id = newId()
+    const now = nowIso()
+    return app.db.transaction().execute(async (trx) => {
+      await trx.insertInto('meeting').values({ id, branch_id: actor.branchId, ...bodyColumns(request.body), status: 'scheduled', created_by: actor.id, created_at: now, updated_at: now, closed_at: null, closed_by: null }).execute()
+      await writeAudit(trx, actor, { action: 'meeting.create', entity: 'meeting', entityId: id, data: bodyColumns(request.body) })
+      return publishMeeting(trx, id)
+    })
+  })
+
+  app.get<{ Params: { id: string } }>('/:id', { preHandler: app.authenticate, schema: { params: IdParams, response: { 200: MeetingListItem, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    const meeting = await loadMeeting(app.db, actor.branchId, request.params.id)
+    if (!meeting || !(inScope(actor, meeting) || canOrganize(actor, meeting)))
+      throw notFound('会议 Meeting')
+    const mine = await app.db.selectFrom('meeting_attendance').select('status').where('meeting_id', '=', meeting.id).where('member_id', '=', actor.id).executeTakeFirst()
+    return toListItem(meeting, actor, mine?.status ?? null)
+  })
+
+  app.patch<{ Params: { id: string }, Body: MeetingBodyT }>('/:id', { preHandler: organizer, schema: { params: IdParams, body: MeetingBody, response: { 200: Meeting, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    await checkBody(app.db, actor, request.body)
+    return app.db.transaction().execute(async (trx) => {
+      const meeting = await requireOrganized(trx, actor, request.params.id)
+      requireScheduled(meeting)
+      await trx.updateTable('meeting').set({ ...bodyColumns(request.body), updated_at: nowIso() }).where('id', '=', meeting.id).execute()
+      await writeAudit(trx, actor, { action: 'meeting.update', entity: 'meeting', entityId: meeting.id, data: bodyColumns(request.body) })
+      return publishMeeting(trx, meeting.id)
+    })
+  })
+
+  app.post<{ Params: { id: string } }>('/:id/cancel', { preHandler: organizer, schema: { params: IdParams, response: { 200: Meeting, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    return app.db.transaction().execute(async (trx) => {
+      const meeting = await requireOrganized(trx, actor, request.params.id)
+      requireScheduled(meeting)
+      await trx.updateTable('meeting').set({ status: 'cancelled', updated_at: nowIso() }).where('id', '=', meeting.id).execute()
+      await writeAudit(trx, actor, { action: 'meeting.cancel', entity: 'meeting', entityId: meeting.id, data: { topic: meeting.topic } })
+      return publishMeeting(trx, meeting.id)
+    })
+  })
+
+  // The 签到 screen's key: only this meeting's organizers ever receive it (DESIGN §2).
+  app.get<{ Params: { id: string } }>('/:id/screen', { preHandler: organizer, schema: { params: IdParams, response: { 200: MeetingScreen, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    const meeting = await requireOrganized(app.db, actor, request.params.id)
+    requireScheduled(meeting)
+    const { meeting: shown } = await attendanceSummary(app.db, meeting)
+    return { meeting: shown, key: toBase64Url(meetingKey(secret, meeting.id)), windowMs: CHECKIN.windowMs, serverTime: nowIso() }
+  })
+
+  app.get<{ Params: { id: string } }>('/:id/attendance', { preHandler: organizer, schema: { params: IdParams, response: { 200: AttendanceSummary, ...errors } } }, async (request) => {
+    return attendanceSummary(app.db, await requireOrganized(app.db, actorOf(request), request.params.id))
+  })
+
+  app.post<{ Params: MemberParamsT, Body: AttendanceActionT }>('/:id/attendance/:memberId', {
+    preHandler: organizer,
+    schema: { params: MemberParams, body: AttendanceAction, response: { 200: AttendanceSummary, ...errors } },
+  }, async (request) => {
+    const actor = actorOf(request)
+    return app.db.transaction().execute(async (trx) => {
+      const meeting = await requireOrganized(trx, actor, request.params.id)
+      await decideAttendance(trx, actor, meeting, request.params.memberId, request.body)
+      await writeAudit(trx, actor, { action: `meeting.attendance.${request.body.action}`, entity: 'meeting', entityId: meeting.id, data: { memberId: request.params.memberId, reason: request.body.reason ?? null } })
+      return attendanceSummary(trx, meeting)
+    })
+  })
+
+  app.post<{ Params: { id: string } }>('/:id/close', { preHandler: organizer, schema: { params: IdParams, response: { 200: CloseResult, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    return app.db.transaction().execute(async (trx) => {
+      const meeting = await requireOrganized(trx, actor, request.params.id)
+      const result = await closeMeeting(trx, actor, meeting)
+      await writeAudit(trx, actor, { action: 'meeting.close', entity: 'meeting', entityId: meeting.id, data: { present: result.present, leave: result.leave, absent: result.absent } })
+      return result
+    })
+  })
+}

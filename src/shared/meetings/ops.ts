@@ -1,0 +1,66 @@
+import { Type } from 'typebox'
+import { Id, IsoDateTime } from '../schemas/common'
+import { defineOp } from '../sync/protocol'
+import { MEETING_LIMITS } from './constants'
+
+/**
+ * A member's check-in: the scanned QR text, or the typed 6-digit code with the window the phone
+ * thought it was. The member is the session's, never named here; the server decides verified,
+ * pending (synced late) or refused.
+ */
+export const checkinCreate = defineOp('checkin.create', Type.Object({
+  meetingId: Id,
+  token: Type.Optional(Type.String({ maxLength: 120 })),
+  code: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
+  /** The phone's window when the code was typed (the code alone names no window). */
+  window: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** The phone's clock at the scan: informative, compared with the token's window, never trusted. */
+  scannedAt: IsoDateTime,
+}, { additionalProperties: false }))
+
+/** A member asks for leave (请假) for a meeting that has not started. */
+export const leaveRequest = defineOp('meeting.leave', Type.Object({
+  meetingId: Id,
+  reason: Type.String({ minLength: 1, maxLength: MEETING_LIMITS.reasonMax, pattern: '\\S' }),
+}, { additionalProperties: false }))
+
+/** Entities as they appear in pulled changes and in the phone's records. */
+export const MEETING_ENTITY = {
+  /** Branch-wide: every member pulls the meetings of the branch. */
+  meeting: 'meeting',
+  /** One member's attendance of one meeting; id `<meetingId>.<memberId>`. */
+  attendance: 'attendance',
+} as const
+
+export function attendanceId(meetingId: string, memberId: string): string {
+  return `${meetingId}.${memberId}`
+}
+
+/** Why a check-in was refused, for good: each its own code and message. */
+export const CHECKIN_REJECT = {
+  meetingNotFound: 'CHECKIN_MEETING_NOT_FOUND',
+  meetingCancelled: 'CHECKIN_MEETING_CANCELLED',
+  meetingClosed: 'CHECKIN_MEETING_CLOSED',
+  noToken: 'CHECKIN_NO_TOKEN',
+  malformed: 'CHECKIN_TOKEN_MALFORMED',
+  forged: 'CHECKIN_TOKEN_FORGED',
+  wrongMeeting: 'CHECKIN_WRONG_MEETING',
+  wrongCode: 'CHECKIN_CODE_WRONG',
+  outsideMeeting: 'CHECKIN_WINDOW_OUTSIDE_MEETING',
+  replayed: 'CHECKIN_TOKEN_REPLAYED',
+  outOfScope: 'CHECKIN_OUT_OF_SCOPE',
+  already: 'CHECKIN_ALREADY',
+  rateLimited: 'CHECKIN_RATE_LIMITED',
+  leaveStarted: 'LEAVE_MEETING_STARTED',
+  leaveAlreadyIn: 'LEAVE_ALREADY_CHECKED_IN',
+} as const
+
+/** What a member's phone stores for its own attendance record. */
+export interface AttendanceRecord {
+  meetingId: string
+  memberId: string
+  status: string
+  flag: string | null
+  reason: string | null
+  at: string
+}

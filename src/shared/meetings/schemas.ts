@@ -1,0 +1,122 @@
+/* eslint-disable ts/no-redeclare -- TypeBox idiom: a schema and its Static<> type share one name */
+import type { Static } from 'typebox'
+import { Type } from 'typebox'
+import { Id, IsoDateTime } from '../schemas/common'
+import { ATTENDANCE_STATUSES, MEETING_LIMITS, MEETING_STATUSES, MEETING_TYPES } from './constants'
+
+const L = Type.Literal
+export const MeetingTypeSchema = Type.Union([L(MEETING_TYPES[0]), L(MEETING_TYPES[1]), L(MEETING_TYPES[2]), L(MEETING_TYPES[3]), L(MEETING_TYPES[4]), L(MEETING_TYPES[5])])
+export const MeetingStatusSchema = Type.Union([L(MEETING_STATUSES[0]), L(MEETING_STATUSES[1]), L(MEETING_STATUSES[2])])
+export const AttendanceStatusSchema = Type.Union([L(ATTENDANCE_STATUSES[0]), L(ATTENDANCE_STATUSES[1]), L(ATTENDANCE_STATUSES[2]), L(ATTENDANCE_STATUSES[3]), L(ATTENDANCE_STATUSES[4]), L(ATTENDANCE_STATUSES[5])])
+
+const Topic = Type.String({ minLength: 1, maxLength: MEETING_LIMITS.topicMax, pattern: '\\S' })
+const Place = Type.String({ maxLength: MEETING_LIMITS.placeMax })
+const Agenda = Type.String({ maxLength: MEETING_LIMITS.agendaMax })
+export const Reason = Type.String({ maxLength: MEETING_LIMITS.reasonMax })
+
+/** A meeting as every member of the branch sees it (pulled branch-wide and listed by the API). */
+export const Meeting = Type.Object({
+  id: Id,
+  type: MeetingTypeSchema,
+  /** null: the whole branch; otherwise the one group whose members attend. */
+  groupId: Type.Union([Id, Type.Null()]),
+  groupName: Type.Union([Type.String(), Type.Null()]),
+  topic: Type.String(),
+  startsAt: IsoDateTime,
+  endsAt: IsoDateTime,
+  place: Type.String(),
+  agenda: Type.String(),
+  status: MeetingStatusSchema,
+  createdBy: Id,
+  updatedAt: IsoDateTime,
+})
+export type Meeting = Static<typeof Meeting>
+
+/** A meeting in a member's list, with their own attendance and whether they organize it. */
+export const MeetingListItem = Type.Object({
+  ...Meeting.properties,
+  myStatus: Type.Union([AttendanceStatusSchema, Type.Null()]),
+  canOrganize: Type.Boolean(),
+})
+export type MeetingListItem = Static<typeof MeetingListItem>
+export const MeetingList = Type.Array(MeetingListItem)
+export type MeetingList = Static<typeof MeetingList>
+
+export const MeetingListQuery = Type.Object({
+  /** upcoming: not closed or cancelled and not ended more than the grace ago; all: everything, newest first. */
+  view: Type.Optional(Type.Union([Type.Literal('upcoming'), Type.Literal('all')])),
+}, { additionalProperties: false })
+export type MeetingListQuery = Static<typeof MeetingListQuery>
+
+/** Create or edit a meeting. */
+export const MeetingBody = Type.Object({
+  type: MeetingTypeSchema,
+  groupId: Type.Union([Id, Type.Null()]),
+  topic: Topic,
+  startsAt: IsoDateTime,
+  endsAt: IsoDateTime,
+  place: Place,
+  agenda: Agenda,
+}, { additionalProperties: false })
+export type MeetingBody = Static<typeof MeetingBody>
+
+/** What the 签到 screen needs to run offline: the meeting, its key, and the server's clock. */
+export const MeetingScreen = Type.Object({
+  meeting: Meeting,
+  /** base64url HMAC key of this meeting; only its organizers receive it. */
+  key: Type.String(),
+  windowMs: Type.Integer(),
+  serverTime: IsoDateTime,
+})
+export type MeetingScreen = Static<typeof MeetingScreen>
+
+export const AttendanceRow = Type.Object({
+  memberId: Id,
+  name: Type.String(),
+  groupName: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([AttendanceStatusSchema, Type.Null()]),
+  method: Type.Union([Type.String(), Type.Null()]),
+  /** Why a check-in waits: late sync, and whether the phone's clock disagreed with the code's window. */
+  flag: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  at: Type.Union([IsoDateTime, Type.Null()]),
+  points: Type.Union([Type.Number(), Type.Null()]),
+})
+export type AttendanceRow = Static<typeof AttendanceRow>
+
+export const AttendanceSummary = Type.Object({
+  meeting: Meeting,
+  /** Every active member in the meeting's scope, plus anyone else with a row. */
+  rows: Type.Array(AttendanceRow),
+  counts: Type.Object({
+    expected: Type.Integer(),
+    present: Type.Integer(),
+    pending: Type.Integer(),
+    leave: Type.Integer(),
+  }),
+})
+export type AttendanceSummary = Static<typeof AttendanceSummary>
+
+/** An organizer's decision about one member's attendance. */
+export const AttendanceAction = Type.Object({
+  action: Type.Union([
+    Type.Literal('checkin'),
+    Type.Literal('leave'),
+    Type.Literal('confirm'),
+    Type.Literal('reject'),
+    Type.Literal('clear'),
+  ]),
+  reason: Type.Optional(Reason),
+}, { additionalProperties: false })
+export type AttendanceAction = Static<typeof AttendanceAction>
+
+export const MemberParams = Type.Object({ id: Id, memberId: Id })
+export type MemberParams = Static<typeof MemberParams>
+
+export const CloseResult = Type.Object({
+  meeting: Meeting,
+  present: Type.Integer(),
+  leave: Type.Integer(),
+  absent: Type.Integer(),
+})
+export type CloseResult = Static<typeof CloseResult>
