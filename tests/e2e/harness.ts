@@ -218,15 +218,19 @@ export async function phoneContext(browser: Browser, options: { baseURL?: string
  * controlled (the worker installs during it); the page reloads once, as a phone's next open would.
  */
 export async function waitForServiceWorker(page: Page, timeoutMs = 30_000): Promise<void> {
-  const active = () => page.waitForFunction(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active), undefined, { timeout: timeoutMs, polling: 100 })
-  await active().catch(() => {
-    throw new Error(`e2e: no active service worker for ${page.url()} after ${timeoutMs} ms (is it registered in main.ts?)`)
-  })
+  const deadline = Date.now() + timeoutMs
+  await waitFor(
+    () => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)),
+    deadline,
+    () => `e2e: no active service worker for ${page.url()} after ${timeoutMs} ms (is it registered?)`,
+  )
   if (!(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))))
     await page.reload()
-  await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), undefined, { timeout: timeoutMs }).catch(() => {
-    throw new Error(`e2e: the service worker is active but does not control ${page.url()}`)
-  })
+  await waitFor(
+    () => page.evaluate(() => Boolean(navigator.serviceWorker.controller)),
+    deadline,
+    () => `e2e: the service worker is active but does not control ${page.url()}`,
+  )
 }
 
 /** Puts an API client's session into a browser context, so a page opens logged in. */
