@@ -13,15 +13,17 @@ import errorsPlugin from './plugins/errors'
 import staticApp from './plugins/static-app'
 import auditRoutes from './routes/audit'
 import authRoutes from './routes/auth'
+import boardRoutes from './routes/board'
 import groupRoutes from './routes/groups'
 import healthRoutes from './routes/health'
 import inviteRoutes from './routes/invites'
 import meetingRoutes from './routes/meetings'
 import memberRoutes from './routes/members'
-import setupRoutes from './routes/setup'
+import pledgeRoutes from './routes/pledges'
 import pointsRoutes from './routes/points'
 import reviewsRoutes from './routes/reviews'
 import rulesRoutes from './routes/rules'
+import setupRoutes from './routes/setup'
 import syncRoutes from './routes/sync'
 import { PASSWORD_PARAMS } from './services/password'
 
@@ -78,6 +80,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(memberRoutes, { prefix: '/api/members' })
   await app.register(auditRoutes, { prefix: '/api/audit' })
   await app.register(meetingRoutes, { prefix: '/api/meetings' })
+  await app.register(pledgeRoutes, { prefix: '/api/pledges' })
+  await app.register(boardRoutes, { prefix: '/api/board' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

@@ -1,6 +1,7 @@
 import type { InviteTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
 import type { MeetingAttendanceTable, MeetingTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
+import type { PledgeBoardTable, PledgeFeedbackTable, PledgeItemTable, PledgeProgressTable, PledgeTable } from './pledges.table'
 import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRuleTable, PointRuleVersionTable, PointSettingsTable, PointVetoTable, PointYearBaseTable } from './points.table'
 import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } from './sync.table'
 import { mkdirSync } from 'node:fs'
@@ -23,6 +24,11 @@ export interface Database {
   change_log: ChangeLogTable
   sync_counter: SyncCounterTable
   server_state: ServerStateTable
+  pledge: PledgeTable
+  pledge_item: PledgeItemTable
+  pledge_progress: PledgeProgressTable
+  pledge_feedback: PledgeFeedbackTable
+  pledge_board: PledgeBoardTable
   point_rule: PointRuleTable
   point_rule_version: PointRuleVersionTable
   point_entry: PointEntryTable

@@ -1,0 +1,98 @@
+import type { EvaluateBody, EvaluateResponse, Pledge } from '#shared/pledges/schemas'
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import { PLEDGE_POINTS, PLEDGE_RULE_KEYS, RESULT_LABEL_ZH } from '#shared/pledges/constants'
+import { hasRole } from '#shared/roles'
+import { badRequest, conflict, forbidden } from '../errors'
+import { writeAudit } from '../services/audit'
+import { nowIso } from '../services/tokens'
+import { pledgeOfBranch } from './views'
+import { recordPledge } from './workflow'
+
+type Trx = Transaction<Database>
+
+/** One request to the points ledger that an evaluated item makes. */
+export interface PledgePointsEffect {
+  memberId: string
+  itemId: string
+  /** The shipped rule's key (RULES.md): pledge-kept (+5, capped 10/年 by the ledger) or no-pledge (−3). */
+  ruleKey: string
+  amount: number
+  reason: string
+  /** The day the item was evaluated, in the branch's calendar: the ledger books it in that year. */
+  date: string
+}
+
+/**
+ * What 评诺 asks of the points: only a member's own pledge counts. 已兑现 → 承诺项按期兑现 +5;
+ * 未兑现 without a good reason → 不作承诺或承诺无故不兑现 −3; 部分兑现 or an excused 未兑现 → nothing.
+ */
+export function evaluationPoints(pledge: Pledge, evaluated: { itemId: string, result: string, excused: boolean }[], date: string): PledgePointsEffect[] {
+  if (pledge.ownerKind !== 'member' || !pledge.memberId)
+    return []
+  const effects: PledgePointsEffect[] = []
+  for (const e of evaluated) {
+    const item = pledge.items.find(i => i.id === e.itemId)
+    if (!item)
+      continue
+    const label = `${pledge.year}${pledge.stage ? ` ${pledge.stage}` : ''} 承诺「${item.target.slice(0, 40)}」评诺：${RESULT_LABEL_ZH[e.result as 'kept']}`
+    if (e.result === 'kept')
+      effects.push({ memberId: pledge.memberId, itemId: e.itemId, ruleKey: PLEDGE_RULE_KEYS.kept, amount: PLEDGE_POINTS.kept, reason: label, date })
+    else if (e.result === 'broken' && !e.excused)
+      effects.push({ memberId: pledge.memberId, itemId: e.itemId, ruleKey: PLEDGE_RULE_KEYS.broken, amount: PLEDGE_POINTS.broken, reason: label, date })
+  }
+  return effects
+}
+
+/**
+ * THE POINTS HOOK. The points ledger (issue 4, src/server/points/**) has not landed a grant
+ * function yet: until it does, the effects are stored on each item (points_rule_key,
+ * points_amount) and in the audit log, in the evaluation's transaction, so they can be posted
+ * once. When the ledger lands, call its grant here with each effect (rule by key, the ledger
+ * applies caps and the floor) — nothing else in pledges changes.
+ */
+export async function postEvaluationPoints(trx: Trx, actor: Actor, effects: PledgePointsEffect[]): Promise<void> {
+  for (const effect of effects) {
+    await trx.updateTable('pledge_item').set({ points_rule_key: effect.ruleKey, points_amount: effect.amount }).where('id', '=', effect.itemId).execute()
+    await writeAudit(trx, actor, { action: 'pledge.points', entity: 'pledge_item', entityId: effect.itemId, data: effect })
+  }
+}
+
+/** 评诺 by a branch admin: each item once, on a published pledge. */
+export async function evaluatePledge(trx: Trx, actor: Actor, id: string, body: EvaluateBody, today: string): Promise<EvaluateResponse> {
+  if (!hasRole(actor.role, 'branch_admin'))
+    throw forbidden('只有支部管理员可以评诺 Only a branch admin may evaluate pledges')
+  const pledge = await pledgeOfBranch(trx, actor.branchId, id)
+  if (pledge.status !== 'published')
+    throw conflict('PLEDGE_NOT_PUBLISHED', '承诺公示后才能评诺 A pledge is evaluated after it is published')
+  const seen = new Set<string>()
+  for (const e of body.items) {
+    const item = pledge.items.find(i => i.id === e.itemId)
+    if (!item)
+      throw badRequest('ITEM_NOT_IN_PLEDGE', '评诺的承诺项不属于这份承诺 An evaluated item is not part of this pledge')
+    if (seen.has(e.itemId))
+      throw badRequest('ITEM_TWICE', '同一承诺项只能评一次 An item is listed twice')
+    seen.add(e.itemId)
+    if (item.result)
+      throw conflict('ITEM_EVALUATED', '这项承诺已评诺，结论不能更改 This item was already evaluated; the result cannot change')
+  }
+  const now = nowIso()
+  for (const e of body.items) {
+    const changed = await trx.updateTable('pledge_item').set({
+      result: e.result,
+      result_comment: (e.comment ?? '').trim(),
+      excused: e.excused && e.result === 'broken' ? 1 : 0,
+      evaluated_by: actor.id,
+      evaluated_at: now,
+    }).where('id', '=', e.itemId).where('result', 'is', null).executeTakeFirst()
+    if (Number(changed.numUpdatedRows) !== 1)
+      throw conflict('ITEM_EVALUATED', '这项承诺已评诺，结论不能更改 This item was already evaluated; the result cannot change')
+  }
+  const effects = evaluationPoints(pledge, body.items.map(e => ({ itemId: e.itemId, result: e.result, excused: e.excused === true })), today)
+  await postEvaluationPoints(trx, actor, effects)
+  await writeAudit(trx, actor, { action: 'pledge.evaluate', entity: 'pledge', entityId: id, data: { items: body.items } })
+  const after = await pledgeOfBranch(trx, actor.branchId, id)
+  await recordPledge(trx, actor.branchId, after)
+  return { pledge: after, points: effects.map(({ date: _date, ...e }) => e) }
+}

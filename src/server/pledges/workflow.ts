@@ -1,0 +1,184 @@
+import type { PledgeStatus } from '#shared/pledges/constants'
+import type { Pledge, PledgeCreateBody, PledgeItemBody, PledgeUpdateBody } from '#shared/pledges/schemas'
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import { PLEDGE_ENTITY } from '#shared/pledges/ops'
+import { hasRole } from '#shared/roles'
+import { badRequest, conflict, forbidden } from '../errors'
+import { writeAudit } from '../services/audit'
+import { requireGroup } from '../services/org'
+import { newId, nowIso } from '../services/tokens'
+import { recordChange } from '../sync/changes'
+import { pledgeOfBranch } from './views'
+
+type Trx = Transaction<Database>
+
+/** The phone of the pledge's owner (or of whoever wrote a group/branch pledge) pulls it. */
+export async function recordPledge(trx: Trx, branchId: string, pledge: Pledge): Promise<void> {
+  await recordChange(trx, {
+    entity: PLEDGE_ENTITY.pledge,
+    entityId: pledge.id,
+    branchId,
+    memberId: pledge.memberId ?? pledge.createdBy,
+    op: 'upsert',
+    data: pledge,
+  })
+}
+
+/**
+ * Who may write (draft, edit, submit) a pledge for an owner: every member their own; a group
+ * leader their own group's; a branch admin the branch's and any group's.
+ */
+async function checkMayDraft(trx: Trx, actor: Actor, body: PledgeCreateBody): Promise<{ memberId: string | null, groupId: string | null }> {
+  if (body.ownerKind === 'member')
+    return { memberId: actor.id, groupId: actor.groupId }
+  if (body.ownerKind === 'branch') {
+    if (actor.role !== 'branch_admin')
+      throw forbidden('只有支部管理员可以起草支部承诺 Only a branch admin may write the branch\'s pledge')
+    return { memberId: null, groupId: null }
+  }
+  if (!body.groupId)
+    throw badRequest('GROUP_REQUIRED', '党小组承诺须选择党小组 A group pledge must name its group')
+  const group = await requireGroup(trx, actor, body.groupId)
+  const leadsIt = actor.role === 'group_leader' && actor.groupId === group.id
+  if (!leadsIt && actor.role !== 'branch_admin')
+    throw forbidden('只有本小组的党小组长或支部管理员可以起草小组承诺 Only the group\'s leader or a branch admin may write a group pledge')
+  return { memberId: null, groupId: group.id }
+}
+
+function checkDates(items: PledgeItemBody[], year: number): void {
+  for (const item of items) {
+    const d = new Date(`${item.dueDate}T00:00:00Z`)
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== item.dueDate)
+      throw badRequest('INVALID_DATE', `日期 ${item.dueDate} 不存在 ${item.dueDate} is not a calendar date`)
+    const dueYear = Number(item.dueDate.slice(0, 4))
+    if (dueYear < year || dueYear > year + 1)
+      throw badRequest('DUE_DATE_OUT_OF_PERIOD', `完成时限 ${item.dueDate} 应在 ${year} 年度内 The due date ${item.dueDate} must fall in the pledge's year ${year}`)
+  }
+}
+
+async function writeItems(trx: Trx, pledgeId: string, branchId: string, items: PledgeItemBody[]): Promise<void> {
+  await trx.deleteFrom('pledge_item').where('pledge_id', '=', pledgeId).execute()
+  await trx.insertInto('pledge_item').values(items.map((item, sort) => ({
+    id: newId(),
+    pledge_id: pledgeId,
+    branch_id: branchId,
+    sort,
+    category: item.category,
+    duty: item.duty.trim(),
+    target: item.target.trim(),
+    due_date: item.dueDate,
+    progress_status: 'not_started' as const,
+    percent: 0,
+    progress_note: '',
+    progress_at: null,
+    result: null,
+    result_comment: '',
+    excused: 0,
+    points_rule_key: null,
+    points_amount: null,
+    evaluated_by: null,
+    evaluated_at: null,
+  }))).execute()
+}
+
+export async function createPledge(trx: Trx, actor: Actor, body: PledgeCreateBody): Promise<Pledge> {
+  checkDates(body.items, body.year)
+  const owner = await checkMayDraft(trx, actor, body)
+  const id = newId()
+  const now = nowIso()
+  await trx.insertInto('pledge').values({
+    id,
+    branch_id: actor.branchId,
+    owner_kind: body.ownerKind,
+    member_id: owner.memberId,
+    group_id: owner.groupId,
+    year: body.year,
+    stage: body.stage?.trim() || null,
+    supervisor: body.supervisor.trim(),
+    supervisor_contact: body.supervisorContact.trim(),
+    status: 'draft',
+    return_reason: null,
+    created_by: actor.id,
+    submitted_at: null,
+    reviewed_by: null,
+    reviewed_at: null,
+    published_by: null,
+    published_at: null,
+    created_at: now,
+    updated_at: now,
+  }).execute()
+  await writeItems(trx, id, actor.branchId, body.items)
+  await writeAudit(trx, actor, { action: 'pledge.create', entity: 'pledge', entityId: id, data: { ownerKind: body.ownerKind, year: body.year, items: body.items.length } })
+  const pledge = await pledgeOfBranch(trx, actor.branchId, id)
+  await recordPledge(trx, actor.branchId, pledge)
+  return pledge
+}
+
+/** Only its author changes a pledge, and only while it is a draft or returned. */
+async function authorsOpenPledge(trx: Trx, actor: Actor, id: string): Promise<Pledge> {
+  const pledge = await pledgeOfBranch(trx, actor.branchId, id)
+  if (pledge.createdBy !== actor.id && !(pledge.memberId === actor.id))
+    throw forbidden('只能修改自己起草的承诺 You can only change a pledge you wrote')
+  if (pledge.status !== 'draft' && pledge.status !== 'returned')
+    throw conflict('PLEDGE_LOCKED', '承诺已提交，不能再修改；如需修改请联系支部退回 The pledge was submitted and can no longer be changed; ask the branch to return it')
+  return pledge
+}
+
+export async function updatePledge(trx: Trx, actor: Actor, id: string, body: PledgeUpdateBody): Promise<Pledge> {
+  checkDates(body.items, body.year)
+  await authorsOpenPledge(trx, actor, id)
+  await trx.updateTable('pledge').set({
+    year: body.year,
+    stage: body.stage?.trim() || null,
+    supervisor: body.supervisor.trim(),
+    supervisor_contact: body.supervisorContact.trim(),
+    updated_at: nowIso(),
+  }).where('id', '=', id).execute()
+  await writeItems(trx, id, actor.branchId, body.items)
+  await writeAudit(trx, actor, { action: 'pledge.update', entity: 'pledge', entityId: id, data: { items: body.items.length } })
+  const pledge = await pledgeOfBranch(trx, actor.branchId, id)
+  await recordPledge(trx, actor.branchId, pledge)
+  return pledge
+}
+
+export async function submitPledge(trx: Trx, actor: Actor, id: string): Promise<Pledge> {
+  await authorsOpenPledge(trx, actor, id)
+  const now = nowIso()
+  await trx.updateTable('pledge').set({ status: 'submitted', submitted_at: now, updated_at: now }).where('id', '=', id).execute()
+  await writeAudit(trx, actor, { action: 'pledge.submit', entity: 'pledge', entityId: id, data: {} })
+  const pledge = await pledgeOfBranch(trx, actor.branchId, id)
+  await recordPledge(trx, actor.branchId, pledge)
+  return pledge
+}
+
+const MOVES: Record<'approve' | 'return' | 'publish', { from: PledgeStatus[], to: PledgeStatus, zh: string }> = {
+  approve: { from: ['submitted'], to: 'approved', zh: '只有待审核的承诺可以审核通过 Only a submitted pledge can be approved' },
+  return: { from: ['submitted', 'approved'], to: 'returned', zh: '只有待审核或已审核未公示的承诺可以退回 Only a submitted or approved, unpublished pledge can be returned' },
+  publish: { from: ['approved'], to: 'published', zh: '只有审核通过的承诺可以公示 Only an approved pledge can be published' },
+}
+
+/** The branch's review: approve, return with a reason, publish. Branch admins only. */
+export async function reviewPledge(trx: Trx, actor: Actor, id: string, move: keyof typeof MOVES, reason?: string): Promise<Pledge> {
+  if (!hasRole(actor.role, 'branch_admin'))
+    throw forbidden()
+  const before = await pledgeOfBranch(trx, actor.branchId, id)
+  const { from, to, zh } = MOVES[move]
+  if (!from.includes(before.status))
+    throw conflict('PLEDGE_WRONG_STATUS', zh)
+  const now = nowIso()
+  const changed = await trx.updateTable('pledge').set({
+    status: to,
+    updated_at: now,
+    ...(move === 'publish' ? { published_by: actor.id, published_at: now } : { reviewed_by: actor.id, reviewed_at: now }),
+    ...(move === 'return' ? { return_reason: reason?.trim() ?? '' } : {}),
+    ...(move === 'approve' ? { return_reason: null } : {}),
+  }).where('id', '=', id).where('status', '=', before.status).executeTakeFirst()
+  if (Number(changed.numUpdatedRows) !== 1)
+    throw conflict('PLEDGE_WRONG_STATUS', zh)
+  await writeAudit(trx, actor, { action: `pledge.${move}`, entity: 'pledge', entityId: id, data: { from: before.status, to, ...(reason ? { reason } : {}) } })
+  const pledge = await pledgeOfBranch(trx, actor.branchId, id)
+  await recordPledge(trx, actor.branchId, pledge)
+  return pledge
+}
