@@ -173,3 +173,18 @@ describe('organizer grants, deductions, revocations and 一票否决', () => {
     expect((await b.lee.client.get('/api/points/audit')).statusCode).toBe(403)
   })
 })
+
+describe('grants from other features', () => {
+  it('should grant a shipped rule through the ledger once per source, within its cap (grantByRule)', async () => {
+    const { grantByRule } = await import('#server/points/grants')
+    const g = { branchId: b.branchId, memberId: b.amy.id, ruleKey: 'life-meeting', date: today(), note: '组织生活会', actorId: b.lee.id }
+    const run = (source: string) => b.t.handle.db.transaction().execute(trx => grantByRule(trx, { ...g, source }))
+    expect(await run('meeting:1')).toBe(2)
+    expect(await run('meeting:1')).toBe(2)
+    expect(await run('meeting:2')).toBe(2)
+    expect(await run('meeting:3')).toBe(0)
+    expect((await ledgerOf(b.t, b.amy.id)).map(l => l.amount)).toEqual([2, 2, 0])
+    expect(await b.t.handle.db.transaction().execute(trx => grantByRule(trx, { ...g, ruleKey: 'online-study', source: 'x' }))).toBeNull()
+    expect((await summaryOf(b.amy)).json().total).toBe(64)
+  })
+})

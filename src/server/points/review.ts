@@ -24,7 +24,7 @@ const ownEntry = () => new HttpError(403, 'OWN_ENTRY', '不能审核自己的积
  * granted before, so two reviewers approving at once must not both see the old sum. A no-op
  * UPDATE takes the member row's lock on PostgreSQL (SQLite already runs one writer at a time).
  */
-async function lockMember(trx: Transaction<Database>, memberId: string): Promise<void> {
+export async function lockMember(trx: Transaction<Database>, memberId: string): Promise<void> {
   await trx.updateTable('member').set(eb => ({ updated_at: eb.ref('updated_at') })).where('id', '=', memberId).execute()
 }
 
@@ -77,7 +77,7 @@ async function applyLimits(trx: Transaction<Database>, e: { points: number, date
  * Writes the ledger row for an entry: a grant clipped to its cap in the period of the entry's
  * date, a deduction clipped so the year never goes below 0. Marks the entry approved.
  */
-async function grant(trx: Transaction<Database>, actor: Actor, entryId: string): Promise<Entry> {
+export async function grant(trx: Transaction<Database>, actor: Pick<Actor, 'id'>, entryId: string): Promise<Entry> {
   const e = await trx.selectFrom('point_entry').selectAll().where('id', '=', entryId).executeTakeFirstOrThrow()
   const content = e.rule_version_id ? (await loadVersion(trx, e.rule_version_id)).content : null
   const { granted, clipped } = await applyLimits(trx, e, content)

@@ -1,0 +1,83 @@
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/database'
+import { createHash } from 'node:crypto'
+import { monthOf, yearOf } from '#shared/points/periods'
+import { nowIso } from '../services/tokens'
+import { addEvent } from './entries'
+import { grant, lockMember } from './review'
+import { versionContent } from './rules'
+
+export interface RuleGrant {
+  branchId: string
+  memberId: string
+  /** The shipped rule's key, e.g. `meeting`, `life-meeting`, `absent`. */
+  ruleKey: string
+  date: string
+  /** What caused it, e.g. `meeting:<id>`: the same source never grants twice to a member. */
+  source: string
+  note: string
+  /** The organizer whose action granted it (e.g. who closed the meeting). */
+  actorId: string
+}
+
+/** A stable entry id for (source, member): a second call finds the first entry instead of granting again. */
+function entryIdFor(source: string, memberId: string): string {
+  const h = createHash('sha256').update(`${source}\n${memberId}`).digest('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
+
+/**
+ * For other features (meeting attendance, 评诺): grant a rule's points to a member through the
+ * ledger, with its cap and the floor, inside the caller's transaction. Returns the points granted,
+ * or null when the branch has no such rule or switched it off. Idempotent per (source, member).
+ */
+export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Promise<number | null> {
+  const id = entryIdFor(g.source, g.memberId)
+  const existing = await trx.selectFrom('point_entry').select(['granted', 'status']).where('id', '=', id).executeTakeFirst()
+  if (existing)
+    return existing.granted
+  const rule = await trx.selectFrom('point_rule')
+    .innerJoin('point_rule_version as v', 'v.id', 'point_rule.current_version_id')
+    .selectAll('v')
+    .select(['point_rule.id as rule_id_', 'point_rule.retired_at'])
+    .where('point_rule.branch_id', '=', g.branchId)
+    .where('point_rule.key', '=', g.ruleKey)
+    .executeTakeFirst()
+  if (!rule || rule.retired_at || rule.active !== 1)
+    return null
+  const content = versionContent(rule)
+  const now = nowIso()
+  await lockMember(trx, g.memberId)
+  await trx.insertInto('point_entry').values({
+    id,
+    branch_id: g.branchId,
+    member_id: g.memberId,
+    rule_id: rule.rule_id_,
+    rule_version_id: rule.id,
+    category: content.category,
+    rule_name: content.name,
+    variant: null,
+    date: g.date,
+    year: yearOf(g.date),
+    note: g.note,
+    points: content.points,
+    granted: null,
+    clipped: 0,
+    status: 'pending',
+    stage: null,
+    source: 'checkin',
+    revision: 1,
+    group_approved_by: null,
+    group_approved_at: null,
+    reviewed_by: null,
+    reviewed_at: null,
+    return_code: null,
+    return_reason: null,
+    created_by: g.actorId,
+    created_at: now,
+    updated_at: now,
+  }).execute()
+  await addEvent(trx, id, g.actorId, 'recorded', { source: g.source, month: monthOf(g.date) })
+  const entry = await grant(trx, { id: g.actorId }, id)
+  return entry.granted
+}
