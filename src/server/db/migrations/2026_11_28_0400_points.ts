@@ -68,7 +68,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   // The timeline pages by (date, created_at, id) within a member; the summary sums pending by member and year.
   await db.schema.createIndex('point_entry_timeline').on('point_entry').columns(['member_id', 'date', 'created_at', 'id']).execute()
-  await db.schema.createIndex('point_entry_member_year').on('point_entry').columns(['member_id', 'year', 'status']).execute()
+  await db.schema.createIndex('point_entry_member_year').on('point_entry').columns(['member_id', 'year', 'status', 'category', 'points']).execute()
   await db.schema.createIndex('point_entry_review').on('point_entry').columns(['branch_id', 'status', 'stage']).execute()
 
   await db.schema.createTable('point_entry_event')
@@ -100,7 +100,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('actor_id', 'text')
     .addColumn('created_at', 'text', c => c.notNull())
     .execute()
-  await db.schema.createIndex('point_ledger_member_year').on('point_ledger').columns(['member_id', 'year', 'date']).execute()
+  // Covers the score summary (sums by category and month) so it reads the index alone.
+  await db.schema.createIndex('point_ledger_member_year').on('point_ledger').columns(['member_id', 'year', 'category', 'month', 'amount']).execute()
   await db.schema.createIndex('point_ledger_cap').on('point_ledger').columns(['member_id', 'rule_id', 'date']).execute()
   await db.schema.createIndex('point_ledger_branch_year').on('point_ledger').columns(['branch_id', 'year']).execute()
   await db.schema.createIndex('point_ledger_entry').on('point_ledger').column('entry_id').execute()
