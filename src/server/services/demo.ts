@@ -1,0 +1,73 @@
+import type { Db } from '../db/database'
+import { ORG_ENTITY } from '#shared/schemas/org'
+import { seedDefaultRules } from '../points/rules'
+import { recordChange } from '../sync/changes'
+import { hashPassword, PASSWORD_PARAMS } from './password'
+import { newId, nowIso } from './tokens'
+
+export const DEMO_PASSWORD = 'xianfeng-demo'
+export const DEMO_BRANCH = '示例党支部'
+export const DEMO_LOGINS = { admin: 'demo.admin', leader: 'demo.leader1', member: 'demo.member1' } as const
+
+export class DemoRefused extends Error {}
+
+interface DemoPerson { name: string, login: string, role: 'member' | 'group_leader' | 'branch_admin', titles: string[], group: number | null }
+
+/** Plainly sample names (示例·…) so nobody mistakes demo data for a real branch. */
+const GROUPS = ['示例·第一党小组', '示例·第二党小组', '示例·第三党小组']
+const PEOPLE: DemoPerson[] = [
+  { name: '示例·赵书记', login: DEMO_LOGINS.admin, role: 'branch_admin', titles: ['支部书记', '领导小组组长'], group: null },
+  { name: '示例·张一', login: DEMO_LOGINS.leader, role: 'group_leader', titles: ['党小组长'], group: 0 },
+  { name: '示例·张二', login: DEMO_LOGINS.member, role: 'member', titles: [], group: 0 },
+  { name: '示例·张三', login: 'demo.member2', role: 'member', titles: ['办公室主任'], group: 0 },
+  { name: '示例·张四', login: 'demo.member3', role: 'member', titles: [], group: 0 },
+  { name: '示例·李一', login: 'demo.leader2', role: 'group_leader', titles: ['党小组长'], group: 1 },
+  { name: '示例·李二', login: 'demo.member4', role: 'member', titles: ['副组长'], group: 1 },
+  { name: '示例·李三', login: 'demo.member5', role: 'member', titles: [], group: 1 },
+  { name: '示例·王一', login: 'demo.leader3', role: 'group_leader', titles: ['党小组长'], group: 2 },
+  { name: '示例·王二', login: 'demo.member6', role: 'member', titles: [], group: 2 },
+  { name: '示例·王三', login: 'demo.member7', role: 'member', titles: [], group: 2 },
+  { name: '示例·王四', login: 'demo.member8', role: 'member', titles: [], group: 2 },
+]
+
+/** True when the database holds no branch and no member: the only state the demo may fill. */
+export async function isEmpty(db: Db): Promise<boolean> {
+  const branch = await db.selectFrom('branch').select('id').limit(1).executeTakeFirst()
+  const member = await db.selectFrom('member').select('id').limit(1).executeTakeFirst()
+  return !branch && !member
+}
+
+/**
+ * Fills an empty database with a sample branch: 3 groups, 12 members (one branch admin, a leader
+ * per group), every account with the demo password, the default point rules, and the change-log
+ * rows phones pull. Refuses (DemoRefused) when anything is already there.
+ */
+export async function seedDemo(db: Db, params = PASSWORD_PARAMS): Promise<{ branchId: string, members: number }> {
+  if (!(await isEmpty(db)))
+    throw new DemoRefused('数据库不是空的，示例数据只能写入空数据库 The database is not empty; the demo only fills an empty database')
+  // One scrypt hash shared by the sample accounts: 12 hashes at N=2^17 would take a while, and these are not real people.
+  const passwordHash = await hashPassword(DEMO_PASSWORD, params)
+  const branchId = newId()
+  await db.transaction().execute(async (trx) => {
+    if (!(await isEmpty(trx)))
+      throw new DemoRefused('数据库不是空的 The database is not empty')
+    const now = nowIso()
+    await trx.insertInto('branch').values({ id: branchId, name: DEMO_BRANCH, upper_org_id: null, settings: '{}', created_at: now }).execute()
+    const groupIds = GROUPS.map(() => newId())
+    for (const [i, name] of GROUPS.entries()) {
+      await trx.insertInto('party_group').values({ id: groupIds[i]!, branch_id: branchId, name, created_at: now, removed_at: null }).execute()
+      await recordChange(trx, { entity: ORG_ENTITY.group, entityId: groupIds[i]!, branchId, memberId: null, op: 'upsert', data: { id: groupIds[i], name } })
+    }
+    let adminId: string | null = null
+    for (const p of PEOPLE) {
+      const id = newId()
+      adminId ??= p.role === 'branch_admin' ? id : null
+      const groupId = p.group === null ? null : groupIds[p.group]!
+      await trx.insertInto('member').values({ id, branch_id: branchId, group_id: groupId, name: p.name, login: p.login, phone: null, role: p.role, titles: JSON.stringify(p.titles), password_hash: passwordHash, active: 1, created_at: now, updated_at: now }).execute()
+      await recordChange(trx, { entity: ORG_ENTITY.member, entityId: id, branchId, memberId: id, op: 'upsert', data: { id, name: p.name, login: p.login, role: p.role, titles: p.titles, groupId } })
+    }
+    await seedDefaultRules(trx, branchId, adminId)
+    await trx.insertInto('audit_log').values({ id: newId(), branch_id: branchId, actor_id: null, action: 'demo.seed', entity: 'branch', entity_id: branchId, data: JSON.stringify({ groups: GROUPS.length, members: PEOPLE.length }), created_at: now }).execute()
+  })
+  return { branchId, members: PEOPLE.length }
+}
