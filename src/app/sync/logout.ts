@@ -1,5 +1,4 @@
 import { showConfirmDialog } from 'vant'
-import { i18n } from '../i18n'
 import { useSessionStore } from '../stores/session'
 import { useSyncStore } from '../stores/sync'
 import 'vant/es/dialog/style'
@@ -7,11 +6,11 @@ import 'vant/es/dialog/style'
 /**
  * Logging out never touches the outbox: ops stay on the phone and go out the next time this member
  * logs in. With ops waiting the member is warned first. Returns false when they chose to stay.
+ * Call it from the logout button with the component's `t` from useI18n().
  */
-export async function logoutKeepingOps(): Promise<boolean> {
+export async function logoutKeepingOps(t: (key: string, values?: Record<string, unknown>) => string): Promise<boolean> {
   const sync = useSyncStore()
   await sync.refreshCounts()
-  const t = i18n.global.t
   if (sync.pending > 0) {
     const ok = await showConfirmDialog({
       title: t('sync.logout.title'),

@@ -1,13 +1,25 @@
 import type { OpResult } from '#shared/sync/protocol'
 import type { Transaction } from 'kysely'
+import type { TSchema } from 'typebox'
 import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import type { OpHandler } from './registry'
 import { createHash } from 'node:crypto'
 import { canonicalJson, Op, REJECT } from '#shared/sync/protocol'
-import Value from 'typebox/value'
+import { Compile } from 'typebox/compile'
 import { nowIso } from '../services/tokens'
 import { mayRun, opHandler, OpRejection } from './registry'
+
+/** Compiled once per schema: checking each op with the interpreter costs ~0.1 ms, compiled ~0.01 ms. */
+const validators = new WeakMap<TSchema, ReturnType<typeof Compile>>()
+function validator(schema: TSchema) {
+  let v = validators.get(schema)
+  if (!v) {
+    v = Compile(schema)
+    validators.set(schema, v)
+  }
+  return v
+}
 
 /** Another request recorded the same op id between our check and our insert: roll back and look again. */
 class RaceLost extends Error {}
@@ -46,8 +58,9 @@ function precheck(op: Op, actor: Actor): { handler: OpHandler } | { rejection: O
   const handler = opHandler(op.type)
   if (!handler)
     return { rejection: new OpRejection(REJECT.unknownType, `服务器不认识这种记录（${op.type}），请更新应用 Unknown op type ${op.type}; update the app`) }
-  if (!Value.Check(handler.definition.payload, op.payload)) {
-    const first = Value.Errors(handler.definition.payload, op.payload)[0]
+  const check = validator(handler.definition.payload)
+  if (!check.Check(op.payload)) {
+    const first = check.Errors(op.payload)[0]
     const where = first ? `${first.instancePath || '/'} ${first.message}` : ''
     return { rejection: new OpRejection(REJECT.invalidPayload, `记录内容不符合要求 The op's content is invalid: ${where}`) }
   }
@@ -63,11 +76,11 @@ function precheck(op: Op, actor: Actor): { handler: OpHandler } | { rejection: O
  * nothing, and the phone retries — ops already committed then answer `duplicate`.
  */
 export async function processOp(db: Db, actor: Actor, deviceId: string, raw: unknown): Promise<OpResult> {
-  if (!Value.Check(Op, raw)) {
+  if (!validator(Op).Check(raw)) {
     const opId = typeof (raw as { opId?: unknown })?.opId === 'string' ? (raw as { opId: string }).opId : ''
     return { opId, status: 'rejected', code: REJECT.malformed, message: '记录格式不正确 The op is malformed' }
   }
-  const op = raw
+  const op = raw as Op
   const hash = payloadHash(op.payload)
   const receivedAt = nowIso()
   const checked = precheck(op, actor)

@@ -1,0 +1,179 @@
+/**
+ * `npm run bench:sync`: how fast queued ops reach the database, and how much batching saves.
+ * For 1,000 and 10,000 ops (profile.update, the real op type): wall time, ops/s and requests
+ * when pushed in batches the way the app does, against the same ops sent one request per op.
+ * SQLite always; PostgreSQL too when TEST_PG_URL is set. Then a local write (record + op in one
+ * IndexedDB transaction, the app's own localWrite) timed in Chromium. Prints figures only.
+ */
+import type { AddressInfo } from 'node:net'
+import type { DbHandle } from '../src/server/db/database'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import pg from 'pg'
+import { chromium } from 'playwright-core'
+import { build } from 'vite'
+import { buildApp } from '../src/server/app'
+import { loadConfig } from '../src/server/config'
+import { openDatabase } from '../src/server/db/database'
+import { migrateToLatest } from '../src/server/db/migrate'
+import { issueSetupToken } from '../src/server/services/setup'
+import { LIMITS, SESSION } from '../src/shared/constants'
+import { SYNC_PROTOCOL } from '../src/shared/sync/protocol'
+
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number)
+const PORT = Number(process.env.BENCH_PORT ?? 8410)
+/** Each run listens on its own port (8411, 8412 …): no pooled keep-alive socket outlives its server. */
+let runs = 0
+const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium'
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle, drop: () => Promise<void> }> {
+  const name = `xf_bench_${randomBytes(5).toString('hex')}`
+  if (kind === 'postgres') {
+    const admin = new pg.Client({ connectionString: process.env.TEST_PG_URL })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    await admin.end()
+    const url = new URL(process.env.TEST_PG_URL!)
+    url.pathname = `/${name}`
+    const handle = openDatabase(url.toString())
+    await migrateToLatest(handle.db)
+    return {
+      handle,
+      drop: async () => {
+        const c = new pg.Client({ connectionString: process.env.TEST_PG_URL })
+        await c.connect()
+        await c.query(`drop database if exists ${name} with (force)`)
+        await c.end()
+      },
+    }
+  }
+  const dir = join(tmpdir(), 'xianfeng-bench')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, `${name}.db`)
+  const handle = openDatabase(`sqlite:${file}`)
+  await migrateToLatest(handle.db)
+  const drop = async () => {
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(`${file}${suffix}`, { force: true })
+  }
+  return { handle, drop }
+}
+
+interface Run { wall: number, requests: number, applied: number }
+
+async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Promise<Run> {
+  const { handle, drop } = await freshDb(kind)
+  const app = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: handle })
+  await app.listen({ port: PORT + 1 + (runs++ % 40), host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  try {
+    const token = await issueSetupToken(handle.db)
+    const setup = await fetch(`${base}/api/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SESSION.csrfHeader]: '1' },
+      body: JSON.stringify({ token, branchName: '基准支部', adminName: '基准', login: 'bench', password: 'bench-pass-1' }),
+    })
+    const cookie = setup.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
+    const deviceId = randomUUID()
+    const ops = Array.from({ length: n }, (_, i) => ({ opId: randomUUID(), seq: i + 1, type: 'profile.update', payload: { phone: `138${String(i).padStart(8, '0')}` }, clientTime: new Date().toISOString() }))
+    const size = batched ? LIMITS.syncBatchOps : 1
+    let requests = 0
+    let applied = 0
+    const started = performance.now()
+    for (let i = 0; i < ops.length; i += size) {
+      const res = await fetch(`${base}/api/sync/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SESSION.csrfHeader]: '1', cookie },
+        body: JSON.stringify({ protocol: SYNC_PROTOCOL, deviceId, ops: ops.slice(i, i + size) }),
+      })
+      requests++
+      const body = await res.json() as { results: { status: string }[] }
+      applied += body.results.filter(r => r.status === 'applied').length
+    }
+    const wall = performance.now() - started
+    const rows = Number((await handle.db.selectFrom('sync_op').select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+    if (rows !== n || applied !== n)
+      throw new Error(`bench: expected ${n} applied ops, got ${applied} answers and ${rows} rows`)
+    return { wall, requests, applied }
+  }
+  finally {
+    await app.close()
+    await drop()
+  }
+}
+
+async function localWriteP95(): Promise<{ p50: number, p95: number, n: number }> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium missing at ${CHROMIUM}`)
+  const root = resolve(import.meta.dirname, '..')
+  const out = await build({
+    configFile: false,
+    logLevel: 'silent',
+    resolve: { alias: { '#shared': join(root, 'src/shared'), '#app': join(root, 'src/app') } },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    build: { write: false, minify: true, lib: { entry: join(root, 'src/app/db/index.ts'), formats: ['iife'], name: 'xfdb' } },
+  })
+  const chunk = (Array.isArray(out) ? out[0]! : out as { output: { type: string, code?: string }[] }).output.find(o => o.type === 'chunk') as { code: string }
+  const server = createServer((req, res) => {
+    if (req.url === '/db.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(chunk.code)
+      return
+    }
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script src="/db.js"></script>')
+  })
+  await new Promise<void>(r => server.listen(PORT, '127.0.0.1', r))
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS })
+  try {
+    const page = await browser.newPage()
+    await page.goto(`http://localhost:${PORT}/`)
+    const times = await page.evaluate(async () => {
+      const db = (window as unknown as { xfdb: typeof import('../src/app/db') }).xfdb
+      const memberId = crypto.randomUUID()
+      const result: number[] = []
+      for (let i = 0; i < 520; i++) {
+        const t0 = performance.now()
+        await db.localWrite({ memberId, type: 'points.entry.create', payload: { id: `e${i}`, points: 2, note: '参加志愿服务' }, record: { entity: 'points_entry', id: `e${i}`, data: { id: `e${i}`, points: 2, note: '参加志愿服务' } } })
+        result.push(performance.now() - t0)
+      }
+      return result.slice(20) // the first writes open the database
+    })
+    times.sort((a, b) => a - b)
+    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!
+    return { p50: at(0.5), p95: at(0.95), n: times.length }
+  }
+  finally {
+    await browser.close()
+    server.close()
+  }
+}
+
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+
+async function main() {
+  const kinds: ('sqlite' | 'postgres')[] = process.env.TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite']
+  console.log(`sync bench — batch size ${LIMITS.syncBatchOps}, op type profile.update, one DB transaction per op\n`)
+  console.log('db        ops     mode        wall ms    ops/s   requests   vs one-per-op')
+  for (const kind of kinds) {
+    for (const n of SIZES) {
+      const batched = await run(kind, n, true)
+      const single = await run(kind, n, false)
+      for (const [mode, r] of [['batched', batched], ['one-per-op', single]] as const) {
+        const ratio = mode === 'batched' ? `${fmt(single.requests / batched.requests)}× fewer requests, ${fmt(single.wall / batched.wall, 1)}× faster` : ''
+        console.log(`${kind.padEnd(9)} ${String(n).padStart(6)}  ${mode.padEnd(10)} ${fmt(r.wall).padStart(8)} ${fmt(n / (r.wall / 1000)).padStart(8)} ${String(r.requests).padStart(10)}   ${ratio}`)
+      }
+    }
+  }
+  if (process.env.BENCH_SKIP_BROWSER !== '1') {
+    const w = await localWriteP95()
+    console.log(`\nlocal write in Chromium (record + op, one IndexedDB transaction), ${w.n} writes: p50 ${w.p50.toFixed(2)} ms, p95 ${w.p95.toFixed(2)} ms`)
+  }
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err)
+  process.exit(1)
+})
