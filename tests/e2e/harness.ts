@@ -19,7 +19,8 @@ import { chromium } from 'playwright-core'
  */
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
-export const APP_DIR = join(ROOT, 'dist/app')
+/** The built PWA under test; APP_DIR points elsewhere, as it does for the server. */
+export const APP_DIR = resolve(process.env.APP_DIR || join(ROOT, 'dist/app'))
 export const CHROMIUM = process.env.CHROME_PATH || '/usr/bin/chromium'
 /** Shared with the Lighthouse bench: no network beyond loopback, nothing the browser fetches on its own. */
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']

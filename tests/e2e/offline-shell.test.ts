@@ -70,9 +70,9 @@ describe('installable offline shell', () => {
 
     // A full navigation (not a client-side route change): the service worker must answer it.
     await page.goto(`${server.url}/me`)
-    const tabs = page.getByRole('tablist', { name: '主导航' })
-    await expect.poll(() => tabs.isVisible(), { timeout: 15_000 }).toBe(true)
-    await tabs.getByRole('tab', { name: '首页' }).click()
+    const homeTab = page.getByRole('tab', { name: '首页' })
+    await expect.poll(() => homeTab.isVisible(), { timeout: 15_000 }).toBe(true)
+    await homeTab.click()
     await expect.poll(() => greeting.isVisible(), { timeout: 15_000 }).toBe(true)
     await context.close()
   })
