@@ -23,7 +23,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 const CLOSED_PG = 'postgres://xf:xf@127.0.0.1:9/xianfeng'
 
 function run(script: 'migrate' | 'start', env: Record<string, string>) {
-  const res = spawnSync('npm', ['run', '--silent', script], { env: { ...process.env, TEST_PG_URL: '', ...env }, encoding: 'utf8', timeout: 60_000 })
+  const res = spawnSync('npm', ['run', '--silent', script], { env: { ...process.env, TEST_PG_URL: '', ...env }, encoding: 'utf8', timeout: 110_000 })
   return { status: res.status, output: `${res.stdout}\n${res.stderr}` }
 }
 
@@ -77,7 +77,8 @@ describe('health', () => {
   })
 })
 
-describe('configuration', () => {
+// The scripts run as child processes (tsx compiling on start); slow on a busy machine.
+describe('configuration', { timeout: 120_000 }, () => {
   const cases: [string, Record<string, string>][] = [
     ['PORT', { PORT: 'eighty' }],
     ['PORT', { PORT: '70000' }],
@@ -118,7 +119,7 @@ describe('configuration', () => {
   })
 })
 
-describe('migrations', () => {
+describe('migrations', { timeout: 120_000 }, () => {
   it('should make npm run migrate exit non-zero and name the migration when one fails', () => {
     const file = join(dir, 'broken.db')
     const db = new SQLite(file)

@@ -55,7 +55,8 @@ export async function seedDemo(db: Db, params = PASSWORD_PARAMS): Promise<{ bran
     await trx.insertInto('branch').values({ id: branchId, name: DEMO_BRANCH, upper_org_id: null, settings: '{}', created_at: now }).execute()
     const groupIds = GROUPS.map(() => newId())
     for (const [i, name] of GROUPS.entries()) {
-      await trx.insertInto('party_group').values({ id: groupIds[i]!, branch_id: branchId, name, created_at: now, removed_at: null }).execute()
+      // A millisecond apart: groups are listed in creation order.
+      await trx.insertInto('party_group').values({ id: groupIds[i]!, branch_id: branchId, name, created_at: new Date(Date.parse(now) + i).toISOString(), removed_at: null }).execute()
       await recordChange(trx, { entity: ORG_ENTITY.group, entityId: groupIds[i]!, branchId, memberId: null, op: 'upsert', data: { id: groupIds[i], name } })
     }
     let adminId: string | null = null

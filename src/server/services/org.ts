@@ -9,14 +9,16 @@ import { conflict, notFound } from '../errors'
 export const GROUP_NOT_FOUND = () => notFound('党小组 Group')
 export const MEMBER_NOT_FOUND = () => notFound('成员 Member')
 
-/** Active groups of the branch with their active member counts, by name. */
+/** Active groups of the branch with their active member counts, in the order they were created. */
 export async function listGroups(db: Db, branchId: string, groupId?: string): Promise<Group[]> {
   let q = db.selectFrom('party_group')
     .leftJoin('member', join => join.onRef('member.group_id', '=', 'party_group.id').on('member.active', '=', 1))
     .select(eb => ['party_group.id', 'party_group.name', eb.fn.count<number>('member.id').as('member_count')])
     .where('party_group.branch_id', '=', branchId)
     .where('party_group.removed_at', 'is', null)
-    .groupBy(['party_group.id', 'party_group.name'])
+    .groupBy(['party_group.id', 'party_group.name', 'party_group.created_at'])
+    // Creation order: 第一、第二、第三 stay in that order, which sorting the names by code point would not keep.
+    .orderBy('party_group.created_at')
     .orderBy('party_group.name')
   if (groupId)
     q = q.where('party_group.id', '=', groupId)
@@ -85,7 +87,7 @@ export async function listMembers(db: Db, branchId: string, filter: { groupId?: 
     q = q.where('member.group_id', '=', filter.groupId)
   if (filter.active !== undefined)
     q = q.where('member.active', '=', filter.active ? 1 : 0)
-  const rows = await q.orderBy('party_group.name').orderBy('member.name').orderBy('member.id').execute()
+  const rows = await q.orderBy('party_group.created_at').orderBy('member.name').orderBy('member.id').execute()
   return rows.map(toMember)
 }
 
