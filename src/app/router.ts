@@ -19,6 +19,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: 'login.title' } },
   { path: '/setup', name: 'setup', component: () => import('./pages/SetupPage.vue'), meta: { public: true, title: 'setup.title' } },
   { path: '/invite', name: 'invite', component: () => import('./pages/InvitePage.vue'), meta: { public: true, title: 'invite.title' } },
+  { path: '/board/:slug', name: 'board', component: () => import('./pages/BoardPage.vue'), props: true, meta: { public: true, title: 'board.pageTitle' } },
   {
     path: '/',
     component: () => import('./components/layout/LayoutMember.vue'),
@@ -27,6 +28,12 @@ export const routes: RouteRecordRaw[] = [
       { path: 'points', name: 'points', component: () => import('./pages/PointsPage.vue'), meta: { title: 'points.title' } },
       { path: 'checkin', name: 'checkin', component: () => import('./pages/CheckinPage.vue'), meta: { title: 'checkin.title' } },
       { path: 'pledges', name: 'pledges', component: () => import('./pages/PledgesPage.vue'), meta: { title: 'pledges.title' } },
+      { path: 'pledges/new', name: 'pledge-new', component: () => import('./pages/PledgeEditPage.vue'), meta: { title: 'pledges.editor.title' } },
+      { path: 'pledges/review', name: 'pledges-review', component: () => import('./pages/PledgesReviewPage.vue'), meta: { title: 'pledges.review.title', role: 'branch_admin' } },
+      { path: 'pledges/archive', name: 'pledges-archive', component: () => import('./pages/PledgesArchivePage.vue'), meta: { title: 'pledges.archive.title' } },
+      { path: 'pledges/board', name: 'pledges-board-link', component: () => import('./pages/PledgesBoardLinkPage.vue'), meta: { title: 'pledges.boardLink.title' } },
+      { path: 'pledges/:id', name: 'pledge', component: () => import('./pages/PledgePage.vue'), props: true, meta: { title: 'pledges.detailTitle' } },
+      { path: 'pledges/:id/edit', name: 'pledge-edit', component: () => import('./pages/PledgeEditPage.vue'), props: true, meta: { title: 'pledges.editor.editTitle' } },
       { path: 'me', name: 'me', component: () => import('./pages/MePage.vue'), meta: { title: 'me.title' } },
       { path: 'sync-failed', name: 'sync-failed', component: () => import('./pages/SyncFailedPage.vue'), meta: { title: 'sync.failed.title' } },
       { path: 'me/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: 'password.title' } },
@@ -38,7 +45,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'not-found'
+export type RouteName = 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'not-found' | PledgeRouteName
+/** The pledge screens' routes (issue 6). */
+type PledgeRouteName = 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 
 export const router = createRouter({
   history: createWebHistory(),

@@ -1,0 +1,68 @@
+import type { Board, EvaluateBody, EvaluateResponse, FeedbackBody, Pledge, PledgeCreateBody, PledgeDetail, PledgeQuery, PledgeUpdateBody, Progress } from '#shared/pledges/schemas'
+import type { Group } from '#shared/schemas/org'
+import type { LocalRecord } from '../../db'
+import { PLEDGE_ENTITY, pledgeProgress } from '#shared/pledges/ops'
+import { ApiError, get, patch, post } from '../../api/client'
+import { listRecords } from '../../db'
+import { queueWrite } from '../../sync/write'
+
+function qs(q: PledgeQuery = {}): string {
+  const entries = Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])
+  return entries.length ? `?${new URLSearchParams(entries)}` : ''
+}
+
+/** Drafting and review are online calls; 践诺 goes through the outbox (recordProgress). */
+export const pledgesApi = {
+  list: (q?: PledgeQuery) => get<Pledge[]>(`/pledges${qs(q)}`),
+  detail: (id: string) => get<PledgeDetail>(`/pledges/${id}`),
+  create: (body: PledgeCreateBody) => post<Pledge>('/pledges', body),
+  update: (id: string, body: PledgeUpdateBody) => patch<Pledge>(`/pledges/${id}`, body),
+  step: (id: string, step: 'submit' | 'approve' | 'publish') => post<Pledge>(`/pledges/${id}/${step}`),
+  sendBack: (id: string, reason: string) => post<Pledge>(`/pledges/${id}/return`, { reason }),
+  evaluate: (id: string, body: EvaluateBody) => post<EvaluateResponse>(`/pledges/${id}/evaluate`, body),
+  archive: (q?: PledgeQuery) => get<PledgeDetail[]>(`/pledges/archive${qs(q)}`),
+  archiveXlsxUrl: (q?: PledgeQuery) => `/api/pledges/archive.xlsx${qs(q)}`,
+  boardLink: () => get<{ slug: string }>('/pledges/board-link'),
+  feedback: () => get<(PledgeDetail['feedback'][number] & { ownerName: string })[]>('/pledges/feedback'),
+  moderate: (id: string, decision: 'approve' | 'reject') => post<{ ok: true }>(`/pledges/feedback/${id}/moderate`, { decision }),
+  groups: () => get<Group[]>('/groups'),
+  board: (slug: string) => get<Board>(`/board/${slug}`),
+  sendFeedback: (slug: string, body: FeedbackBody) => post<{ status: 'pending' }>(`/board/${slug}/feedback`, body),
+}
+
+/** A progress record on this phone, maybe not yet synced. */
+export type LocalProgress = Progress & { pending: boolean }
+
+/** Records progress on the phone at once (待同步) and queues the op; works offline. */
+export async function recordProgress(memberId: string, itemId: string, status: Progress['status'], percent: number, note: string): Promise<void> {
+  const id = crypto.randomUUID()
+  const now = new Date().toISOString()
+  const p = status === 'done' ? 100 : status === 'not_started' ? 0 : percent
+  const data: Progress = { id, itemId, status, percent: p, note, recordedBy: memberId, clientTime: now, createdAt: now }
+  await queueWrite(pledgeProgress, { id, itemId, status, percent: p, note }, { entity: PLEDGE_ENTITY.progress, id, data })
+}
+
+/** Pledges as last pulled to this phone, with progress recorded here but not yet pulled back laid over them. */
+export async function localPledges(memberId: string): Promise<Pledge[]> {
+  const pledges = (await listRecords<Pledge>(memberId, PLEDGE_ENTITY.pledge)).map(r => r.data)
+  return withLocalProgress(memberId, pledges)
+}
+
+export async function withLocalProgress<T extends Pledge>(memberId: string, pledges: T[]): Promise<T[]> {
+  const records: LocalRecord<Progress>[] = await listRecords<Progress>(memberId, PLEDGE_ENTITY.progress)
+  return pledges.map(p => ({
+    ...p,
+    items: p.items.map((item) => {
+      const newest = records.filter(r => r.data.itemId === item.id && (!item.progressAt || r.data.clientTime > item.progressAt))
+        .sort((a, b) => b.data.clientTime.localeCompare(a.data.clientTime))[0]
+      return newest ? { ...item, progressStatus: newest.data.status, percent: newest.data.percent, progressNote: newest.data.note, progressAt: newest.data.clientTime, pending: newest.pendingOps > 0 } : item
+    }),
+  }) as T)
+}
+
+/** What to tell a person about a failed request: no network in plain words, else the server's own message. */
+export function errorText(err: unknown, offlineText: string): string {
+  if (err instanceof ApiError && err.isNetwork)
+    return offlineText
+  return err instanceof Error ? err.message : String(err)
+}
