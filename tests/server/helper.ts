@@ -1,15 +1,15 @@
-import type { FastifyInstance, InjectOptions } from 'fastify'
 import type { DbHandle } from '#server/db/database'
+import type { FastifyInstance, InjectOptions } from 'fastify'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { buildApp } from '#server/app'
 import { loadConfig } from '#server/config'
 import { openDatabase } from '#server/db/database'
 import { migrateToLatest } from '#server/db/migrate'
 import { issueSetupToken } from '#server/services/setup'
+import pg from 'pg'
 
 /** Cheap scrypt for tests only; the production parameters are tested on their own. */
 export const TEST_PASSWORD_PARAMS = { N: 2 ** 10, r: 8, p: 1 }

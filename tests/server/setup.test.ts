@@ -1,6 +1,6 @@
 import type { TestApp } from './helper'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { issueSetupToken } from '#server/services/setup'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, Client, setUpBranch } from './helper'
 
 let t: TestApp
