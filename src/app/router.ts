@@ -26,6 +26,10 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: 'home.title' } },
       { path: 'points', name: 'points', component: () => import('./pages/PointsPage.vue'), meta: { title: 'points.title' } },
+      { path: 'points/log', name: 'points-log', component: () => import('./pages/PointsLogPage.vue'), meta: { title: 'points.log' } },
+      { path: 'points/review', name: 'points-review', component: () => import('./pages/PointsReviewPage.vue'), meta: { title: 'points.review.title', role: 'group_leader' } },
+      { path: 'points/rules', name: 'points-rules', component: () => import('./pages/PointsRulesPage.vue'), meta: { title: 'points.rules.title', role: 'branch_admin' } },
+      { path: 'points/sheet', name: 'points-sheet', component: () => import('./pages/PointsSheetPage.vue'), meta: { title: 'points.sheet.title' } },
       { path: 'checkin', name: 'checkin', component: () => import('./pages/CheckinPage.vue'), meta: { title: 'checkin.title' } },
       { path: 'pledges', name: 'pledges', component: () => import('./pages/PledgesPage.vue'), meta: { title: 'pledges.title' } },
       { path: 'pledges/new', name: 'pledge-new', component: () => import('./pages/PledgeEditPage.vue'), meta: { title: 'pledges.editor.title' } },
@@ -45,7 +49,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'not-found' | PledgeRouteName
+export type RouteName = 'points-log' | 'points-review' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'not-found' | PledgeRouteName
 /** The pledge screens' routes (issue 6). */
 type PledgeRouteName = 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 
