@@ -95,7 +95,7 @@ describe('践诺 through the pledge.progress op', () => {
 })
 
 describe('评诺', () => {
-  it('should evaluate each item and hand 已兑现 +5 and unexcused 未兑现 −3 to the points hook, nothing for 部分兑现 or an excused one (200)', async () => {
+  it('should evaluate each item and grant 已兑现 +5 and unexcused 未兑现 −3 through the points ledger, nothing for 部分兑现 or an excused one (200)', async () => {
     const pledge = await publishedPledge(alice, admin, { items: [0, 1, 2, 3].map(n => ({ ...pledgeBody().items[0], target: `目标 ${n}` })) })
     const [kept, partial, broken, excused] = pledge.items.map(i => i.id)
     const res = await admin.post(`/api/pledges/${pledge.id}/evaluate`, { items: [
@@ -107,9 +107,12 @@ describe('评诺', () => {
     expect(res.statusCode).toBe(200)
     const body = res.json()
     expect(body.points).toEqual([
-      { memberId: alice.id, itemId: kept, ruleKey: 'pledge-kept', amount: 5, reason: expect.stringContaining('已兑现') },
-      { memberId: alice.id, itemId: broken, ruleKey: 'no-pledge', amount: -3, reason: expect.stringContaining('未兑现') },
+      { memberId: alice.id, itemId: kept, ruleKey: 'pledge-kept', amount: 5, granted: 5, reason: expect.stringContaining('已兑现') },
+      { memberId: alice.id, itemId: broken, ruleKey: 'no-pledge', amount: -3, granted: -3, reason: expect.stringContaining('未兑现') },
     ])
+    // The ledger holds exactly these two rows for the member, and the score follows.
+    const ledger = await t.handle.db.selectFrom('point_ledger').select(['amount', 'reason']).where('member_id', '=', alice.id).orderBy('amount', 'desc').execute()
+    expect(ledger.map(l => l.amount)).toEqual([5, -3])
     expect(body.pledge.liveStatus).toBe('unfulfilled')
     expect(await item(kept!)).toMatchObject({ result: 'kept', result_comment: '按期完成', points_rule_key: 'pledge-kept', points_amount: 5 })
     expect(await item(partial!)).toMatchObject({ result: 'partial', points_amount: null })
@@ -131,6 +134,27 @@ describe('评诺', () => {
     expect((await item(other.items[0]!.id)).result).toBeNull()
     const draft = (await alice.client.post('/api/pledges', pledgeBody())).json()
     expect((await admin.post(`/api/pledges/${draft.id}/evaluate`, { items: [{ itemId: draft.items[0].id, result: 'kept' }] })).statusCode).toBe(409)
+  })
+
+  it('should grant 承诺项按期兑现 only up to its cap of 10 a year (200)', async () => {
+    const pledge = await publishedPledge(alice, admin, { items: [0, 1, 2].map(n => ({ ...pledgeBody().items[0], target: `目标 ${n}` })) })
+    const res = await admin.post(`/api/pledges/${pledge.id}/evaluate`, { items: pledge.items.map(i => ({ itemId: i.id, result: 'kept' })) })
+    expect(res.json().points.map((p: { granted: number }) => p.granted)).toEqual([5, 5, 0])
+    const sum = await t.handle.db.selectFrom('point_ledger').select(eb => eb.fn.sum<number>('amount').as('s')).where('member_id', '=', alice.id).executeTakeFirstOrThrow()
+    expect(Number(sum.s)).toBe(10)
+  })
+
+  it('should grant nothing twice when the same item comes back (409) and nothing for a group pledge (200)', async () => {
+    const pledge = await publishedPledge(alice, admin)
+    await admin.post(`/api/pledges/${pledge.id}/evaluate`, { items: [{ itemId: pledge.items[0]!.id, result: 'kept' }] })
+    expect((await admin.post(`/api/pledges/${pledge.id}/evaluate`, { items: [{ itemId: pledge.items[0]!.id, result: 'kept' }] })).statusCode).toBe(409)
+    const ledger = await t.handle.db.selectFrom('point_ledger').select('amount').where('member_id', '=', alice.id).execute()
+    expect(ledger).toHaveLength(1)
+    const branchPledge = (await admin.post('/api/pledges', pledgeBody({ ownerKind: 'branch' }))).json()
+    for (const step of ['submit', 'approve', 'publish'])
+      await admin.post(`/api/pledges/${branchPledge.id}/${step}`)
+    const res = await admin.post(`/api/pledges/${branchPledge.id}/evaluate`, { items: [{ itemId: branchPledge.items[0].id, result: 'kept' }] })
+    expect(res.json().points).toEqual([])
   })
 
   it('should refuse progress on an item once it is evaluated (200 rejected)', async () => {

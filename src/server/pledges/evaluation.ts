@@ -5,6 +5,7 @@ import type { Actor } from '../plugins/auth'
 import { PLEDGE_POINTS, PLEDGE_RULE_KEYS, RESULT_LABEL_ZH } from '#shared/pledges/constants'
 import { hasRole } from '#shared/roles'
 import { badRequest, conflict, forbidden } from '../errors'
+import { grantByRule } from '../points/grants'
 import { writeAudit } from '../services/audit'
 import { nowIso } from '../services/tokens'
 import { pledgeOfBranch } from './views'
@@ -46,17 +47,28 @@ export function evaluationPoints(pledge: Pledge, evaluated: { itemId: string, re
 }
 
 /**
- * THE POINTS HOOK. The points ledger (issue 4, src/server/points/**) has not landed a grant
- * function yet: until it does, the effects are stored on each item (points_rule_key,
- * points_amount) and in the audit log, in the evaluation's transaction, so they can be posted
- * once. When the ledger lands, call its grant here with each effect (rule by key, the ledger
- * applies caps and the floor) — nothing else in pledges changes.
+ * THE POINTS HOOK: each effect goes to the points ledger through its rule (by key), which applies
+ * the rule's cap (承诺项按期兑现 10/年) and the floor, inside the evaluation's transaction. The
+ * source `pledge-item:<id>` makes it idempotent. The item keeps what was actually granted (null
+ * when the branch has no such rule or switched it off) and the audit log the request.
  */
-export async function postEvaluationPoints(trx: Trx, actor: Actor, effects: PledgePointsEffect[]): Promise<void> {
+export async function postEvaluationPoints(trx: Trx, actor: Actor, effects: PledgePointsEffect[]): Promise<(number | null)[]> {
+  const results: (number | null)[] = []
   for (const effect of effects) {
-    await trx.updateTable('pledge_item').set({ points_rule_key: effect.ruleKey, points_amount: effect.amount }).where('id', '=', effect.itemId).execute()
-    await writeAudit(trx, actor, { action: 'pledge.points', entity: 'pledge_item', entityId: effect.itemId, data: effect })
+    const granted = await grantByRule(trx, {
+      branchId: actor.branchId,
+      memberId: effect.memberId,
+      ruleKey: effect.ruleKey,
+      date: effect.date,
+      source: `pledge-item:${effect.itemId}`,
+      note: effect.reason,
+      actorId: actor.id,
+    })
+    await trx.updateTable('pledge_item').set({ points_rule_key: effect.ruleKey, points_amount: granted }).where('id', '=', effect.itemId).execute()
+    await writeAudit(trx, actor, { action: 'pledge.points', entity: 'pledge_item', entityId: effect.itemId, data: { ...effect, granted } })
+    results.push(granted)
   }
+  return results
 }
 
 /** 评诺 by a branch admin: each item once, on a published pledge. */
@@ -90,9 +102,9 @@ export async function evaluatePledge(trx: Trx, actor: Actor, id: string, body: E
       throw conflict('ITEM_EVALUATED', '这项承诺已评诺，结论不能更改 This item was already evaluated; the result cannot change')
   }
   const effects = evaluationPoints(pledge, body.items.map(e => ({ itemId: e.itemId, result: e.result, excused: e.excused === true })), today)
-  await postEvaluationPoints(trx, actor, effects)
+  const granted = await postEvaluationPoints(trx, actor, effects)
   await writeAudit(trx, actor, { action: 'pledge.evaluate', entity: 'pledge', entityId: id, data: { items: body.items } })
   const after = await pledgeOfBranch(trx, actor.branchId, id)
   await recordPledge(trx, actor.branchId, after)
-  return { pledge: after, points: effects.map(({ date: _date, ...e }) => e) }
+  return { pledge: after, points: effects.map(({ date: _date, ...e }, n) => ({ ...e, granted: granted[n] ?? null })) }
 }

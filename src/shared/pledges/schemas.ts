@@ -162,7 +162,8 @@ export type PledgeQuery = Static<typeof PledgeQuery>
 export const EvaluateResponse = Type.Object({
   pledge: Pledge,
   /** What the evaluation handed to the points ledger. */
-  points: Type.Array(Type.Object({ memberId: Id, itemId: Id, ruleKey: Type.String(), amount: Type.Integer(), reason: Type.String() })),
+  /** What the evaluation asked the points ledger for, and what it granted after caps (null: the rule is off). */
+  points: Type.Array(Type.Object({ memberId: Id, itemId: Id, ruleKey: Type.String(), amount: Type.Integer(), granted: Nullable(Type.Integer()), reason: Type.String() })),
 })
 export type EvaluateResponse = Static<typeof EvaluateResponse>
 
