@@ -5,3 +5,6 @@ export const STORAGE_KEYS = {
   elderMode: 'xf.elderMode',
   installDismissed: 'xf.installDismissed',
 } as const
+
+/** Titles offered as ticks in the member form (the leadership group's posts); any other can be typed. */
+export const TITLE_PRESETS = ['组长', '副组长', '办公室主任'] as const

@@ -1,11 +1,10 @@
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
-import { i18n } from './i18n'
+import { i18n, restoreLocale } from './i18n'
 import { router } from './router'
-import 'vant/es/toast/style'
-import 'vant/es/dialog/style'
-import 'vant/es/notify/style'
 import './styles/theme.css'
 
-createApp(App).use(createPinia()).use(router).use(i18n).mount('#app')
+// Vant's toast and dialog styles load with the screens that use them, not with the first paint.
+const app = createApp(App).use(createPinia()).use(router).use(i18n)
+void restoreLocale().finally(() => app.mount('#app'))

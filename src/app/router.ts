@@ -43,13 +43,15 @@ export const routes: RouteRecordRaw[] = [
       { path: 'me/password', name: 'password', component: () => import('./pages/PasswordPage.vue'), meta: { title: 'password.title' } },
       { path: 'admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { title: 'admin.title', role: 'group_leader' } },
       { path: 'admin/groups', name: 'admin-groups', component: () => import('./pages/AdminGroupsPage.vue'), meta: { title: 'admin.groups.title', role: 'branch_admin' } },
-      { path: 'admin/members', name: 'admin-members', component: () => import('./pages/AdminMembersPage.vue'), meta: { title: 'admin.members.title', role: 'branch_admin' } },
+      { path: 'admin/members', name: 'admin-members', component: () => import('./pages/AdminMembersPage.vue'), meta: { title: 'admin.members.title', role: 'group_leader' } },
+      { path: 'admin/members/new', name: 'admin-member-new', component: () => import('./pages/AdminMemberPage.vue'), meta: { title: 'admin.members.add', role: 'branch_admin' } },
+      { path: 'admin/members/:id', name: 'admin-member-edit', component: () => import('./pages/AdminMemberPage.vue'), meta: { title: 'admin.members.editPage', role: 'branch_admin' } },
     ],
   },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-review' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'not-found' | PledgeRouteName
+export type RouteName = 'points-log' | 'points-review' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'not-found' | PledgeRouteName
 /** The pledge screens' routes (issue 6). */
 type PledgeRouteName = 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 

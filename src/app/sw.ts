@@ -10,18 +10,18 @@ cleanupOutdatedCaches()
 // Every client-side route opens the cached shell offline; the API is never answered from cache.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }))
 
-self.addEventListener('message', (event) => {
-  if (event.data?.type === 'SKIP_WAITING')
+// The very first install has no older version to protect: take over at once, so the app opens
+// offline after one online visit. Later versions wait until the member taps 更新 (SKIP_WAITING).
+self.addEventListener('install', () => {
+  if (!self.registration.active)
     void self.skipWaiting()
 })
 
-// Background Sync is only a wake-up (issue 3): the ops live in IndexedDB, and an open app tab syncs them.
-self.addEventListener('sync', (event) => {
-  const e = event as ExtendableEvent & { tag?: string }
-  if (e.tag !== 'xf-sync')
-    return
-  e.waitUntil(self.clients.matchAll({ type: 'window' }).then((clients) => {
-    for (const client of clients)
-      client.postMessage({ type: 'XF_SYNC' })
-  }))
+self.addEventListener('activate', (event) => {
+  event.waitUntil(self.clients.claim())
+})
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING')
+    void self.skipWaiting()
 })

@@ -1,0 +1,9 @@
+import { i18n } from '../i18n'
+import { ApiError } from './client'
+
+/** What to tell a person about a failed request: no network in plain words, else the server's own message. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiError && err.isNetwork)
+    return i18n.global.t('common.offline')
+  return err instanceof Error ? err.message : String(err)
+}

@@ -1,0 +1,44 @@
+import type { FieldRule } from 'vant'
+import { LIMITS } from '#shared/constants'
+import { i18n } from '../i18n'
+
+/* Field rules the forms share, with the same limits the server's schemas enforce (#shared). */
+const t = i18n.global.t
+const LOGIN = /^[\w.@+-]+$/
+
+export const required = (message: string): FieldRule => ({ required: true, message })
+
+export function nameRules(message: string): FieldRule[] {
+  return [
+    required(message),
+    { validator: (v: string) => v.trim().length <= LIMITS.nameMax, message: () => t('form.tooLong', { n: LIMITS.nameMax }) },
+  ]
+}
+
+export function loginRules(): FieldRule[] {
+  return [
+    required(t('form.loginRequired')),
+    { validator: (v: string) => v.length >= LIMITS.loginMin && v.length <= LIMITS.loginMax && LOGIN.test(v), message: () => t('form.loginInvalid', { min: LIMITS.loginMin, max: LIMITS.loginMax }) },
+  ]
+}
+
+export function passwordRules(): FieldRule[] {
+  return [
+    required(t('form.passwordRequired')),
+    { validator: (v: string) => v.length >= LIMITS.passwordMin && v.length <= LIMITS.passwordMax, message: () => t('form.passwordShort', { n: LIMITS.passwordMin }) },
+  ]
+}
+
+/** `password` is read when the rule runs, so it compares with what is typed now. */
+export function confirmRules(password: () => string): FieldRule[] {
+  return [
+    required(t('form.confirmRequired')),
+    { validator: (v: string) => v === password(), message: () => t('form.confirmMismatch') },
+  ]
+}
+
+export function phoneRules(): FieldRule[] {
+  return [
+    { validator: (v: string) => v.trim() === '' || /^\+?[0-9 -]{5,20}$/.test(v.trim()), message: () => t('form.phoneInvalid') },
+  ]
+}

@@ -1,0 +1,19 @@
+import { onBeforeUnmount, onMounted, ref } from 'vue'
+
+/** navigator.onLine, kept current by the online/offline events. */
+export function useOnline() {
+  const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
+  const update = () => {
+    online.value = navigator.onLine
+  }
+  onMounted(() => {
+    window.addEventListener('online', update)
+    window.addEventListener('offline', update)
+    update()
+  })
+  onBeforeUnmount(() => {
+    window.removeEventListener('online', update)
+    window.removeEventListener('offline', update)
+  })
+  return { online }
+}
