@@ -6,6 +6,8 @@ export interface PwaOptions {
   reload?: () => void
   /** How often an open app asks the server for a new version. */
   checkEveryMs?: number
+  /** Off in `vite dev`, where there is no built service worker. */
+  enabled?: boolean
 }
 
 const HOUR = 60 * 60_000
@@ -14,7 +16,7 @@ const HOUR = 60 * 60_000
  * Registers our service worker through workbox-window. A new version waits until the member taps
  * 更新 (`update()`); the page reloads only after that tap, never on its own.
  */
-export function usePwa({ reload = () => location.reload(), checkEveryMs = HOUR }: PwaOptions = {}) {
+export function usePwa({ reload = () => location.reload(), checkEveryMs = HOUR, enabled = !import.meta.env.DEV }: PwaOptions = {}) {
   /** A new version is installed and waiting for the member's go-ahead. */
   const needRefresh = ref(false)
   /** The app shell is cached: from now on it opens with no network. */
@@ -22,9 +24,11 @@ export function usePwa({ reload = () => location.reload(), checkEveryMs = HOUR }
   let wb: Workbox | undefined
   let asked = false
   let timer: ReturnType<typeof setInterval> | undefined
+  /** Settles once registration finished (or failed): tests wait on it. */
+  let ready: Promise<void> = Promise.resolve()
 
   async function register(): Promise<void> {
-    if (!('serviceWorker' in navigator) || import.meta.env.DEV)
+    if (!enabled || !('serviceWorker' in navigator))
       return
     const { Workbox } = await import('workbox-window')
     wb = new Workbox('/sw.js', { scope: '/' })
@@ -58,11 +62,11 @@ export function usePwa({ reload = () => location.reload(), checkEveryMs = HOUR }
   }
 
   onMounted(() => {
-    register().catch(() => {
+    ready = register().catch(() => {
       // No service worker (private mode, old browser): the app still works online.
     })
   })
   onBeforeUnmount(() => clearInterval(timer))
 
-  return { needRefresh, offlineReady, update, later }
+  return { needRefresh, offlineReady, update, later, ready: () => ready }
 }
