@@ -46,12 +46,18 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/members', name: 'admin-members', component: () => import('./pages/AdminMembersPage.vue'), meta: { title: 'admin.members.title', role: 'group_leader' } },
       { path: 'admin/members/new', name: 'admin-member-new', component: () => import('./pages/AdminMemberPage.vue'), meta: { title: 'admin.members.add', role: 'branch_admin' } },
       { path: 'admin/members/:id', name: 'admin-member-edit', component: () => import('./pages/AdminMemberPage.vue'), meta: { title: 'admin.members.editPage', role: 'branch_admin' } },
+      { path: 'meetings', name: 'meetings', component: () => import('./pages/MeetingsPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
+      { path: 'meetings/new', name: 'meeting-new', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.new', role: 'group_leader' } },
+      { path: 'meetings/:id', name: 'meeting', component: () => import('./pages/MeetingPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
+      { path: 'meetings/:id/edit', name: 'meeting-edit', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.edit', role: 'group_leader' } },
     ],
   },
+  // Full screen for a projector: outside the tab layout.
+  { path: '/meetings/:id/screen', name: 'meeting-screen', component: () => import('./pages/MeetingScreenPage.vue'), meta: { title: 'checkin.title', role: 'group_leader' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-review' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'not-found' | PledgeRouteName
+export type RouteName = 'points-log' | 'points-review' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName
 /** The pledge screens' routes (issue 6). */
 type PledgeRouteName = 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 
