@@ -11,7 +11,8 @@ import { ApiClient, APP_DIR, startServer, tokenOf, waitFor } from './harness'
  * the service worker fetches, a proxy cuts everything — and read access to the server's rows.
  */
 
-export type ProxyMode = 'pass' | 'down' | 'drop-push'
+/** pass; down: nothing gets through; api-down: the app's files load but no API call does; drop-push: pushes commit, replies are lost. */
+export type ProxyMode = 'pass' | 'down' | 'api-down' | 'drop-push'
 
 export interface SyncProxy {
   url: string
@@ -27,13 +28,22 @@ export interface SyncProxy {
 export async function startProxy(targetPort: () => number): Promise<SyncProxy> {
   const state: SyncProxy = { url: '', mode: 'pass', pushes: 0, swSuffix: '', close: async () => {} }
   const handler = (req: IncomingMessage, res: ServerResponse) => {
-    if (state.mode === 'down') {
+    if (state.mode === 'down' || (state.mode === 'api-down' && req.url?.startsWith('/api/'))) {
       req.socket.destroy()
       return
     }
     const isPush = req.url?.startsWith('/api/sync/push') ?? false
     const isSw = req.url === '/sw.js'
-    const upstream = httpRequest({ host: '127.0.0.1', port: targetPort(), path: req.url, method: req.method, headers: req.headers }, (up) => {
+    if (process.env.E2E_DEBUG && req.url?.includes('sw'))
+      console.log(`[proxy] ${req.method} ${req.url} suffix=${Boolean(state.swSuffix)} mode=${state.mode}`)
+    const headers = { ...req.headers }
+    if (isSw && state.swSuffix) {
+      // The suffix goes onto plain, complete bytes: no compression, no 304.
+      delete headers['accept-encoding']
+      delete headers['if-none-match']
+      delete headers['if-modified-since']
+    }
+    const upstream = httpRequest({ host: '127.0.0.1', port: targetPort(), path: req.url, method: req.method, headers }, (up) => {
       if (isPush)
         state.pushes++
       if (isPush && state.mode === 'drop-push') {
@@ -47,10 +57,11 @@ export async function startProxy(targetPort: () => number): Promise<SyncProxy> {
         up.on('data', (c: Buffer) => chunks.push(c))
         up.on('end', () => {
           const body = Buffer.concat([...chunks, Buffer.from(`\n${state.swSuffix}\n`)])
-          const headers = { ...up.headers, 'content-length': String(body.length) }
-          delete headers.etag
-          delete headers['last-modified']
-          res.writeHead(up.statusCode ?? 200, headers).end(body)
+          const out = { ...up.headers, 'content-length': String(body.length) }
+          delete out.etag
+          delete out['last-modified']
+          delete out['transfer-encoding']
+          res.writeHead(up.statusCode ?? 200, out).end(body)
         })
         return
       }
@@ -126,9 +137,15 @@ export async function startSyncWorld(): Promise<SyncWorld> {
   }
 }
 
-export async function openLoggedIn(context: BrowserContext, world: SyncWorld, path = '/me'): Promise<Page> {
-  await context.addCookies([{ name: 'xf_session', value: world.client.session, url: world.proxy.url, httpOnly: true, sameSite: 'Lax' }])
+/** Opens the app logged in; `client` gives the page its own session (one the test may end). */
+export async function openLoggedIn(context: BrowserContext, world: SyncWorld, path = '/me', client = world.client): Promise<Page> {
+  await context.addCookies([{ name: 'xf_session', value: client.session, url: world.proxy.url, httpOnly: true, sameSite: 'Lax' }])
   const page = await context.newPage()
+  page.on('console', (msg) => {
+    if (process.env.E2E_DEBUG)
+      console.log(`[browser ${msg.type()}] ${msg.text()}`)
+  })
+  page.on('pageerror', err => console.log(`[browser error] ${err.message}`))
   await page.goto(`${world.proxy.url}${path}`)
   await page.getByTestId('sync-status').waitFor()
   return page
@@ -144,10 +161,8 @@ export async function setPhone(page: Page, phone: string): Promise<void> {
 }
 
 export async function pendingCount(page: Page): Promise<number> {
-  const el = page.getByTestId('sync-pending')
-  if (!(await el.count()))
-    return 0
-  return Number((await el.textContent())?.match(/\d+/)?.[0] ?? 0)
+  const texts = await page.getByTestId('sync-pending').allTextContents()
+  return Number(texts[0]?.match(/\d+/)?.[0] ?? 0)
 }
 
 export async function waitUntil(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
@@ -164,5 +179,8 @@ export async function syncUntilEmpty(page: Page, ms = 60_000): Promise<void> {
       await button.click({ timeout: 2000 }).catch(() => {})
     await page.waitForTimeout(400)
     return false
-  }, ms, 'the outbox to empty')
+  }, ms, 'the outbox to empty').catch(async (err: Error) => {
+    const state = await page.getByTestId('sync-status').allTextContents()
+    throw new Error(`${err.message}; the page shows: ${state.join(' | ')} at ${page.url()}`)
+  })
 }

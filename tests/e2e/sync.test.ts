@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core'
 import type { SyncWorld } from './sync-harness'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { launchBrowser, phoneContext, waitForServiceWorker } from './harness'
+import { ApiClient, launchBrowser, phoneContext, waitForServiceWorker } from './harness'
 import { openLoggedIn, pendingCount, setPhone, startSyncWorld, syncUntilEmpty, waitUntil } from './sync-harness'
 
 /* DESIGN §1 cases 1, 2, 3, 5, 9 and the chaos test, in Chromium against the built app and the real server. */
@@ -14,10 +14,6 @@ describe('offline outbox and sync in the browser', () => {
     world = await startSyncWorld()
     browser = await launchBrowser()
   })
-  afterAll(async () => {
-    await browser?.close()
-    await world?.dispose()
-  })
   beforeEach(async () => {
     world.proxy.mode = 'pass'
     world.proxy.swSuffix = ''
@@ -25,6 +21,11 @@ describe('offline outbox and sync in the browser', () => {
   })
   afterEach(async () => {
     await context.close()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await world?.dispose()
   })
 
   const profileOps = (phone: string) => world.rows(`select op_id, status from sync_op where type = 'profile.update' and result like ?`, `%"phone":"${phone}"%`)
@@ -87,7 +88,9 @@ describe('offline outbox and sync in the browser', () => {
   })
 
   it('should pause on 401 with every op kept, ask to log in again, and finish after login (case 5)', async () => {
-    const page = await openLoggedIn(context, world)
+    const own = new ApiClient(world.proxy.url)
+    await own.post('/api/auth/login', { login: world.login, password: world.password })
+    const page = await openLoggedIn(context, world, '/me', own)
     world.proxy.mode = 'down'
     for (const phone of ['13800000051', '13800000052', '13800000053'])
       await setPhone(page, phone)
@@ -114,36 +117,43 @@ describe('offline outbox and sync in the browser', () => {
   })
 
   it('should lose no queued op when a new service worker takes over and the page reloads (case 9)', async () => {
-    const page = await openLoggedIn(context, world)
+    let page = await openLoggedIn(context, world)
     await waitForServiceWorker(page)
     world.proxy.mode = 'down'
     await setPhone(page, '13800000009')
     await expect.poll(() => pendingCount(page)).toBe(1)
 
-    world.proxy.mode = 'pass'
+    // The new worker's files load; the queued op cannot leave before the reload.
+    world.proxy.mode = 'api-down'
     world.proxy.swSuffix = `// update ${Date.now()}`
-    const before = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)
-    await page.evaluate(async () => {
+    const installed = await page.evaluate(async () => {
       const reg = await navigator.serviceWorker.getRegistration()
       await reg!.update()
       const worker = reg!.installing ?? reg!.waiting
       if (!worker)
-        throw new Error('no new service worker')
+        return false
       await new Promise<void>((resolve) => {
         const done = () => worker.state === 'installed' || worker.state === 'activated'
         if (done())
           resolve()
         worker.addEventListener('statechange', () => done() && resolve())
       })
-      const changed = new Promise(resolve => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }))
-      reg!.waiting?.postMessage({ type: 'SKIP_WAITING' })
-      await changed
+      worker.postMessage({ type: 'SKIP_WAITING' })
+      return true
     })
-    world.proxy.mode = 'down'
-    await page.reload()
+    expect(installed, 'a new service worker version installed').toBe(true)
+
+    // The app is closed and opened again (the phone's "reload"): the new worker serves it.
+    await page.close()
+    page = await context.newPage()
+    await page.goto(`${world.proxy.url}/me`)
     await page.getByTestId('sync-status').waitFor()
-    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(before)
+    await expect.poll(() => page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.getRegistration()
+      return Boolean(navigator.serviceWorker.controller) && !reg?.waiting && !reg?.installing
+    }), { timeout: 20_000 }).toBe(true)
     await expect.poll(() => pendingCount(page)).toBe(1)
+    expect(profileOps('13800000009')).toHaveLength(0)
 
     world.proxy.mode = 'pass'
     await syncUntilEmpty(page)
@@ -155,11 +165,11 @@ describe('offline outbox and sync in the browser', () => {
     const page = await openLoggedIn(context, world)
     await waitForServiceWorker(page)
     const phones = Array.from({ length: N }, (_, i) => `139${String(i).padStart(8, '0')}`)
-    let writing = true
+    const chaosState = { writing: true }
     let restarts = 0
     const chaos = (async () => {
       const modes = ['pass', 'down', 'drop-push'] as const
-      while (writing) {
+      while (chaosState.writing) {
         world.proxy.mode = modes[Math.floor(Math.random() * modes.length)]!
         await new Promise(r => setTimeout(r, 150 + Math.random() * 500))
         if (restarts < 3 && Math.random() < 0.15) {
@@ -170,7 +180,7 @@ describe('offline outbox and sync in the browser', () => {
     })()
     for (const phone of phones)
       await setPhone(page, phone)
-    writing = false
+    chaosState.writing = false
     await chaos
     while (restarts < 3) {
       restarts++

@@ -114,6 +114,18 @@ export const useSyncStore = defineStore('sync', () => {
     await navigator.storage.persist().catch(() => false)
   }
 
+  // Logging in (again) resumes a paused sync with every op still queued. Watched here, in the
+  // store's own scope, so it outlives the components that come and go (the login page has none).
+  watch(() => session.me, (me, before) => {
+    if (!started || !me)
+      return
+    if (me.id !== before?.id || status.value === 'auth') {
+      runner.resume()
+      void askPersistence()
+      void refreshCounts()
+    }
+  })
+
   function start(): void {
     if (started)
       return
@@ -148,16 +160,6 @@ export const useSyncStore = defineStore('sync', () => {
     navigator.serviceWorker?.addEventListener('message', (event: MessageEvent) => {
       if (event.data?.type === 'XF_SYNC')
         void syncNow()
-    })
-    // Logging in (again) resumes a paused sync with every op still queued.
-    watch(() => session.me, (me, before) => {
-      if (!me)
-        return
-      if (me.id !== before?.id || status.value === 'auth') {
-        runner.resume()
-        void askPersistence()
-        void refreshCounts()
-      }
     })
     void refreshCounts()
     void askPersistence()
