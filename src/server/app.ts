@@ -5,12 +5,12 @@ import type { ScryptParams } from './services/password'
 import { readFile } from 'node:fs/promises'
 import { LIMITS } from '#shared/constants'
 import cookie from '@fastify/cookie'
-import addFormats from 'ajv-formats'
 import Fastify from 'fastify'
 import authPlugin from './plugins/auth'
 import dbPlugin from './plugins/db'
 import errorsPlugin from './plugins/errors'
 import staticApp from './plugins/static-app'
+import { validatorCompiler } from './plugins/validators'
 import auditRoutes from './routes/audit'
 import authRoutes from './routes/auth'
 import boardRoutes from './routes/board'
@@ -51,13 +51,10 @@ export async function buildApp(options: AppOptions) {
     logger: options.logger ?? false,
     bodyLimit: LIMITS.bodyBytes,
     trustProxy: config.trustProxy,
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false },
-      plugins: [addFormats.default ?? addFormats],
-    },
     ...(config.tlsCert && config.tlsKey ? { https: { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) } } : {}),
   })
 
+  app.setValidatorCompiler(validatorCompiler())
   app.decorate('config', config)
   app.decorate('passwordParams', options.passwordParams ?? PASSWORD_PARAMS)
 
