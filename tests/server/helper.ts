@@ -34,9 +34,19 @@ export async function freshDatabase(): Promise<{ handle: DbHandle, url: string, 
       handle,
       url: url.toString(),
       drop: async () => {
+        // Best effort: a leftover test database is harmless, a failed clean-up must not fail a test.
+        // WITH (FORCE) may refuse to end a superuser's process (autovacuum), so retry plainly.
         const c = new pg.Client({ connectionString: pgUrl })
         await c.connect()
-        await c.query(`drop database if exists ${name} with (force)`)
+        for (const statement of [`drop database if exists ${name} with (force)`, `drop database if exists ${name}`]) {
+          try {
+            await c.query(statement)
+            break
+          }
+          catch {
+            await new Promise(resolve => setTimeout(resolve, 200))
+          }
+        }
         await c.end()
       },
     }

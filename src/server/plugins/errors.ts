@@ -18,7 +18,7 @@ const STATUS_TEXT: Record<number, string> = {
 /** Database errors that mean "try again later", not "your request was wrong". */
 function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string, message?: string }
-  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', 'SQLITE_BUSY', 'SQLITE_CANTOPEN'].includes(e.code ?? '')
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '3D000', '53300', 'SQLITE_BUSY', 'SQLITE_CANTOPEN'].includes(e.code ?? '')
     || /Connection terminated|connect ECONNREFUSED|database (?:is locked|system is shutting down)/i.test(e.message ?? '')
 }
 
