@@ -2,7 +2,7 @@ import type { Board, EvaluateBody, EvaluateResponse, FeedbackBody, Pledge, Pledg
 import type { Group } from '#shared/schemas/org'
 import type { LocalRecord } from '../../db'
 import { PLEDGE_ENTITY, pledgeProgress } from '#shared/pledges/ops'
-import { ApiError, get, patch, post } from '../../api/client'
+import { get, patch, post } from '../../api/client'
 import { listRecords } from '../../db'
 import { queueWrite } from '../../sync/write'
 
@@ -58,11 +58,4 @@ export async function withLocalProgress<T extends Pledge>(memberId: string, pled
       return newest ? { ...item, progressStatus: newest.data.status, percent: newest.data.percent, progressNote: newest.data.note, progressAt: newest.data.clientTime, pending: newest.pendingOps > 0 } : item
     }),
   }) as T)
-}
-
-/** What to tell a person about a failed request: no network in plain words, else the server's own message. */
-export function errorText(err: unknown, offlineText: string): string {
-  if (err instanceof ApiError && err.isNetwork)
-    return offlineText
-  return err instanceof Error ? err.message : String(err)
 }
