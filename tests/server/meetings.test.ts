@@ -98,6 +98,37 @@ describe('attendance', () => {
     expect((await rows(id)).length).toBe(expected)
   })
 
+  it('puts the attendance points in each member\'s score history once, under the rule of the meeting\'s kind (issue 5 item 6)', async () => {
+    const id = await createMeeting(f.admin, { type: 'life_meeting', topic: '专题组织生活会：对照检查' })
+    const shown = await screenCode(f.admin, id)
+    await push(f.m1.client, [op('checkin.create', { meetingId: id, token: shown.token, scannedAt: new Date().toISOString() })])
+    await f.admin.post(`/api/meetings/${id}/attendance/${f.m2.id}`, { action: 'leave', reason: '病假' })
+    const before = (await f.m1.client.get('/api/points/summary')).json().total as number
+    expect((await f.admin.post(`/api/meetings/${id}/close`)).statusCode).toBe(200)
+    const history = async (c: typeof f.m1.client) => ((await c.get('/api/points/entries')).json().items as { ruleName: string, note: string, granted: number | null, status: string }[])
+      .filter(e => e.note.includes('对照检查'))
+    expect(await history(f.m1.client)).toEqual([expect.objectContaining({ ruleName: '参加组织生活会/讲评会', granted: 2, status: 'approved' })])
+    expect((await f.m1.client.get('/api/points/summary')).json().total).toBe(before + 2)
+    expect(await history(f.g2.client)).toEqual([expect.objectContaining({ ruleName: '无故缺席组织生活（未经批准请假）', granted: -2 })])
+    expect(await history(f.m2.client)).toEqual([])
+  })
+
+  it('deducts nothing for absence where the branch switched the 无故缺席 rule off (points null)', async () => {
+    const rule = await t.handle.db.selectFrom('point_rule').select('current_version_id').where('branch_id', '=', f.branchId).where('key', '=', 'absent').executeTakeFirstOrThrow()
+    await t.handle.db.updateTable('point_rule_version').set({ active: 0 }).where('id', '=', rule.current_version_id).execute()
+    try {
+      const id = await createMeeting(f.admin, { topic: '不扣分的会' })
+      expect((await f.admin.post(`/api/meetings/${id}/close`)).statusCode).toBe(200)
+      const row = (await rows(id)).find(r => r.member_id === f.g2.id)
+      expect(row).toMatchObject({ status: 'absent', points: null })
+      const entries = (await f.g2.client.get('/api/points/entries')).json().items as { note: string }[]
+      expect(entries.some(e => e.note.includes('不扣分的会'))).toBe(false)
+    }
+    finally {
+      await t.handle.db.updateTable('point_rule_version').set({ active: 1 }).where('id', '=', rule.current_version_id).execute()
+    }
+  })
+
   it('refuses to close while a late scan waits for confirmation (409 MEETING_HAS_PENDING)', async () => {
     const id = await createMeeting(f.admin)
     const old = await screenCode(f.admin, id, Date.now() - 5 * MIN)

@@ -1,31 +1,60 @@
 import type { MeetingType } from '#shared/meetings/constants'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
-
-/**
- * The points of the shipped rules (参加党员大会/党小组会/党课/主题党日 +2, 参加组织生活会 +2,
- * 无故缺席组织生活 −2), used until the points ledger (issue 4) offers a grant function.
- */
-export const ATTENDANCE_POINTS = { present: 2, absent: -2 } as const
+import { MEETING_TYPE_NAMES } from '#shared/meetings/constants'
+import { localDate } from '#shared/points/periods'
+import { grantByRule } from '../points/grants'
 
 export interface AttendanceOutcome {
   memberId: string
   outcome: 'present' | 'absent'
 }
 
+export interface ClosedMeeting {
+  id: string
+  type: MeetingType
+  branch_id: string
+  topic: string
+  starts_at: string
+}
+
+/**
+ * The shipped rule an outcome counts under: 参加组织生活会/讲评会 for 专题组织生活会, 参加党员大会/
+ * 党小组会/党课/主题党日 for the others, 无故缺席组织生活 for unexcused absence. 支委会 is the
+ * committee's working meeting, which no rule of the campaign scores.
+ */
+function ruleKeyOf(type: MeetingType, outcome: AttendanceOutcome['outcome']): string | null {
+  if (type === 'committee')
+    return null
+  if (outcome === 'absent')
+    return 'absent'
+  return type === 'life_meeting' ? 'life-meeting' : 'meeting'
+}
+
 /**
  * THE POINTS HOOK: called exactly once per meeting, inside the transaction that closes it, with
- * every member who attended or was absent without leave. Returns the points each one got, which
- * the caller stores on the attendance row.
- *
- * Today it only computes the shipped rules' points (they live in meeting_attendance.points).
- * When the points ledger lands, this is the one function that changes: grant each outcome through
- * the ledger's grant function (rule `meeting` or `life-meeting` for present, `absent` for absent
- * where that rule is switched on), with the meeting id as the source so a grant is never made twice.
+ * every member who attended or was absent without leave. Each outcome goes to the points ledger
+ * through its rule (cap, floor and the branch's on/off switch apply), so it shows in the member's
+ * score history; the source `meeting:<id>` makes a grant never happen twice. Returns what each
+ * member actually got (null when the branch has no such rule or switched it off), which the
+ * caller stores on the attendance row.
  */
-export async function grantAttendancePoints(_trx: Transaction<Database>, meeting: { id: string, type: MeetingType, branch_id: string }, outcomes: AttendanceOutcome[]): Promise<Map<string, number>> {
-  const granted = new Map<string, number>()
-  for (const o of outcomes)
-    granted.set(o.memberId, o.outcome === 'present' ? ATTENDANCE_POINTS.present : meeting.type === 'committee' ? 0 : ATTENDANCE_POINTS.absent)
+export async function grantAttendancePoints(trx: Transaction<Database>, meeting: ClosedMeeting, actorId: string, outcomes: AttendanceOutcome[]): Promise<Map<string, number | null>> {
+  const granted = new Map<string, number | null>()
+  const date = localDate(new Date(meeting.starts_at))
+  for (const o of outcomes) {
+    const ruleKey = ruleKeyOf(meeting.type, o.outcome)
+    if (!ruleKey)
+      continue
+    granted.set(o.memberId, await grantByRule(trx, {
+      branchId: meeting.branch_id,
+      memberId: o.memberId,
+      ruleKey,
+      date,
+      source: `meeting:${meeting.id}`,
+      note: `${MEETING_TYPE_NAMES[meeting.type]}「${meeting.topic}」`,
+      actorId,
+    }))
+  }
   return granted
 }

@@ -193,7 +193,7 @@ export async function closeMeeting(trx: Transaction<Database>, actor: Actor, mee
     if (PRESENT_STATUSES.includes(s) || s === 'absent')
       outcomes.push({ memberId, outcome: s === 'absent' ? 'absent' : 'present' })
   }
-  const granted = await grantAttendancePoints(trx, meeting, outcomes)
+  const granted = await grantAttendancePoints(trx, meeting, actor.id, outcomes)
   for (const [memberId, points] of granted) {
     await trx.updateTable('meeting_attendance').set({ points, updated_at: now }).where('meeting_id', '=', meeting.id).where('member_id', '=', memberId).execute()
   }
