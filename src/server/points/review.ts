@@ -5,7 +5,7 @@ import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { RETURN_REASON_ZH } from '#shared/points/categories'
 import { POINTS_ENTITY } from '#shared/points/ops'
-import { checkEntryDate, clipToCap, clipToFloor, localDate, monthOf, needsBranchAdmin, periodOf, resolvePoints, yearOf } from '#shared/points/periods'
+import { checkEntryDate, clipToCap, clipToFloor, isCalendarDate, localDate, monthOf, needsBranchAdmin, periodOf, resolvePoints, yearOf } from '#shared/points/periods'
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors'
 import { newId, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
@@ -263,6 +263,15 @@ export async function recordVeto(trx: Transaction<Database>, actor: Actor, body:
   const member = await loadMember(trx, body.memberId)
   if (!member || member.branchId !== actor.branchId)
     throw notFound('成员 Member')
+  const today = localDate(new Date())
+  if (!isCalendarDate(body.decidedOn) || body.decidedOn > today)
+    throw badRequest('VETO_DATE', '决定日期须是今天或以前的真实日期 The decision date must be a real date, today or earlier')
+  if (body.year > yearOf(today))
+    throw badRequest('VETO_YEAR', '不能对尚未开始的年度作出一票否决 A veto cannot apply to a year that has not started')
+  await lockMember(trx, member.id)
+  // A second standing decision for the same year would change nothing but make revoking one ambiguous.
+  if (await activeVeto(trx, member.id, body.year))
+    throw conflict('VETO_EXISTS', `${member.name} ${body.year} 年度已有一票否决决定，如需更正请先撤销原决定 This member already has a veto for that year; revoke it first to correct it`)
   const row = { id: newId(), branch_id: actor.branchId, member_id: member.id, year: body.year, decision: body.decision.trim(), decided_on: body.decidedOn, reason: body.reason.trim(), created_by: actor.id, created_at: nowIso(), revoked_at: null, revoked_by: null, revoke_reason: null }
   await trx.insertInto('point_veto').values(row).execute()
   const veto = toVeto(row)
