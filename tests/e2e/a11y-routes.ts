@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ROOT } from './harness'
+
+/*
+ * Every route of the app, read from src/app/router.ts itself so a route added there is walked or
+ * fails the walk: the walk needs a URL for it (its params) below, and the test checks both lists
+ * match. Parsed as text because router.ts creates a browser history when imported.
+ */
+
+export interface AppRoute {
+  name: string
+  /** Reachable without logging in. */
+  public: boolean
+  /** Minimum role, when the route has one. */
+  role: string | null
+}
+
+export function appRoutes(): AppRoute[] {
+  const source = readFileSync(join(ROOT, 'src/app/router.ts'), 'utf8')
+  const list = source.slice(source.indexOf('export const routes'), source.indexOf('export type RouteName'))
+  const routes: AppRoute[] = []
+  for (const line of list.split('\n')) {
+    const name = line.match(/\bname: '([\w-]+)'/)?.[1]
+    if (!name)
+      continue
+    routes.push({ name, public: /\bpublic: true\b/.test(line), role: line.match(/\brole: '(\w+)'/)?.[1] ?? null })
+  }
+  return routes
+}
+
+/** What the walk fills a route's params with: ids of the records the test seeds. */
+export interface Seeded {
+  pledgeId: string
+  meetingId: string
+  memberId: string
+  boardSlug: string
+  inviteToken: string
+}
+
+/** The URL the walk opens for each route name. A route missing here fails the walk. */
+export function walkUrls(s: Seeded): Record<string, string> {
+  return {
+    'login': '/login',
+    'setup': '/setup',
+    'invite': `/invite#${s.inviteToken}`,
+    'board': `/board/${s.boardSlug}`,
+    'home': '/',
+    'points': '/points',
+    'points-log': '/points/log',
+    'points-review': '/points/review',
+    'points-rules': '/points/rules',
+    'points-sheet': '/points/sheet',
+    'checkin': '/checkin',
+    'pledges': '/pledges',
+    'pledge-new': '/pledges/new',
+    'pledges-review': '/pledges/review',
+    'pledges-archive': '/pledges/archive',
+    'pledges-board-link': '/pledges/board',
+    'pledge': `/pledges/${s.pledgeId}`,
+    'pledge-edit': `/pledges/${s.pledgeId}/edit`,
+    'me': '/me',
+    'sync-failed': '/sync-failed',
+    'password': '/me/password',
+    'admin': '/admin',
+    'admin-groups': '/admin/groups',
+    'admin-members': '/admin/members',
+    'admin-member-new': '/admin/members/new',
+    'admin-member-edit': `/admin/members/${s.memberId}`,
+    'meetings': '/meetings',
+    'meeting-new': '/meetings/new',
+    'meeting': `/meetings/${s.meetingId}`,
+    'meeting-edit': `/meetings/${s.meetingId}/edit`,
+    'meeting-screen': `/meetings/${s.meetingId}/screen`,
+    'not-found': '/no-such-page',
+  }
+}
