@@ -142,9 +142,32 @@ describe('attendance', () => {
 
 describe('the server secret', () => {
   // The extra instances share this file's database handle and are not closed: closing one would close the handle.
+  it('is made when first needed, not when the app is built, and one made by a refused check-in is not kept', async () => {
+    const fresh = await buildTestApp()
+    try {
+      const g = await meetingFixture(fresh)
+      const secretRow = () => fresh.handle.db.selectFrom('server_state').select('value').where('key', '=', 'meeting_secret').executeTakeFirst()
+      expect(await secretRow()).toBeUndefined()
+      const id = await createMeeting(g.admin)
+      const guessed = `xf1:${id}:${Math.floor(Date.now() / 10_000)}:${'A'.repeat(22)}`
+      const refused = await push(g.m1.client, [op('checkin.create', { meetingId: id, token: guessed, scannedAt: new Date().toISOString() })])
+      expect(refused.json().results[0]).toMatchObject({ status: 'rejected', code: CHECKIN_REJECT.forged })
+      expect(await secretRow()).toBeUndefined()
+      const shown = await screenCode(g.admin, id)
+      expect(await secretRow()).toBeDefined()
+      const ok = await push(g.m1.client, [op('checkin.create', { meetingId: id, token: shown.token, scannedAt: new Date().toISOString() })])
+      expect(ok.json().results[0]).toMatchObject({ status: 'applied', entity: { status: 'verified' } })
+    }
+    finally {
+      await fresh.close()
+    }
+  })
+
   it('is XF_SECRET when set, and the stored random secret is shared by a second instance on the same database', async () => {
-    const stored = await t.handle.db.selectFrom('server_state').select('value').where('key', '=', 'meeting_secret').executeTakeFirstOrThrow()
     const id = await createMeeting(f.admin)
+    const first = await f.admin.get(`/api/meetings/${id}/screen`)
+    const stored = await t.handle.db.selectFrom('server_state').select('value').where('key', '=', 'meeting_secret').executeTakeFirstOrThrow()
+    expect(first.json().key).toBe(meetingKey(stored.value, id).toString('base64url'))
     const second = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: t.handle, passwordParams: TEST_PASSWORD_PARAMS })
     await second.ready()
     const screen = await second.inject({ method: 'GET', url: `/api/meetings/${id}/screen`, headers: { cookie: f.admin.cookie } })

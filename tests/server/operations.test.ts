@@ -69,6 +69,18 @@ describe('health', () => {
     await drop()
   })
 
+  it('should build the app while the database cannot be reached, and answer health and API calls with 503', async () => {
+    const app = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: CLOSED_PG }), database: openDatabase(CLOSED_PG), passwordParams: TEST_PASSWORD_PARAMS })
+    await app.ready()
+    const health = await app.inject('/api/health')
+    expect(health.statusCode).toBe(503)
+    expect(health.json()).toEqual({ status: 'unavailable', database: 'postgres' })
+    const api = await app.inject({ url: `/api/meetings/${randomUUID()}/screen`, headers: { cookie: 'xf_session=some-session-token' } })
+    expect(api.statusCode).toBe(503)
+    expect(api.json().code).toBe('DB_UNAVAILABLE')
+    await app.close().catch(() => {})
+  })
+
   it('should answer 503 once the database connection is gone', async () => {
     const t = await buildTestApp()
     await t.handle.db.destroy()

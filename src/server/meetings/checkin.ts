@@ -5,6 +5,7 @@ import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
 import { CHECKIN_REJECT, checkinCreate, leaveRequest } from '#shared/meetings/ops'
 import { parseToken, windowAt, windowStartMs } from '#shared/meetings/token'
 import { OpRejection } from '../sync/registry'
+import type { MeetingSecret } from './keys'
 import { meetingKey, signatureMatches, windowsWithCode } from './keys'
 import { inScope, loadMeeting, publishAttendance } from './repository'
 
@@ -101,7 +102,7 @@ async function existingRow(ctx: OpContext, meetingId: string) {
 const alreadyIn = () => reject(CHECKIN_REJECT.already, '您已签到，无需重复扫码 You are already checked in to this meeting')
 
 /** checkin.create: the only way a member checks in (DESIGN §2). `secret` derives each meeting's key. */
-export function checkinHandler(secret: string): OpHandler<typeof checkinCreate.payload> {
+export function checkinHandler(secret: MeetingSecret): OpHandler<typeof checkinCreate.payload> {
   return {
     definition: checkinCreate,
     async apply(ctx, p) {
@@ -109,7 +110,7 @@ export function checkinHandler(secret: string): OpHandler<typeof checkinCreate.p
       if (await recentFailures(ctx) >= CHECKIN.maxFailures)
         throw reject(CHECKIN_REJECT.rateLimited, '签到失败次数过多，请 10 分钟后再试或请组织者代签 Too many failed check-ins; wait 10 minutes or ask the organizer')
       const meeting = await openMeetingInScope(ctx, p.meetingId)
-      const verdict = verifyCheckin(meetingKey(secret, meeting.id), meeting, p, ctx.receivedAt)
+      const verdict = verifyCheckin(meetingKey(await secret.get(ctx.trx), meeting.id), meeting, p, ctx.receivedAt)
       const existing = await existingRow(ctx, meeting.id)
       if (existing && PRESENT_STATUSES.includes(existing.status))
         throw alreadyIn()

@@ -1,27 +1,48 @@
-import type { Db } from '../db/database'
+import type { Transaction } from 'kysely'
+import type { Database, Db } from '../db/database'
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { codeFromMac, fromBase64Url, SIG_BYTES, signedText } from '#shared/meetings/token'
 
 const SECRET_KEY = 'meeting_secret'
-const cache = new WeakMap<Db, string>()
+
+type Conn = Db | Transaction<Database>
 
 /**
  * The secret every meeting key derives from: XF_SECRET when set, else a random one made once and
- * kept in server_state, so every instance on the same database derives the same keys.
+ * kept in server_state, so every instance on the same database derives the same keys. Read when
+ * first needed, not when the app is built, so the server starts (and /api/health says 503) while
+ * the database is down.
  */
-export async function serverSecret(db: Db, configured: string | null): Promise<string> {
-  if (configured)
-    return configured
-  const cached = cache.get(db)
-  if (cached)
-    return cached
-  let row = await db.selectFrom('server_state').select('value').where('key', '=', SECRET_KEY).executeTakeFirst()
-  if (!row) {
-    await db.insertInto('server_state').values({ key: SECRET_KEY, value: randomBytes(32).toString('base64url') }).onConflict(oc => oc.column('key').doNothing()).execute()
-    row = await db.selectFrom('server_state').select('value').where('key', '=', SECRET_KEY).executeTakeFirstOrThrow()
+export class MeetingSecret {
+  private value: string | null
+
+  constructor(configured: string | null) {
+    this.value = configured || null
   }
-  cache.set(db, row.value)
-  return row.value
+
+  /**
+   * Reads (or makes) the secret through `conn`: a check-in op passes its own transaction, since
+   * on SQLite a second connection would wait for that transaction forever. A secret made inside a
+   * transaction is not remembered, because that transaction may still roll back (a check-in
+   * without a secret on record is always refused, so nothing signed with it survives).
+   */
+  async get(conn: Conn): Promise<string> {
+    if (this.value)
+      return this.value
+    const read = () => conn.selectFrom('server_state').select('value').where('key', '=', SECRET_KEY).executeTakeFirst()
+    let row = await read()
+    if (row) {
+      this.value = row.value
+      return row.value
+    }
+    await conn.insertInto('server_state').values({ key: SECRET_KEY, value: randomBytes(32).toString('base64url') }).onConflict(oc => oc.column('key').doNothing()).execute()
+    row = await read()
+    if (!row)
+      throw new Error('server_state: the meeting secret could not be stored')
+    if (!conn.isTransaction)
+      this.value = row.value
+    return row.value
+  }
 }
 
 /** HMAC(server secret, meeting id): what the meeting's organizers sign windows with. */

@@ -6,7 +6,7 @@ import { toBase64Url } from '#shared/meetings/token'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { notFound } from '../errors'
 import { checkinHandler, leaveHandler } from '../meetings/checkin'
-import { meetingKey, serverSecret } from '../meetings/keys'
+import { meetingKey, MeetingSecret } from '../meetings/keys'
 import { canOrganize, inScope, loadMeeting, publishMeeting, toListItem } from '../meetings/repository'
 import { attendanceSummary, bodyColumns, checkBody, closeMeeting, decideAttendance, listMeetings, requireOrganized, requireScheduled } from '../meetings/service'
 import { actorOf } from '../plugins/auth'
@@ -21,8 +21,8 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
  * check-in and leave request are ops through the outbox (checkin.create, meeting.leave).
  */
 export default async function meetingRoutes(app: FastifyInstance) {
-  // Resolved now, outside any transaction: an op handler must not open a second connection (SQLite).
-  const secret = await serverSecret(app.db, app.config.secret)
+  // Not read here: building the app must not need the database (health answers 503 while it is down).
+  const secret = new MeetingSecret(app.config.secret)
   registerOp(checkinHandler(secret))
   registerOp(leaveHandler)
   const organizer = app.requireRole('group_leader')
@@ -82,7 +82,7 @@ export default async function meetingRoutes(app: FastifyInstance) {
     const meeting = await requireOrganized(app.db, actor, request.params.id)
     requireScheduled(meeting)
     const { meeting: shown } = await attendanceSummary(app.db, meeting)
-    return { meeting: shown, key: toBase64Url(meetingKey(secret, meeting.id)), windowMs: CHECKIN.windowMs, serverTime: nowIso() }
+    return { meeting: shown, key: toBase64Url(meetingKey(await secret.get(app.db), meeting.id)), windowMs: CHECKIN.windowMs, serverTime: nowIso() }
   })
 
   app.get<{ Params: { id: string } }>('/:id/attendance', { preHandler: organizer, schema: { params: IdParams, response: { 200: AttendanceSummary, ...errors } } }, async (request) => {
