@@ -19,6 +19,7 @@ import healthRoutes from './routes/health'
 import inviteRoutes from './routes/invites'
 import meetingRoutes from './routes/meetings'
 import memberRoutes from './routes/members'
+import photoRoutes from './routes/photos'
 import pledgeRoutes from './routes/pledges'
 import pointsRoutes from './routes/points'
 import reviewsRoutes from './routes/reviews'
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(meetingRoutes, { prefix: '/api/meetings' })
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })
+  await app.register(photoRoutes, { prefix: '/api/photos' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

@@ -1,6 +1,7 @@
 import type { InviteTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
 import type { MeetingAttendanceTable, MeetingTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
+import type { PhotoTable } from './photos.table'
 import type { PledgeBoardTable, PledgeFeedbackTable, PledgeItemTable, PledgeProgressTable, PledgeTable } from './pledges.table'
 import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRuleTable, PointRuleVersionTable, PointSettingsTable, PointVetoTable, PointYearBaseTable } from './points.table'
 import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } from './sync.table'
@@ -39,6 +40,7 @@ export interface Database {
   point_veto: PointVetoTable
   meeting: MeetingTable
   meeting_attendance: MeetingAttendanceTable
+  photo: PhotoTable
 }
 
 export type Db = Kysely<Database>

@@ -1,4 +1,5 @@
 import type { AttendanceStatus, MeetingStatus, MeetingType } from '#shared/meetings/constants'
+import type { Generated } from 'kysely'
 
 /** 三会一课 and other 组织生活: one row per meeting, never deleted (cancelled meetings stay listed). */
 export interface MeetingTable {
@@ -18,6 +19,9 @@ export interface MeetingTable {
   updated_at: string
   closed_at: string | null
   closed_by: string | null
+  /** 会议记录: the organizer's minutes, and the ids of their photos (JSON array). */
+  minutes: Generated<string>
+  minutes_photo_ids: Generated<string>
 }
 
 /** One member's attendance of one meeting; the primary key keeps it to one row per member per meeting. */

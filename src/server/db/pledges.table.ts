@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /** A pledge (公开承诺) of a member, a group or the branch for a year or a campaign stage. */
 export interface PledgeTable {
   id: string
@@ -60,6 +62,8 @@ export interface PledgeProgressTable {
   note: string
   client_time: string
   created_at: string
+  /** JSON array of evidence photo ids, in the member's order. */
+  photo_ids: Generated<string>
 }
 
 /** Public supervision feedback; shown on the board only once the branch approves it. */

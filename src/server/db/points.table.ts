@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /** A points rule's identity; its content lives in versions (an edit adds one, old entries keep theirs). */
 export interface PointRuleTable {
   id: string
@@ -61,6 +63,8 @@ export interface PointEntryTable {
   created_by: string
   created_at: string
   updated_at: string
+  /** JSON array of evidence photo ids, in the member's order. */
+  photo_ids: Generated<string>
 }
 
 /** Every step of an entry's life (created, resubmitted, approved at a level, returned, revoked). */

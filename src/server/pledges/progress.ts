@@ -1,7 +1,9 @@
 import type { Pledge } from '#shared/pledges/schemas'
 import type { OpHandler } from '../sync/registry'
+import { PHOTO_OWNER } from '#shared/photos/constants'
 import { PLEDGE_ENTITY, PLEDGE_REJECT, pledgeProgress } from '#shared/pledges/ops'
 import { REJECT } from '#shared/sync/protocol'
+import { attachPhotos } from '../photos/store'
 import { recordChange } from '../sync/changes'
 import { OpRejection } from '../sync/registry'
 import { pledgeOfBranch, toProgress } from './views'
@@ -42,6 +44,7 @@ export const pledgeProgressHandler: OpHandler<typeof pledgeProgress.payload> = {
       throw new OpRejection(PLEDGE_REJECT.idTaken, '这条践诺记录已存在 This progress record already exists')
     const percent = payload.status === 'done' ? 100 : payload.status === 'not_started' ? 0 : payload.percent
     const note = payload.note.trim()
+    const photoIds = await attachPhotos(trx, actor, payload.photoIds, { entity: PHOTO_OWNER.progress, id: payload.id })
     const row = {
       id: payload.id,
       item_id: payload.itemId,
@@ -53,6 +56,7 @@ export const pledgeProgressHandler: OpHandler<typeof pledgeProgress.payload> = {
       note,
       client_time: clientTime,
       created_at: receivedAt,
+      photo_ids: JSON.stringify(photoIds),
     }
     await trx.insertInto('pledge_progress').values(row).execute()
     // Records can arrive out of order (two phones): the item shows the one made last on the phone.

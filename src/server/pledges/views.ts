@@ -1,9 +1,11 @@
 import type { Feedback, Pledge, PledgeDetail, PledgeItem, PledgeQuery, Progress } from '#shared/pledges/schemas'
-import type { Expression, ExpressionBuilder, SqlBool, Transaction } from 'kysely'
+import type { Expression, ExpressionBuilder, Selectable, SqlBool, Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
+import type { PledgeProgressTable } from '../db/pledges.table'
 import type { Actor } from '../plugins/auth'
 import { liveStatus, todayIn } from '#shared/pledges/status'
 import { notFound } from '../errors'
+import { photoIdsOf } from '../photos/ids'
 
 type Conn = Db | Transaction<Database>
 type Where = (eb: ExpressionBuilder<Database, 'pledge'>) => Expression<SqlBool>
@@ -133,8 +135,8 @@ export async function pledgeOfBranch(db: Conn, branchId: string, id: string): Pr
   return pledge
 }
 
-export function toProgress(r: Database['pledge_progress']): Progress {
-  return { id: r.id, itemId: r.item_id, status: r.status, percent: r.percent, note: r.note, recordedBy: r.recorded_by, clientTime: r.client_time, createdAt: r.created_at }
+export function toProgress(r: Selectable<PledgeProgressTable>): Progress {
+  return { id: r.id, itemId: r.item_id, status: r.status, percent: r.percent, note: r.note, recordedBy: r.recorded_by, clientTime: r.client_time, createdAt: r.created_at, photoIds: photoIdsOf(r.photo_ids) }
 }
 
 /** Pledges with their progress logs and feedback: the archive. Organizers see pending feedback too. */

@@ -4,6 +4,7 @@ import type { Selectable, Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
 import type { PointEntryTable } from '../db/points.table'
 import { POINTS_ENTITY } from '#shared/points/ops'
+import { photoIdsOf } from '../photos/ids'
 import { newId, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
 
@@ -43,6 +44,7 @@ export function toEntry(r: EntryRow): Entry {
     returnReason: r.return_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    photoIds: photoIdsOf(r.photo_ids),
   }
 }
 

@@ -3,8 +3,10 @@ import type { DateProblem } from '#shared/points/periods'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { OpHandler } from '../sync/registry'
+import { PHOTO_OWNER } from '#shared/photos/constants'
 import { ENTRY_REJECT, entryCreate, entryResubmit } from '#shared/points/ops'
 import { checkEntryDate, firstStage, localDate, resolvePoints, yearOf } from '#shared/points/periods'
+import { attachPhotos } from '../photos/store'
 import { OpRejection, registerOp } from '../sync/registry'
 import { addEvent, publishEntry } from './entries'
 import { loadRule } from './rules'
@@ -81,6 +83,7 @@ export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
       created_by: actor.id,
       created_at: receivedAt,
       updated_at: receivedAt,
+      photo_ids: JSON.stringify(await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id })),
     }).execute()
     await addEvent(trx, p.id, actor.id, 'created', { ruleVersion: ok.version.version, points: ok.points, date: p.date })
     return publishEntry(trx, p.id)
@@ -118,6 +121,7 @@ export const entryResubmitHandler: OpHandler<typeof entryResubmit.payload> = {
       return_code: null,
       return_reason: null,
       updated_at: receivedAt,
+      ...(p.photoIds ? { photo_ids: JSON.stringify(await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id })) } : {}),
     }).where('id', '=', p.id).execute()
     await addEvent(trx, p.id, actor.id, 'resubmitted', {
       revision,

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { PhotoIds } from '../photos/constants'
 import { Id } from '../schemas/common'
 import { defineOp } from '../sync/protocol'
 import { PLEDGE_LIMITS } from './constants'
@@ -15,6 +16,8 @@ export const pledgeProgress = defineOp('pledge.progress', Type.Object({
   status: ProgressStatusSchema,
   percent: Type.Integer({ minimum: 0, maximum: 100 }),
   note: Type.String({ maxLength: PLEDGE_LIMITS.noteMax }),
+  /** Evidence photos, uploaded by this member before the op is pushed. */
+  photoIds: Type.Optional(PhotoIds),
 }, { additionalProperties: false }))
 
 /** Entities pledges write to the change log, as the phone stores them. */

@@ -122,6 +122,8 @@ export const Progress = Type.Object({
   recordedBy: Id,
   clientTime: IsoDateTime,
   createdAt: IsoDateTime,
+  /** Evidence photos, seen by whoever may read the pledge (never on the public board). */
+  photoIds: Type.Optional(Type.Array(Id)),
 })
 export type Progress = Static<typeof Progress>
 

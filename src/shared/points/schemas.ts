@@ -2,6 +2,7 @@
 import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { LIMITS } from '../constants'
+import { PhotoIds } from '../photos/constants'
 import { Id, IsoDate, IsoDateTime } from '../schemas/common'
 import { APPROVALS, CAP_PERIODS, CATEGORIES, ENTRY_STATUSES, POINTS, RETURN_REASONS, STAGES } from './categories'
 
@@ -62,6 +63,8 @@ export const EntryCreatePayload = Type.Object({
   variant: Type.Optional(Nullable(VariantKey)),
   /** Only to say which points the phone showed: a value other than the rule's is refused. */
   points: Type.Optional(Points),
+  /** Evidence photos, uploaded by this member before the op is pushed. */
+  photoIds: Type.Optional(PhotoIds),
 }, { additionalProperties: false })
 export type EntryCreatePayload = Static<typeof EntryCreatePayload>
 
@@ -71,6 +74,8 @@ export const EntryResubmitPayload = Type.Object({
   date: IsoDate,
   note: Note,
   variant: Type.Optional(Nullable(VariantKey)),
+  /** Absent: the photos stay as they were; a list replaces them. */
+  photoIds: Type.Optional(PhotoIds),
 }, { additionalProperties: false })
 export type EntryResubmitPayload = Static<typeof EntryResubmitPayload>
 
@@ -99,6 +104,8 @@ export const Entry = Type.Object({
   returnReason: Nullable(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  /** Evidence photos (GET /api/photos/:id); absent on copies a phone stored before photos existed. */
+  photoIds: Type.Optional(Type.Array(Type.String())),
 })
 export type Entry = Static<typeof Entry>
 

@@ -3,6 +3,7 @@ import * as foundation from './2026_11_28_0001_foundation'
 import * as points from './2026_11_28_0400_points'
 import * as meetings from './2026_11_28_0500_meetings'
 import * as pledges from './2026_11_28_0600_pledges'
+import * as photos from './2026_11_28_0700_photos'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0400_points': points,
   '2026_11_28_0500_meetings': meetings,
   '2026_11_28_0600_pledges': pledges,
+  '2026_11_28_0700_photos': photos,
 }

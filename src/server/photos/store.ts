@@ -1,0 +1,105 @@
+import type { Transaction } from 'kysely'
+import type { Database, Db } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import { createHash } from 'node:crypto'
+import { PHOTO, PHOTO_OWNER, PHOTO_REJECT } from '#shared/photos/constants'
+import { conflict, HttpError, notFound } from '../errors'
+import { canOrganize, inScope } from '../meetings/repository'
+import { readableBy } from '../pledges/views'
+import { isOrganizerOver, loadMember } from '../points/access'
+import { nowIso } from '../services/tokens'
+import { OpRejection } from '../sync/registry'
+import { sniffImage } from './magic'
+
+type Conn = Db | Transaction<Database>
+
+export const PHOTO_NOT_FOUND = () => notFound('照片 Photo')
+
+export const photoTooLarge = () => new HttpError(413, PHOTO_REJECT.tooLarge, `照片太大（最大 ${Math.round(PHOTO.maxBytes / 1024 / 1024)} MB），请重新拍摄或选择较小的照片 The photo is larger than ${PHOTO.maxBytes} bytes`)
+
+/**
+ * Stores an uploaded photo. Idempotent by the phone's id: the same bytes again answer as before
+ * (a retried upload whose reply was lost); other bytes, or another member, under a taken id are 409.
+ */
+export async function savePhoto(db: Db, actor: Actor, id: string, bytes: Buffer): Promise<{ created: boolean, photo: { id: string, mime: string, size: number, sha256: string } }> {
+  if (bytes.length > PHOTO.maxBytes)
+    throw photoTooLarge()
+  const mime = sniffImage(bytes)
+  if (!mime)
+    throw new HttpError(415, PHOTO_REJECT.type, '只能上传 JPEG、PNG 或 WebP 格式的照片 Only JPEG, PNG or WebP photos can be uploaded')
+  const sha256 = createHash('sha256').update(bytes).digest('base64url')
+  const photo = { id, mime, size: bytes.length, sha256 }
+  const inserted = await db.insertInto('photo').values({
+    ...photo,
+    branch_id: actor.branchId,
+    member_id: actor.id,
+    bytes,
+    owner_entity: null,
+    owner_id: null,
+    created_at: nowIso(),
+  }).onConflict(oc => oc.column('id').doNothing()).returning('id').executeTakeFirst()
+  if (inserted)
+    return { created: true, photo }
+  const existing = await db.selectFrom('photo').select(['member_id', 'sha256']).where('id', '=', id).executeTakeFirstOrThrow()
+  if (existing.member_id !== actor.id || existing.sha256 !== sha256)
+    throw conflict(PHOTO_REJECT.idTaken, '这张照片的编号已被另一张照片使用 This photo id is already used for another photo')
+  return { created: false, photo }
+}
+
+/** Whether the actor may see a photo: its uploader, and whoever may read the record it is attached to. */
+async function mayView(db: Conn, actor: Actor, photo: { branch_id: string, member_id: string, owner_entity: string | null, owner_id: string | null }): Promise<boolean> {
+  if (photo.branch_id !== actor.branchId)
+    return false
+  if (photo.member_id === actor.id)
+    return true
+  const ownerId = photo.owner_id ?? ''
+  if (photo.owner_entity === PHOTO_OWNER.entry) {
+    const entry = await db.selectFrom('point_entry').select('member_id').where('id', '=', ownerId).executeTakeFirst()
+    const member = entry && await loadMember(db, entry.member_id)
+    return !!member && (member.id === actor.id || isOrganizerOver(actor, member))
+  }
+  if (photo.owner_entity === PHOTO_OWNER.progress) {
+    const found = await db.selectFrom('pledge_progress as pp')
+      .innerJoin('pledge', 'pledge.id', 'pp.pledge_id')
+      .select('pp.id')
+      .where('pp.id', '=', ownerId)
+      .where(readableBy(actor))
+      .executeTakeFirst()
+    return !!found
+  }
+  if (photo.owner_entity === PHOTO_OWNER.minutes) {
+    const meeting = await db.selectFrom('meeting').select(['branch_id', 'group_id', 'created_by']).where('id', '=', ownerId).executeTakeFirst()
+    return !!meeting && (inScope(actor, meeting) || canOrganize(actor, meeting))
+  }
+  return false
+}
+
+/** The photo's bytes for the actor, or 404 whether it does not exist or is not theirs to see (nothing is revealed). */
+export async function loadVisiblePhoto(db: Db, actor: Actor, id: string): Promise<{ mime: string, bytes: Buffer }> {
+  const photo = await db.selectFrom('photo').select(['branch_id', 'member_id', 'owner_entity', 'owner_id', 'mime', 'bytes']).where('id', '=', id).executeTakeFirst()
+  if (!photo || !await mayView(db, actor, photo))
+    throw PHOTO_NOT_FOUND()
+  return { mime: photo.mime, bytes: Buffer.from(photo.bytes) }
+}
+
+/**
+ * Inside an op's transaction: the photos must have been uploaded by this member and be free or
+ * already on this very record. A refusal rejects the op (同步失败 with the reason), nothing attached.
+ */
+export async function attachPhotos(trx: Transaction<Database>, actor: Actor, photoIds: readonly string[] | undefined, owner: { entity: string, id: string }): Promise<string[]> {
+  const ids = [...(photoIds ?? [])]
+  if (ids.length === 0)
+    return ids
+  const rows = await trx.selectFrom('photo').select(['id', 'branch_id', 'member_id', 'owner_entity', 'owner_id']).where('id', 'in', ids).execute()
+  for (const id of ids) {
+    const row = rows.find(r => r.id === id)
+    if (!row || row.branch_id !== actor.branchId)
+      throw new OpRejection(PHOTO_REJECT.missing, '照片还没有上传到服务器，请重新添加照片后再提交 A photo was not uploaded; add it again and resubmit')
+    if (row.member_id !== actor.id)
+      throw new OpRejection(PHOTO_REJECT.notYours, '只能附上自己上传的照片 You can only attach photos you uploaded')
+    if (row.owner_entity !== null && (row.owner_entity !== owner.entity || row.owner_id !== owner.id))
+      throw new OpRejection(PHOTO_REJECT.inUse, '这张照片已用于另一条记录 This photo is already attached to another record')
+  }
+  await trx.updateTable('photo').set({ owner_entity: owner.entity, owner_id: owner.id }).where('id', 'in', ids).execute()
+  return ids
+}
