@@ -109,7 +109,7 @@ describe('an offline check-in synced late', () => {
     await expect.poll(async () => {
       await page.getByTestId('sync-now').click({ timeout: 2000 }).catch(() => {})
       return page.getByTestId('sync-state').textContent()
-    }, { timeout: 60_000, intervals: [1000] }).toContain('已同步')
+    }, { timeout: 60_000, interval: 1000 }).toContain('已同步')
     await page.goto('/checkin')
     await expect.poll(() => badgeOf(page), { timeout: 15_000 }).toBe('待确认')
 

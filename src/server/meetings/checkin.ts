@@ -1,11 +1,11 @@
 import type { Static } from 'typebox'
 import type { OpContext, OpHandler } from '../sync/registry'
+import type { MeetingSecret } from './keys'
 import type { MeetingRow } from './repository'
 import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
 import { CHECKIN_REJECT, checkinCreate, leaveRequest } from '#shared/meetings/ops'
 import { parseToken, windowAt, windowStartMs } from '#shared/meetings/token'
 import { OpRejection } from '../sync/registry'
-import type { MeetingSecret } from './keys'
 import { meetingKey, signatureMatches, windowsWithCode } from './keys'
 import { inScope, loadMeeting, publishAttendance } from './repository'
 
