@@ -30,6 +30,11 @@ export const routes: RouteRecordRaw[] = [
       { path: 'points/review', name: 'points-review', component: () => import('./pages/PointsReviewPage.vue'), meta: { title: 'points.review.title', role: 'group_leader' } },
       { path: 'points/rules', name: 'points-rules', component: () => import('./pages/PointsRulesPage.vue'), meta: { title: 'points.rules.title', role: 'branch_admin' } },
       { path: 'points/sheet', name: 'points-sheet', component: () => import('./pages/PointsSheetPage.vue'), meta: { title: 'points.sheet.title' } },
+      { path: 'points/adjust', name: 'points-adjust', component: () => import('./pages/PointsAdjustPage.vue'), meta: { title: 'points.organizer.adjustTitle', role: 'group_leader' } },
+      { path: 'points/members', name: 'points-members', component: () => import('./pages/PointsMembersPage.vue'), meta: { title: 'points.organizer.membersTitle', role: 'group_leader' } },
+      { path: 'points/members/:id', name: 'points-member', component: () => import('./pages/PointsMemberPage.vue'), props: true, meta: { title: 'points.organizer.membersTitle', role: 'group_leader' } },
+      { path: 'points/audit', name: 'points-audit', component: () => import('./pages/PointsAuditPage.vue'), meta: { title: 'points.organizer.auditTitle', role: 'branch_admin' } },
+      { path: 'points/settings', name: 'points-settings', component: () => import('./pages/PointsSettingsPage.vue'), meta: { title: 'points.organizer.settingsTitle', role: 'branch_admin' } },
       { path: 'checkin', name: 'checkin', component: () => import('./pages/CheckinPage.vue'), meta: { title: 'checkin.title' } },
       { path: 'pledges', name: 'pledges', component: () => import('./pages/PledgesPage.vue'), meta: { title: 'pledges.title' } },
       { path: 'pledges/new', name: 'pledge-new', component: () => import('./pages/PledgeEditPage.vue'), meta: { title: 'pledges.editor.title' } },
@@ -57,7 +62,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-review' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName
+export type RouteName = 'points-log' | 'points-review' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
+/** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
+type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The pledge screens' routes (issue 6). */
 type PledgeRouteName = 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 
