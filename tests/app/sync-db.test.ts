@@ -2,6 +2,7 @@ import type { OutboxOp } from '#app/db'
 import { closeDb, DB_NAME, DB_VERSION, getDb, getRecord, listRecords, listRejected, localWrite, outboxBatch, outboxCount, setMeta } from '#app/db'
 import { openXfDb } from '#app/db/index'
 import { applyPullPage, applyPushResults, discardRejected, retryRejected } from '#app/db/outcomes'
+import { getLocalPhoto, prunePhotos } from '#app/db/photos'
 import { deleteDB } from 'idb'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import 'fake-indexeddb/auto'
@@ -31,11 +32,46 @@ describe('schema and upgrades', () => {
 
     const db = await getDb()
     expect(db.version).toBe(DB_VERSION)
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'records', 'rejected'])
+    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'photos', 'records', 'rejected'])
     expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
     expect((await db.getFromIndex('outbox', 'opId', 'op-1'))?.seq).toBe(1)
     const next = await write(ALICE, '2')
     expect(next.seq).toBe(2)
+  })
+
+  it('should keep queued ops, rejected ops and records when a version-2 database gains the photo store', async () => {
+    const v2 = await openXfDb(DB_NAME, 2)
+    await v2.put('outbox', { seq: 1, opId: 'op-1', memberId: ALICE, type: 'profile.update', payload: { phone: '1' }, clientTime: '2026-01-01T00:00:00Z', attempts: 0 } as OutboxOp)
+    await v2.put('rejected', { seq: 2, opId: 'op-2', memberId: ALICE, type: 'profile.update', payload: { phone: '2' }, clientTime: '2026-01-01T00:00:00Z', attempts: 0, code: 'X', message: 'no', rejectedAt: '2026-01-02T00:00:00Z' })
+    await v2.put('records', { entity: 'profile', id: ALICE, owner: ALICE, data: { phone: '1' }, pendingOps: 1, failed: false, updatedAt: '2026-01-01T00:00:00Z' })
+    await v2.put('meta', { key: 'nextSeq', value: 3 })
+    v2.close()
+
+    const db = await getDb()
+    expect(db.version).toBe(3)
+    expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
+    expect((await listRejected(ALICE)).map(r => r.opId)).toEqual(['op-2'])
+    expect(await getRecord('profile', ALICE)).toMatchObject({ pendingOps: 1 })
+    const bytes = new Uint8Array([0x89, 0x50, 0x4E, 0x47]).buffer
+    await localWrite({ memberId: ALICE, type: 'entry.create', payload: { photoIds: ['p-1'] }, photos: [{ id: 'p-1', mime: 'image/jpeg', bytes }] })
+    expect(new Uint8Array((await db.get('photos', 'p-1'))!.bytes)).toEqual(new Uint8Array([0x89, 0x50, 0x4E, 0x47]))
+  })
+
+  it('should write a photo with its op in one transaction, and drop it once no queued or rejected op needs it', async () => {
+    await setMeta('nextSeq', 1)
+    await write(ALICE, '111')
+    await setMeta('nextSeq', 1) // the next op's key collides: the whole write fails, photo included
+    const bytes = new Uint8Array([1, 2, 3]).buffer
+    await expect(localWrite({ memberId: ALICE, type: 'entry.create', payload: { photoIds: ['p-1'] }, photos: [{ id: 'p-1', mime: 'image/jpeg', bytes }] })).rejects.toThrow()
+    expect(await getLocalPhoto('p-1')).toBeUndefined()
+    await setMeta('nextSeq', 2)
+    const op = await localWrite({ memberId: ALICE, type: 'entry.create', payload: { photoIds: ['p-1'] }, photos: [{ id: 'p-1', mime: 'image/jpeg', bytes }] })
+    expect(await prunePhotos()).toBe(0)
+    await applyPushResults([op], [{ opId: op.opId, status: 'rejected', code: 'PHOTO_TYPE', message: 'no' }])
+    expect(await prunePhotos()).toBe(0)
+    await discardRejected(op.opId)
+    expect(await prunePhotos()).toBe(1)
+    expect(await getLocalPhoto('p-1')).toBeUndefined()
   })
 
   it('should close an old tab\'s connection when a newer version opens, so the upgrade is not blocked (case 7)', async () => {

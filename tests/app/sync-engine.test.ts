@@ -1,15 +1,19 @@
 import type { SyncTransport } from '#app/sync/engine'
 import type { PullResponse, PushBody, PushResponse } from '#shared/sync/protocol'
 import type { Client, TestApp } from '../server/helper'
+import { randomUUID } from 'node:crypto'
 import { closeDb, DB_NAME, getRecord, listRejected, localWrite, outboxCount } from '#app/db'
+import { getLocalPhoto } from '#app/db/photos'
 import { backoffMs, syncOnce, TransportError } from '#app/sync/engine'
 import { recordChange } from '#server/sync/changes'
 import { registerOp, unregisterOp } from '#server/sync/registry'
+import { localDate } from '#shared/points/periods'
 import { defineOp } from '#shared/sync/protocol'
 import { deleteDB } from 'idb'
 import { Type } from 'typebox'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, setUpBranch } from '../server/helper'
+import { pngBytes } from '../server/photo-helper'
 import { addMember } from '../server/sync-helper'
 import 'fake-indexeddb/auto'
 
@@ -29,6 +33,7 @@ let t: TestApp
 let alice: { client: Client, id: string }
 let bob: { client: Client, id: string }
 let requests: { push: number, pull: number }
+let calls: string[]
 beforeEach(async () => {
   await closeDb()
   await deleteDB(DB_NAME)
@@ -37,6 +42,7 @@ beforeEach(async () => {
   alice = await addMember(t.app, t.handle, branchId, 'alice')
   bob = await addMember(t.app, t.handle, branchId, 'bob')
   requests = { push: 0, pull: 0 }
+  calls = []
 })
 afterEach(async () => {
   await closeDb()
@@ -45,12 +51,26 @@ afterEach(async () => {
 
 afterAll(() => unregisterOp('test.tally'))
 
-function transport(client: Client, hooks: { beforePush?: (body: PushBody) => Promise<void> | void, afterPush?: (n: number) => Promise<void> | void } = {}): SyncTransport {
+interface Hooks {
+  beforePush?: (body: PushBody) => Promise<void> | void
+  afterPush?: (n: number) => Promise<void> | void
+  beforeUpload?: (id: string) => Promise<void> | void
+}
+
+function transport(client: Client, hooks: Hooks = {}): SyncTransport {
   return {
+    async uploadPhoto(id, mime, bytes) {
+      await hooks.beforeUpload?.(id)
+      const res = await client.app.inject({ method: 'PUT', url: `/api/photos/${id}`, payload: Buffer.from(bytes), headers: { 'x-xianfeng': '1', 'content-type': mime, 'cookie': client.cookie } })
+      calls.push(`upload ${id}`)
+      if (res.statusCode >= 300)
+        throw new TransportError(res.statusCode, res.json().message, res.json().code)
+    },
     async push(body) {
       await hooks.beforePush?.(body)
       const res = await client.post('/api/sync/push', body)
       requests.push++
+      calls.push(`push ${body.ops.map(o => o.type).join(',')}`)
       if (res.statusCode !== 200)
         throw new TransportError(res.statusCode, res.json().message)
       await hooks.afterPush?.(requests.push)
@@ -159,6 +179,67 @@ describe('sync engine against the real server', () => {
     })
     expect(await syncOnce(small, alice.id)).toMatchObject({ kind: 'done', pushed: 120 })
     expect(await serverTallies()).toHaveLength(120)
+  })
+})
+
+describe('evidence photos', () => {
+  async function queueEntryWithPhoto(bytes: Buffer, mime = 'image/png') {
+    const photoId = randomUUID()
+    const entryId = randomUUID()
+    const rule = await t.handle.db.selectFrom('point_rule').select('id').where('key', '=', 'volunteer').executeTakeFirstOrThrow()
+    const payload = { id: entryId, ruleId: rule.id, date: localDate(new Date()), note: '进社区', photoIds: [photoId] }
+    const view = new Uint8Array(bytes)
+    await localWrite({ memberId: alice.id, type: 'entry.create', payload, record: { entity: 'point_entry', id: entryId, data: payload }, photos: [{ id: photoId, mime, bytes: view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) }] })
+    return { photoId, entryId }
+  }
+  const serverPhotos = () => t.handle.db.selectFrom('photo').select(['id', 'owner_id']).execute()
+
+  it('should upload an op\'s photo before pushing the op, and keep both queued while the upload fails', async () => {
+    const { photoId, entryId } = await queueEntryWithPhoto(pngBytes())
+    const offline = transport(alice.client, {
+      beforeUpload: () => {
+        throw new TransportError(0, 'offline')
+      },
+    })
+    expect(await syncOnce(offline, alice.id)).toMatchObject({ kind: 'retry', status: 0 })
+    expect(requests.push).toBe(0)
+    expect(await outboxCount()).toBe(1)
+    expect(await getLocalPhoto(photoId)).toMatchObject({ uploaded: false })
+
+    expect(await syncOnce(transport(alice.client), alice.id)).toMatchObject({ kind: 'done', pushed: 1, rejected: 0 })
+    expect(calls).toEqual([`upload ${photoId}`, 'push entry.create'])
+    expect(await serverPhotos()).toEqual([{ id: photoId, owner_id: entryId }])
+    expect(await getRecord('point_entry', entryId)).toMatchObject({ pendingOps: 0, data: { photoIds: [photoId] } })
+    // The server has it: the phone lets its copy go.
+    expect(await getLocalPhoto(photoId)).toBeUndefined()
+  })
+
+  it('should not upload a photo again when only the push\'s reply was lost', async () => {
+    const { photoId } = await queueEntryWithPhoto(pngBytes())
+    const lossy = transport(alice.client, {
+      afterPush: () => {
+        throw new TransportError(0, 'reply lost')
+      },
+    })
+    expect(await syncOnce(lossy, alice.id)).toMatchObject({ kind: 'retry' })
+    expect(await syncOnce(transport(alice.client), alice.id)).toMatchObject({ kind: 'done', pushed: 1 })
+    expect(calls.filter(c => c.startsWith('upload'))).toEqual([`upload ${photoId}`])
+    expect(await t.handle.db.selectFrom('point_entry').select('id').execute()).toHaveLength(1)
+  })
+
+  it('should file an op whose photo the server refuses in 同步失败 with the reason, store nothing, and push the rest', async () => {
+    const { photoId, entryId } = await queueEntryWithPhoto(Buffer.from('not an image at all'), 'image/jpeg')
+    await queue(alice.id, 2)
+    expect(await syncOnce(transport(alice.client), alice.id)).toMatchObject({ kind: 'done', pushed: 3, rejected: 1 })
+    const [failed] = await listRejected(alice.id)
+    expect(failed).toMatchObject({ type: 'entry.create', code: 'PHOTO_TYPE' })
+    expect(failed!.message).toMatch(/JPEG、PNG 或 WebP/)
+    expect(await getRecord('point_entry', entryId)).toMatchObject({ failed: true })
+    expect(await serverPhotos()).toEqual([])
+    expect(await t.handle.db.selectFrom('point_entry').select('id').execute()).toEqual([])
+    expect(await serverTallies()).toEqual([0, 1])
+    // Kept for a retry or an edit from the 同步失败 list.
+    expect(await getLocalPhoto(photoId)).toBeDefined()
   })
 })
 

@@ -41,6 +41,21 @@ export async function api<T>(method: Method, path: string, body?: unknown, init:
   return data as T
 }
 
+/** PUT raw bytes (a photo) with their type; errors as api() reports them. */
+export async function uploadRaw(path: string, mime: string, bytes: ArrayBuffer): Promise<void> {
+  let response: Response
+  try {
+    response = await fetch(`/api${path}`, { method: 'PUT', credentials: 'same-origin', headers: { 'content-type': mime, [SESSION.csrfHeader]: '1' }, body: bytes })
+  }
+  catch {
+    throw new ApiError(0, 'NETWORK', '网络不可用 No network')
+  }
+  if (!response.ok) {
+    const err = (safeJson(await response.text()) ?? {}) as { code?: string, message?: string }
+    throw new ApiError(response.status, err.code ?? `HTTP_${response.status}`, err.message ?? response.statusText)
+  }
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text)

@@ -1,9 +1,9 @@
-import type { LocalRecord, MetaRow, OutboxOp, RecordKey, RejectedOp, XfDb, XfSchema } from './schema'
+import type { LocalPhoto, LocalRecord, MetaRow, OutboxOp, RecordKey, RejectedOp, XfDb, XfSchema } from './schema'
 import { openDB } from 'idb'
 import { toRaw } from 'vue'
 import { DB_NAME, DB_VERSION, UPGRADES } from './schema'
 
-export type { LocalRecord, OutboxOp, RecordKey, RejectedOp, XfDb } from './schema'
+export type { LocalPhoto, LocalRecord, OutboxOp, RecordKey, RejectedOp, XfDb } from './schema'
 export { DB_NAME, DB_VERSION } from './schema'
 
 /** Fired on window when a newer version of the app (another tab) needs this tab to let go of the database. */
@@ -104,6 +104,8 @@ export interface LocalWriteInput {
   record?: { entity: string, id: string, data: unknown }
   /** The rejected op this write replaces (the member edited it): removed in the same transaction. */
   replacesRejected?: string
+  /** Photos the op's payload names (photoIds), kept on the phone until the server has them. */
+  photos?: { id: string, mime: string, bytes: ArrayBuffer }[]
 }
 
 /**
@@ -118,8 +120,13 @@ export async function localWrite(input: LocalWriteInput): Promise<OutboxOp> {
   const now = new Date().toISOString()
   const db = await getDb()
 
-  const tx = db.transaction(['outbox', 'meta', 'records', 'rejected'], 'readwrite')
+  const tx = db.transaction(['outbox', 'meta', 'records', 'rejected', 'photos'], 'readwrite')
   return inTx(tx, async () => {
+    for (const photo of input.photos ?? []) {
+      // A photo kept from an earlier try (an edited rejected op) may already be here, perhaps uploaded.
+      if (!await tx.objectStore('photos').get(photo.id))
+        await tx.objectStore('photos').put({ id: photo.id, memberId: input.memberId, mime: photo.mime, bytes: photo.bytes, uploaded: false, createdAt: now } satisfies LocalPhoto)
+    }
     const meta = tx.objectStore('meta')
     const seq = ((await meta.get('nextSeq'))?.value as number | undefined) ?? 1
     await meta.put({ key: 'nextSeq', value: seq + 1 })

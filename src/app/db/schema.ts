@@ -43,11 +43,27 @@ export interface LocalRecord<T = unknown> {
 
 export interface MetaRow { key: string, value: unknown }
 
+/**
+ * An evidence photo taken on this phone, already compressed. Written in the same transaction as
+ * the op that attaches it; uploaded before that op is pushed; deleted once no queued or rejected
+ * op needs it. Bytes as an ArrayBuffer: Blobs in IndexedDB were unreliable in older mobile Safari.
+ */
+export interface LocalPhoto {
+  id: string
+  memberId: string
+  mime: string
+  bytes: ArrayBuffer
+  /** The server has it (201/200): never sent again. */
+  uploaded: boolean
+  createdAt: string
+}
+
 export interface XfSchema extends DBSchema {
   outbox: { key: number, value: OutboxOp, indexes: { opId: string } }
   rejected: { key: string, value: RejectedOp }
   meta: { key: string, value: MetaRow }
   records: { key: RecordKey, value: LocalRecord, indexes: { owner: string } }
+  photos: { key: string, value: LocalPhoto }
 }
 
 export type XfDb = IDBPDatabase<XfSchema>
@@ -71,6 +87,10 @@ export const UPGRADES: ((db: XfDb, tx: UpgradeTx) => void)[] = [
     const records = db.createObjectStore('records', { keyPath: ['entity', 'id'] })
     records.createIndex('owner', 'owner')
     tx.objectStore('outbox').createIndex('opId', 'opId', { unique: true })
+  },
+  // v3: evidence photos waiting to be uploaded (points entries, 践诺 records).
+  (db) => {
+    db.createObjectStore('photos', { keyPath: 'id' })
   },
 ]
 

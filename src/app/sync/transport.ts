@@ -1,6 +1,6 @@
 import type { PullResponse, PushResponse } from '#shared/sync/protocol'
 import type { SyncTransport } from './engine'
-import { api, ApiError } from '../api/client'
+import { api, ApiError, uploadRaw } from '../api/client'
 import { TransportError } from './engine'
 
 async function call<T>(run: () => Promise<T>): Promise<T> {
@@ -9,7 +9,7 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
   }
   catch (err) {
     if (err instanceof ApiError)
-      throw new TransportError(err.status, err.message)
+      throw new TransportError(err.status, err.message, err.code)
     throw new TransportError(0, String(err))
   }
 }
@@ -18,4 +18,5 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
 export const httpTransport: SyncTransport = {
   push: body => call(() => api<PushResponse>('POST', '/sync/push', body)),
   pull: (since, limit) => call(() => api<PullResponse>('GET', `/sync/pull?since=${encodeURIComponent(since)}&limit=${limit}`)),
+  uploadPhoto: (id, mime, bytes) => call(() => uploadRaw(`/photos/${id}`, mime, bytes)),
 }
