@@ -70,7 +70,7 @@ describe('organizer screens in the browser', () => {
     await admin.goto('/points/members')
     await admin.getByTestId(`member-${zhang.member.id}`).click()
     await expect.poll(() => admin.getByTestId('org-member-total').textContent(), { timeout: 10_000 }).toContain('65')
-    expect(await admin.getByTestId('org-member-entries').textContent()).toContain('抗洪抢险表现突出')
+    await expect.poll(() => admin.getByTestId('org-member-entries').textContent(), { timeout: 10_000 }).toContain('抗洪抢险表现突出')
     await admin.locator('[data-testid=veto-decision] input').fill('支委会决定〔2026〕3号')
     await admin.locator('[data-testid=veto-reason] textarea').fill('受党内警告处分')
     await admin.getByTestId('veto-submit').click()
@@ -79,7 +79,7 @@ describe('organizer screens in the browser', () => {
     // The warning says plainly what happens to the member's score.
     expect(await dialog.textContent()).toMatch(/张测试 \d{4} 年度积分将变为 0 分（现为 65 分）/)
     await admin.getByRole('button', { name: '确定，积分归零' }).click()
-    await expect.poll(() => admin.getByTestId('org-member-total').textContent(), { timeout: 10_000 }).toContain('0')
+    await expect.poll(() => admin.getByTestId('org-member-total').textContent(), { timeout: 10_000 }).toMatch(/^\s*0\s*$/)
     expect(await admin.getByTestId('org-member-veto').textContent()).toContain('支委会决定〔2026〕3号')
     await admin.screenshot({ path: '/tmp/xf-organizer-veto.png', fullPage: true })
 
@@ -142,5 +142,31 @@ describe('organizer screens in the browser', () => {
     // One tap from the card to the pledge.
     await adminCard.getByText('带教新人 2 名').click()
     await expect.poll(() => admin.url()).toMatch(/\/pledges\/[\w-]+$/)
+  })
+
+  it('should let a branch admin turn ranking on for members, and export a chosen group\'s record sheet', async () => {
+    const admin = await pageAs(branch.admin)
+    await admin.goto('/points/settings')
+    const ranking = admin.getByRole('switch', { name: '显示排名' })
+    await ranking.waitFor()
+    expect(await ranking.getAttribute('aria-checked')).toBe('false')
+    await ranking.click()
+    await admin.getByTestId('settings-save').click()
+    await expect.poll(() => admin.getByText('积分设置已保存').isVisible(), { timeout: 10_000 }).toBe(true)
+
+    const member = await pageAs(branch.members[1]!.client)
+    await member.goto('/points')
+    await member.getByTestId('sync-now').click()
+    await expect.poll(() => member.getByTestId('points-rank').textContent().catch(() => ''), { timeout: 30_000 }).toMatch(/第 \d+ 名（共 4 人）/)
+
+    await admin.goto('/points/sheet')
+    await admin.getByRole('radio', { name: '党小组' }).click()
+    await admin.getByLabel('党小组', { exact: true }).selectOption({ label: '第一党小组' })
+    await admin.getByRole('button', { name: '查看' }).click()
+    const sheet = admin.getByTestId('points-sheet')
+    await expect.poll(() => sheet.textContent(), { timeout: 10_000 }).toContain('张测试')
+    expect(await sheet.textContent()).not.toContain('赵二组')
+    const [download] = await Promise.all([admin.waitForEvent('download'), admin.getByTestId('sheet-xlsx').click()])
+    expect(download.suggestedFilename()).toMatch(/党员平时积分记录表.*\.xlsx$/)
   })
 })
