@@ -42,6 +42,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     passwordParams: ScryptParams
+    /** Every route as "METHOD /path" (HEAD implied by GET), as registered. */
+    routeList: () => string[]
   }
 }
 
@@ -64,6 +66,16 @@ export async function buildApp(options: AppOptions) {
   await app.register(dbPlugin, { db: options.database.db, kind: options.database.kind })
   await app.register(cookie)
   await app.register(authPlugin)
+
+  // Collected as routes register, so a test can insist that each one has an authorization row.
+  const routes = new Set<string>()
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD')
+        routes.add(`${method} ${route.url.replace(/(?<=.)\/$/, '')}`)
+    }
+  })
+  app.decorate('routeList', () => [...routes].sort())
 
   // Routes
   await app.register(healthRoutes, { prefix: '/api' })

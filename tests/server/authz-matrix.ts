@@ -1,31 +1,34 @@
-import type { FastifyInstance } from 'fastify'
-import type { OrgFixture } from './org-helper'
+import type { MatrixFixture } from './authz-fixture'
 import { randomUUID } from 'node:crypto'
 import { SYNC_PROTOCOL } from '#shared/sync/protocol'
+
+export type { MatrixFixture } from './authz-fixture'
 
 /** Who calls: nobody, a member, the leader of the target's group, a leader of another group, the branch admin, another branch's admin. */
 export const ROLES = ['anonymous', 'member', 'leaderOwn', 'leaderOther', 'admin', 'otherAdmin'] as const
 export type MatrixRole = (typeof ROLES)[number]
 
-/** The fixture plus what the matrix targets: a second group's leader and an empty group a branch admin may remove. */
-export type MatrixFixture = OrgFixture & { leaderOther: OrgFixture['leader'], emptyGroup: string }
+/** What `prepare` made for one request: fresh records, so a route that changes its target can be called by every role. */
+export type Prepared = Record<string, any>
 
 export interface RouteCase {
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
-  /** The route as Fastify lists it, e.g. /api/members/:id. */
+  /** The route as Fastify registers it, e.g. /api/members/:id. */
   route: string
-  url: (f: MatrixFixture) => string
+  /** Runs once per role before any of the route's requests (and before the audit count). */
+  prepare?: (f: MatrixFixture) => Promise<Prepared>
+  url: (f: MatrixFixture, p: Prepared) => string
   /** Called once per request, so creating routes get fresh values. */
-  body?: (f: MatrixFixture) => unknown
+  body?: (f: MatrixFixture, p: Prepared) => unknown
   expect: Record<MatrixRole, number>
 }
 
-const all = (status: number): Record<MatrixRole, number> => ({ anonymous: status, member: status, leaderOwn: status, leaderOther: status, admin: status, otherAdmin: status })
-const loggedIn = (status: number): Record<MatrixRole, number> => ({ ...all(status), anonymous: 401 })
+export const all = (status: number): Record<MatrixRole, number> => ({ anonymous: status, member: status, leaderOwn: status, leaderOther: status, admin: status, otherAdmin: status })
+export const loggedIn = (status: number): Record<MatrixRole, number> => ({ ...all(status), anonymous: 401 })
 /** A branch admin's route on a record of the branch: another branch's admin must not learn it exists. */
-const adminOnRecord = { anonymous: 401, member: 403, leaderOwn: 403, leaderOther: 403, admin: 200, otherAdmin: 404 }
+export const adminOnRecord = { anonymous: 401, member: 403, leaderOwn: 403, leaderOther: 403, admin: 200, otherAdmin: 404 }
 /** A branch admin's route that is not about one record: another branch's admin acts on their own branch. */
-const adminOnBranch = { anonymous: 401, member: 403, leaderOwn: 403, leaderOther: 403, admin: 200, otherAdmin: 200 }
+export const adminOnBranch = { anonymous: 401, member: 403, leaderOwn: 403, leaderOther: 403, admin: 200, otherAdmin: 200 }
 const BAD_TOKEN = 'no-such-token-0123456789'
 
 export const MATRIX: RouteCase[] = [
@@ -62,25 +65,3 @@ export const MATRIX: RouteCase[] = [
   { method: 'POST', route: '/api/members/:id/invite', url: f => `/api/members/${f.member.id}/invite`, expect: adminOnRecord },
   { method: 'GET', route: '/api/audit', url: () => '/api/audit', expect: adminOnBranch },
 ]
-
-/** Route prefixes this matrix owns; feature routes (points, pledges…) keep their own matrices. */
-export const FOUNDATION_PREFIXES = ['/api/health', '/api/setup', '/api/auth', '/api/invites', '/api/sync', '/api/groups', '/api/members', '/api/audit']
-
-/** Every registered route as "METHOD /path", read from Fastify's route tree (HEAD is implied by GET). */
-export function registeredRoutes(app: FastifyInstance): string[] {
-  const routes = new Set<string>()
-  const stack: string[] = []
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^((?:│ {3}| {4})*)[├└]── (\S+)(?: \(([^)]+)\))?/.exec(line)
-    if (!m)
-      continue
-    stack.length = m[1]!.length / 4
-    stack.push(m[2]!)
-    const path = stack.join('').replace(/(?<=.)\/$/, '')
-    for (const method of m[3]?.split(', ') ?? []) {
-      if (method !== 'HEAD')
-        routes.add(`${method} ${path}`)
-    }
-  }
-  return [...routes].sort()
-}

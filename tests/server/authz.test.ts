@@ -1,10 +1,11 @@
-import type { MatrixFixture, MatrixRole } from './authz-matrix'
+import type { MatrixFixture, MatrixRole, Prepared } from './authz-matrix'
 import type { TestApp } from './helper'
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FOUNDATION_PREFIXES, MATRIX, registeredRoutes, ROLES } from './authz-matrix'
+import { matrixFixture } from './authz-fixture'
+import { MATRIX, ROLES } from './authz-matrix'
+import { FEATURE_MATRIX, itemStatus } from './authz-matrix-features'
 import { buildTestApp, Client } from './helper'
-import { addPerson, countRows, orgFixture } from './org-helper'
+import { countRows } from './org-helper'
 
 /* One branch for the whole file: a fresh database per case costs seconds on PostgreSQL. Every
    case leaves the branch usable (unique names, the empty group removed once), the read-only
@@ -13,25 +14,26 @@ let t: TestApp
 let f: MatrixFixture
 beforeAll(async () => {
   t = await buildTestApp()
-  const base = await orgFixture(t)
-  const leaderOther = await addPerson(t.app, t.handle, base.branchId, 'leader2', 'group_leader', base.group2)
-  const emptyGroup = randomUUID()
-  await t.handle.db.insertInto('party_group').values({ id: emptyGroup, branch_id: base.branchId, name: '空小组', created_at: new Date().toISOString(), removed_at: null }).execute()
-  f = { ...base, leaderOther, emptyGroup }
+  f = await matrixFixture(t)
 })
 afterAll(async () => {
   await t.close()
 })
 
 function clientOf(role: MatrixRole): Client {
-  switch (role) {
-    case 'anonymous': return new Client(t.app)
-    case 'member': return f.member.client
-    case 'leaderOwn': return f.leader.client
-    case 'leaderOther': return f.leaderOther.client
-    case 'admin': return f.admin.client
-    case 'otherAdmin': return f.otherAdmin.client
-  }
+  const client = (() => {
+    switch (role) {
+      case 'anonymous': return new Client(t.app)
+      case 'member': return f.member.client
+      case 'leaderOwn': return f.leader.client
+      case 'leaderOther': return f.leaderOther.client
+      case 'admin': return f.admin.client
+      case 'otherAdmin': return f.otherAdmin.client
+    }
+  })()
+  // Each role calls from its own address, as six people on six phones would (limits per address).
+  client.remoteAddress = `127.0.0.${ROLES.indexOf(role) + 10}`
+  return client
 }
 
 describe('cross-site request guard', () => {
@@ -63,12 +65,42 @@ describe('data a branch sees', () => {
   })
 })
 
-describe('authorization matrix: every foundation route under every role', () => {
+describe('what a 200 shows', () => {
+  const ids = (items: { id: string }[]) => items.map(i => i.id)
+
+  it('should show another branch\'s admin none of this branch\'s meetings, pledges, points or changes', async () => {
+    const c = f.otherAdmin.client
+    expect(ids((await c.get('/api/meetings?view=all')).json())).not.toContain(f.meetingId)
+    expect(ids((await c.get('/api/pledges')).json())).not.toContain(f.pledgeId)
+    expect(ids((await c.get('/api/pledges/archive')).json())).not.toContain(f.pledgeId)
+    expect(ids((await c.get('/api/points/reviews?stage=group')).json().items)).not.toContain(f.entryId)
+    const audit = JSON.stringify((await c.get('/api/points/audit')).json())
+    expect(audit).not.toContain(f.entryId)
+    const pulled = (await c.get('/api/sync/pull')).json().changes as { entityId: string }[]
+    for (const id of [f.meetingId, f.entryId, f.pledgeId, f.member.id])
+      expect(pulled.some(ch => ch.entityId === id), `another branch pulled ${id}`).toBe(false)
+  })
+
+  it('should keep a member\'s unreviewed points and draft pledge from another group\'s leader and members', async () => {
+    expect(ids((await f.leaderOther.client.get('/api/points/reviews')).json().items)).not.toContain(f.entryId)
+    expect(ids((await f.leader.client.get('/api/points/reviews')).json().items)).toContain(f.entryId)
+    for (const who of [f.leaderOther, f.member2]) {
+      expect(ids((await who.client.get('/api/pledges')).json())).not.toContain(f.pledgeId)
+      const pulled = (await who.client.get('/api/sync/pull')).json().changes as { entityId: string }[]
+      expect(pulled.some(ch => ch.entityId === f.entryId || ch.entityId === f.pledgeId)).toBe(false)
+    }
+  })
+})
+
+describe('authorization matrix: every route under every role', () => {
   const LAST = 'POST /api/auth/logout'
-  const cases = [...MATRIX].sort((a, b) => Number(`${a.method} ${a.route}` === LAST) - Number(`${b.method} ${b.route}` === LAST))
+  const cases = [...MATRIX, ...FEATURE_MATRIX].sort((a, b) => Number(`${a.method} ${a.route}` === LAST) - Number(`${b.method} ${b.route}` === LAST))
   for (const c of cases) {
     const summary = ROLES.map(r => `${r} ${c.expect[r]}`).join(', ')
     it(`should answer ${c.method} ${c.route} with ${summary}`, async () => {
+      const prepared = {} as Record<MatrixRole, Prepared>
+      for (const role of ROLES)
+        prepared[role] = (await c.prepare?.(f)) ?? {}
       // Refusals first, and they must leave no trace; then the calls that may change something.
       const order = [...ROLES].sort((a, b) => Number(c.expect[a] < 300) - Number(c.expect[b] < 300))
       const auditBefore = await countRows(t.handle, 'audit_log')
@@ -79,8 +111,9 @@ describe('authorization matrix: every foundation route under every role', () => 
           expect(await countRows(t.handle, 'audit_log'), `a refused call to ${c.route} wrote an audit row`).toBe(auditBefore)
           refusalsChecked = true
         }
-        const res = await clientOf(role).request(c.method, c.url(f), c.body?.(f) ?? (c.method === 'GET' || c.method === 'DELETE' ? undefined : {}))
-        got[role] = res.statusCode
+        const p = prepared[role]
+        const res = await clientOf(role).request(c.method, c.url(f, p), c.body?.(f, p) ?? (c.method === 'GET' || c.method === 'DELETE' ? undefined : {}))
+        got[role] = itemStatus(c.route, res.statusCode, () => res.json())
         if (res.statusCode >= 400)
           expect(res.json().message, `${role} ${c.method} ${c.route}`).toMatch(/\S/)
       }
@@ -88,10 +121,11 @@ describe('authorization matrix: every foundation route under every role', () => 
     })
   }
 
-  it('should have a row for every foundation route the server registers', () => {
-    const covered = new Set(MATRIX.map(c => `${c.method} ${c.route}`))
-    const foundation = registeredRoutes(t.app).filter(r => FOUNDATION_PREFIXES.some(p => r.split(' ')[1]!.startsWith(p)))
-    expect(foundation.length).toBeGreaterThanOrEqual(MATRIX.length)
-    expect(foundation.filter(r => !covered.has(r))).toEqual([])
+  it('should have a row for every route the server registers, so a new route cannot go untested', () => {
+    const rows = [...MATRIX, ...FEATURE_MATRIX].map(c => `${c.method} ${c.route}`)
+    expect(rows.filter((r, i) => rows.indexOf(r) !== i), 'routes with two rows').toEqual([])
+    const registered = t.app.routeList()
+    expect(registered.filter(r => !rows.includes(r)), 'registered routes missing from the matrix (tests/server/authz-matrix*.ts)').toEqual([])
+    expect(rows.filter(r => !registered.includes(r)), 'matrix rows for routes that no longer exist').toEqual([])
   })
 })

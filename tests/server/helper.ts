@@ -90,6 +90,8 @@ export async function buildTestApp(): Promise<TestApp> {
 /** A logged-in client: keeps the session cookie and sends the CSRF header like the app does. */
 export class Client {
   cookie = ''
+  /** The caller's address, for rate limits keyed by IP; inject's default is 127.0.0.1. */
+  remoteAddress: string | undefined
   constructor(readonly app: FastifyInstance) {}
 
   async request(method: InjectOptions['method'], url: string, payload?: unknown) {
@@ -97,7 +99,8 @@ export class Client {
       method,
       url,
       payload: payload as InjectOptions['payload'],
-      headers: { 'x-xianfeng': '1', ...(this.cookie ? { cookie: this.cookie } : {}) },
+      ...(this.remoteAddress ? { remoteAddress: this.remoteAddress } : {}),
+      headers: { 'x-xianfeng': '1', ...(this.cookie ? { cookie: this.cookie } : {}), ...(Buffer.isBuffer(payload) ? { 'content-type': 'application/octet-stream' } : {}) },
     })
     const setCookie = res.cookies.find(c => c.name === 'xf_session')
     if (setCookie)

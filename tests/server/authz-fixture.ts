@@ -1,0 +1,137 @@
+import type { Client, TestApp } from './helper'
+import type { OrgFixture, Person } from './org-helper'
+import { randomUUID } from 'node:crypto'
+import { localDate } from '#shared/points/periods'
+import { addPerson, orgFixture } from './org-helper'
+import { pngBytes } from './photo-helper'
+import { op, push } from './sync-helper'
+
+const MIN = 60_000
+export const YEAR = Number(localDate(new Date()).slice(0, 4))
+
+/**
+ * The organization cast (org-helper) plus a second group's leader, an empty group, and one record
+ * of each feature that the read and edit routes target: a group 1 meeting organized by its
+ * leader, a pending points entry of the group 1 member with a photo, the member's draft pledge,
+ * two rules and the public board's slug.
+ */
+export type MatrixFixture = OrgFixture & {
+  t: TestApp
+  leaderOther: Person
+  emptyGroup: string
+  meetingId: string
+  entryId: string
+  photoId: string
+  pledgeId: string
+  ruleToEdit: { id: string, body: Record<string, unknown> }
+  ruleToRetire: string
+  slug: string
+}
+
+async function ok<T = any>(res: Promise<{ statusCode: number, body: string, json: () => any }>, what: string): Promise<T> {
+  const r = await res
+  if (r.statusCode >= 300)
+    throw new Error(`fixture: ${what} → ${r.statusCode} ${r.body}`)
+  return r.json() as T
+}
+
+export function meetingBody(groupId: string | null) {
+  const now = Date.now()
+  return {
+    type: groupId ? 'group_meeting' : 'branch_assembly',
+    groupId,
+    topic: `学习会${randomUUID().slice(0, 4)}`,
+    startsAt: new Date(now - 10 * MIN).toISOString(),
+    endsAt: new Date(now + 80 * MIN).toISOString(),
+    place: '会议室',
+    agenda: '',
+  }
+}
+
+export function pledgeBody() {
+  return {
+    ownerKind: 'member',
+    year: YEAR,
+    supervisor: '张书记',
+    supervisorContact: '支部办公室',
+    items: [{ category: 'excel', duty: '食品检验', target: `全年完成检验报告 ${randomUUID().slice(0, 4)}`, dueDate: `${YEAR}-12-31` }],
+  }
+}
+
+/** The same without the owner, for PATCH, which cannot change whose pledge it is. */
+export function pledgeContent() {
+  const { ownerKind: _ownerKind, ...content } = pledgeBody()
+  return content
+}
+
+/** A group 1 meeting its leader organizes, started ten minutes ago. */
+export async function freshMeeting(f: MatrixFixture): Promise<string> {
+  return (await ok<{ id: string }>(f.leader.client.post('/api/meetings', meetingBody(f.group1)), 'meeting')).id
+}
+
+/** The group 1 member logs 志愿服务 through the outbox: pending, waiting for the group leader. */
+export async function freshEntry(f: MatrixFixture, photoIds: string[] = []): Promise<string> {
+  const rule = await f.t.handle.db.selectFrom('point_rule').select('id').where('branch_id', '=', f.branchId).where('key', '=', 'volunteer').executeTakeFirstOrThrow()
+  const id = randomUUID()
+  const res = await ok<{ results: { status: string }[] }>(push(f.member.client, [op('entry.create', { id, ruleId: rule.id, date: localDate(new Date()), note: '进社区宣传', ...(photoIds.length ? { photoIds } : {}) })]), 'entry')
+  if (res.results[0]?.status !== 'applied')
+    throw new Error(`fixture: entry not applied: ${JSON.stringify(res.results[0])}`)
+  return id
+}
+
+export async function approvedEntry(f: MatrixFixture): Promise<string> {
+  const id = await freshEntry(f)
+  const res = await ok<{ results: { ok: boolean }[] }>(f.admin.client.post('/api/points/reviews/approve', { ids: [id] }), 'approve')
+  if (!res.results[0]?.ok)
+    throw new Error('fixture: entry not approved')
+  return id
+}
+
+/** A new member of group 1, for decisions that may be made once per member (一票否决). */
+export async function freshMember(f: MatrixFixture): Promise<string> {
+  return (await addPerson(f.t.app, f.t.handle, f.branchId, `m${randomUUID().slice(0, 8)}`, 'member', f.group1)).id
+}
+
+export async function freshVeto(f: MatrixFixture): Promise<string> {
+  const memberId = await freshMember(f)
+  return (await ok<{ id: string }>(f.admin.client.post('/api/points/vetoes', { memberId, year: YEAR, decision: '党内警告', decidedOn: localDate(new Date()), reason: '测试' }), 'veto')).id
+}
+
+/** The group 1 member's pledge taken as far as `until`. */
+export async function freshPledge(f: MatrixFixture, until: 'draft' | 'submitted' | 'approved' | 'published'): Promise<{ id: string, itemIds: string[] }> {
+  const created = await ok<{ id: string }>(f.member.client.post('/api/pledges', pledgeBody()), 'pledge')
+  const steps: [Client, string][] = [[f.member.client, 'submit'], [f.admin.client, 'approve'], [f.admin.client, 'publish']]
+  const upTo = { draft: 0, submitted: 1, approved: 2, published: 3 }[until]
+  for (const [who, step] of steps.slice(0, upTo))
+    await ok(who.post(`/api/pledges/${created.id}/${step}`), `pledge ${step}`)
+  const detail = await ok<{ items: { id: string }[] }>(f.admin.client.get(`/api/pledges/${created.id}`), 'pledge detail')
+  return { id: created.id, itemIds: detail.items.map(i => i.id) }
+}
+
+/** Public feedback waiting for moderation, written directly: the board's per-address limit is not what is tested here. */
+export async function freshFeedback(f: MatrixFixture): Promise<string> {
+  const { id: pledgeId } = await freshPledge(f, 'published')
+  const id = randomUUID()
+  await f.t.handle.db.insertInto('pledge_feedback').values({ id, branch_id: f.branchId, pledge_id: pledgeId, name: '群众', text: '希望多进社区', status: 'pending', created_at: new Date().toISOString(), moderated_by: null, moderated_at: null }).execute()
+  return id
+}
+
+export async function matrixFixture(t: TestApp): Promise<MatrixFixture> {
+  const base = await orgFixture(t)
+  const leaderOther = await addPerson(t.app, t.handle, base.branchId, 'leader2', 'group_leader', base.group2)
+  const emptyGroup = randomUUID()
+  await t.handle.db.insertInto('party_group').values({ id: emptyGroup, branch_id: base.branchId, name: '空小组', created_at: new Date().toISOString(), removed_at: null }).execute()
+  const f = { ...base, t, leaderOther, emptyGroup } as MatrixFixture
+  f.meetingId = await freshMeeting(f)
+  f.photoId = randomUUID()
+  await ok(f.member.client.request('PUT', `/api/photos/${f.photoId}`, pngBytes()), 'photo')
+  f.entryId = await freshEntry(f, [f.photoId])
+  f.pledgeId = (await freshPledge(f, 'draft')).id
+  const rules = (await ok<{ rules: { id: string, key: string | null, [k: string]: unknown }[] }>(f.admin.client.get('/api/points/rules'), 'rules')).rules
+  const editable = rules.find(r => r.key === 'praise')!
+  const { category, name, points, variants, capPoints, capPeriod, approval, evidence, selfLog, active, veto } = editable
+  f.ruleToEdit = { id: editable.id, body: { category, name, points, variants, capPoints, capPeriod, approval, evidence, selfLog, active, veto } }
+  f.ruleToRetire = rules.find(r => r.key === 'publicity')!.id
+  f.slug = (await ok<{ slug: string }>(f.member.client.get('/api/pledges/board-link'), 'board link')).slug
+  return f
+}
