@@ -1,6 +1,7 @@
 import type { Category, EntryStatus } from '#shared/points/categories'
 import type { Entry, PointsSettings, Rule, Summary } from '#shared/points/schemas'
 import type { LocalRecord } from '../db'
+import type { QueuedPhoto } from '../sync/write'
 import { CATEGORIES, POINTS } from '#shared/points/categories'
 import { entryCreate, entryResubmit, POINTS_ENTITY } from '#shared/points/ops'
 import { localDate, monthOf, resolvePoints, yearOf, yearTotal } from '#shared/points/periods'
@@ -113,7 +114,7 @@ export const usePointsStore = defineStore('points', () => {
   }
 
   /** 记积分: saved on the phone at once (待同步) and queued for the server. */
-  async function logEntry(input: { ruleId: string, variant: string | null, date: string, note: string }): Promise<void> {
+  async function logEntry(input: { ruleId: string, variant: string | null, date: string, note: string, photos?: QueuedPhoto[] }): Promise<void> {
     const me = session.me!
     const rule = rules.value.find(r => r.id === input.ruleId)
     if (!rule)
@@ -121,6 +122,7 @@ export const usePointsStore = defineStore('points', () => {
     const id = crypto.randomUUID()
     const now = new Date().toISOString()
     const points = resolvePoints(rule, input.variant) ?? 0
+    const photoIds = input.photos?.length ? input.photos.map(p => p.id) : undefined
     const local: Entry = {
       id,
       memberId: me.id,
@@ -144,9 +146,10 @@ export const usePointsStore = defineStore('points', () => {
       returnReason: null,
       createdAt: now,
       updatedAt: now,
+      photoIds: photoIds ?? [],
     }
-    const payload = { id, ruleId: rule.id, date: input.date, note: input.note, ...(input.variant ? { variant: input.variant } : {}) }
-    await queueWrite(entryCreate, payload, { entity: POINTS_ENTITY.entry, id, data: local })
+    const payload = { id, ruleId: rule.id, date: input.date, note: input.note, ...(input.variant ? { variant: input.variant } : {}), ...(photoIds ? { photoIds } : {}) }
+    await queueWrite(entryCreate, payload, { entity: POINTS_ENTITY.entry, id, data: local }, { photos: input.photos })
     remember(rule.id)
     await load()
   }

@@ -11,18 +11,22 @@ export class LocalValidationError extends Error {}
 
 export interface WriteRecord { entity: string, id: string, data: unknown }
 
+/** A compressed photo the payload names in photoIds: stored with the op, uploaded before it is pushed. */
+export interface QueuedPhoto { id: string, mime: string, bytes: ArrayBuffer }
+
 /**
  * How every feature writes: validate against the op's shared schema, then write the local record
  * (待同步) and the op in one IndexedDB transaction, then ask for a sync. Works offline; the op
  * stays on the phone until the server has answered for it.
  */
-export async function queueWrite<S extends TSchema>(definition: OpDefinition<S>, payload: Static<S>, record?: WriteRecord, options: { replacesRejected?: string } = {}): Promise<OutboxOp> {
+export async function queueWrite<S extends TSchema>(definition: OpDefinition<S>, payload: Static<S>, record?: WriteRecord, options: { replacesRejected?: string, photos?: QueuedPhoto[] } = {}): Promise<OutboxOp> {
   const me = useSessionStore().me
   if (!me)
     throw new Error('not logged in')
   if (!Value.Check(definition.payload, payload))
     throw new LocalValidationError(`invalid ${definition.type} payload`)
-  const op = await localWrite({ memberId: me.id, type: definition.type, payload, record, replacesRejected: options.replacesRejected })
+  const photos = options.photos?.map(p => ({ id: p.id, mime: p.mime, bytes: p.bytes }))
+  const op = await localWrite({ memberId: me.id, type: definition.type, payload, record, replacesRejected: options.replacesRejected, photos })
   useSyncStore().afterWrite()
   return op
 }

@@ -1,6 +1,7 @@
 import type { Board, EvaluateBody, EvaluateResponse, FeedbackBody, Pledge, PledgeCreateBody, PledgeDetail, PledgeQuery, PledgeUpdateBody, Progress } from '#shared/pledges/schemas'
 import type { Group } from '#shared/schemas/org'
 import type { LocalRecord } from '../../db'
+import type { QueuedPhoto } from '../../sync/write'
 import { PLEDGE_ENTITY, pledgeProgress } from '#shared/pledges/ops'
 import { get, patch, post } from '../../api/client'
 import { listRecords } from '../../db'
@@ -34,12 +35,13 @@ export const pledgesApi = {
 export type LocalProgress = Progress & { pending: boolean }
 
 /** Records progress on the phone at once (待同步) and queues the op; works offline. */
-export async function recordProgress(memberId: string, itemId: string, status: Progress['status'], percent: number, note: string): Promise<void> {
+export async function recordProgress(memberId: string, itemId: string, status: Progress['status'], percent: number, note: string, photos: QueuedPhoto[] = []): Promise<void> {
   const id = crypto.randomUUID()
   const now = new Date().toISOString()
   const p = status === 'done' ? 100 : status === 'not_started' ? 0 : percent
-  const data: Progress = { id, itemId, status, percent: p, note, recordedBy: memberId, clientTime: now, createdAt: now }
-  await queueWrite(pledgeProgress, { id, itemId, status, percent: p, note }, { entity: PLEDGE_ENTITY.progress, id, data })
+  const photoIds = photos.map(ph => ph.id)
+  const data: Progress = { id, itemId, status, percent: p, note, recordedBy: memberId, clientTime: now, createdAt: now, photoIds }
+  await queueWrite(pledgeProgress, { id, itemId, status, percent: p, note, ...(photoIds.length ? { photoIds } : {}) }, { entity: PLEDGE_ENTITY.progress, id, data }, { photos })
 }
 
 /** Pledges as last pulled to this phone, with progress recorded here but not yet pulled back laid over them. */
