@@ -17,6 +17,7 @@ import boardRoutes from './routes/board'
 import groupRoutes from './routes/groups'
 import healthRoutes from './routes/health'
 import inviteRoutes from './routes/invites'
+import meetingMinutesRoutes from './routes/meeting-minutes'
 import meetingRoutes from './routes/meetings'
 import memberRoutes from './routes/members'
 import photoRoutes from './routes/photos'
@@ -90,6 +91,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(memberRoutes, { prefix: '/api/members' })
   await app.register(auditRoutes, { prefix: '/api/audit' })
   await app.register(meetingRoutes, { prefix: '/api/meetings' })
+  await app.register(meetingMinutesRoutes, { prefix: '/api/meetings' })
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })

@@ -4,6 +4,7 @@ import type { Database, Db } from '../db/database'
 import type { MeetingAttendanceTable, MeetingTable } from '../db/meetings.table'
 import type { Actor } from '../plugins/auth'
 import { attendanceId, MEETING_ENTITY } from '#shared/meetings/ops'
+import { photoIdsOf } from '../photos/ids'
 import { recordChange } from '../sync/changes'
 
 type Conn = Db | Transaction<Database>
@@ -30,6 +31,8 @@ export function toMeeting(r: MeetingRow): Meeting {
     status: r.status,
     createdBy: r.created_by,
     updatedAt: r.updated_at,
+    minutes: r.minutes,
+    minutesPhotoIds: photoIdsOf(r.minutes_photo_ids),
   }
 }
 

@@ -1,8 +1,12 @@
 /* eslint-disable ts/no-redeclare -- TypeBox idiom: a schema and its Static<> type share one name */
 import type { Static } from 'typebox'
 import { Type } from 'typebox'
+import { PhotoIds } from '../photos/constants'
 import { Id, IsoDateTime } from '../schemas/common'
 import { ATTENDANCE_STATUSES, MEETING_LIMITS, MEETING_STATUSES, MEETING_TYPES } from './constants'
+
+/** Minutes are a summary, not a transcript. */
+const MINUTES_MAX = 5000
 
 const L = Type.Literal
 export const MeetingTypeSchema = Type.Union([L(MEETING_TYPES[0]), L(MEETING_TYPES[1]), L(MEETING_TYPES[2]), L(MEETING_TYPES[3]), L(MEETING_TYPES[4]), L(MEETING_TYPES[5])])
@@ -29,8 +33,18 @@ export const Meeting = Type.Object({
   status: MeetingStatusSchema,
   createdBy: Id,
   updatedAt: IsoDateTime,
+  /** 会议记录 by an organizer, and its photos (GET /api/photos/:id). */
+  minutes: Type.Optional(Type.String()),
+  minutesPhotoIds: Type.Optional(Type.Array(Id)),
 })
 export type Meeting = Static<typeof Meeting>
+
+/** An organizer writes or replaces the minutes; the photos are uploaded first (PUT /api/photos/:id). */
+export const MinutesBody = Type.Object({
+  minutes: Type.String({ maxLength: MINUTES_MAX }),
+  photoIds: PhotoIds,
+}, { additionalProperties: false })
+export type MinutesBody = Static<typeof MinutesBody>
 
 /** A meeting in a member's list, with their own attendance and whether they organize it. */
 export const MeetingListItem = Type.Object({
