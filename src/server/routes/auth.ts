@@ -5,6 +5,7 @@ import { ChangePasswordBody, LoginBody, Me } from '#shared/schemas/auth'
 import { ErrorBody, OkBody } from '#shared/schemas/common'
 import { badRequest, HttpError, unauthorized } from '../errors'
 import { actorOf } from '../plugins/auth'
+import { writeAudit } from '../services/audit'
 import { loadMe } from '../services/me'
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../services/password'
 import { clearRateLimit, hitRateLimit } from '../services/rate-limit'
@@ -28,13 +29,15 @@ export default async function authRoutes(app: FastifyInstance) {
         throw new HttpError(429, 'RATE_LIMITED', `尝试次数过多，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试 Too many attempts; try again in ${Math.ceil(retryAfterSeconds / 60)} minutes`)
       }
     }
-    const member = await app.db.selectFrom('member').select(['id', 'password_hash', 'active']).where(eb => eb.fn('lower', ['login']), '=', login).executeTakeFirst()
+    const member = await app.db.selectFrom('member').select(['id', 'branch_id', 'password_hash', 'active']).where(eb => eb.fn('lower', ['login']), '=', login).executeTakeFirst()
     // Verify against a dummy hash when there is no such account, so timing does not reveal which logins exist.
     const ok = await verifyPassword(request.body.password, member?.password_hash ?? await dummyPasswordHash(app.passwordParams))
     if (!member || !member.password_hash || member.active !== 1 || !ok)
       throw new HttpError(401, 'WRONG_LOGIN', WRONG_LOGIN)
     await clearRateLimit(app.db, `login:acct:${login}`)
     await startSession(app.db, reply, member.id)
+    // Successful logins only: a failed one names nobody for sure, and its rate limit already counts it.
+    await app.db.transaction().execute(trx => writeAudit(trx, { id: member.id, branchId: member.branch_id }, { action: 'auth.login', entity: 'member', entityId: member.id, data: {} }))
     return loadMe(app.db, member.id)
   })
 
@@ -58,11 +61,15 @@ export default async function authRoutes(app: FastifyInstance) {
       throw new HttpError(400, 'WRONG_PASSWORD', '当前密码不正确 The current password is wrong')
     if (currentPassword === newPassword)
       throw badRequest('SAME_PASSWORD', '新密码不能与当前密码相同 The new password must differ from the current one')
-    const hash = await hashPassword(newPassword, app.passwordParams)
-    await app.db.updateTable('member').set({ password_hash: hash, updated_at: new Date().toISOString() }).where('id', '=', actor.id).execute()
     const token = request.cookies[SESSION.cookie]
     if (!token)
       throw unauthorized()
+    const hash = await hashPassword(newPassword, app.passwordParams)
+    await app.db.transaction().execute(async (trx) => {
+      await trx.updateTable('member').set({ password_hash: hash, updated_at: new Date().toISOString() }).where('id', '=', actor.id).execute()
+      // That it changed, and that other devices were logged out; never the password or its hash.
+      await writeAudit(trx, actor, { action: 'auth.password', entity: 'member', entityId: actor.id, data: { otherSessionsEnded: true } })
+    })
     await revokeSessions(app.db, actor.id, token)
     return { ok: true as const }
   })

@@ -4,6 +4,7 @@ import type { Db } from '../db/database'
 import { AcceptInviteBody, InviteInfo, Me, TokenParams } from '#shared/schemas/auth'
 import { ErrorBody } from '#shared/schemas/common'
 import { gone, HttpError } from '../errors'
+import { writeAudit } from '../services/audit'
 import { loadMe } from '../services/me'
 import { hashPassword } from '../services/password'
 import { revokeSessions, startSession } from '../services/sessions'
@@ -14,7 +15,7 @@ async function usableInvite(db: Db, token: string) {
   const row = await db.selectFrom('invite')
     .innerJoin('member', 'member.id', 'invite.member_id')
     .innerJoin('branch', 'branch.id', 'member.branch_id')
-    .select(['invite.token_hash', 'invite.expires_at', 'invite.used_at', 'member.id as member_id', 'member.name', 'member.login', 'member.active', 'branch.name as branch_name'])
+    .select(['invite.token_hash', 'invite.expires_at', 'invite.used_at', 'member.id as member_id', 'member.branch_id', 'member.name', 'member.login', 'member.active', 'branch.name as branch_name'])
     .where('invite.token_hash', '=', hashToken(token))
     .executeTakeFirst()
   if (!row)
@@ -48,6 +49,8 @@ export default async function inviteRoutes(app: FastifyInstance) {
       if (Number(claimed.numUpdatedRows) !== 1)
         throw gone('INVITE_USED', '该邀请链接已使用过 This invite was already used')
       await trx.updateTable('member').set({ password_hash: hash, updated_at: now }).where('id', '=', row.member_id).execute()
+      // The member is the actor: they set their own password through the link (never recorded).
+      await writeAudit(trx, { id: row.member_id, branchId: row.branch_id }, { action: 'invite.accept', entity: 'member', entityId: row.member_id, data: { login: row.login } })
       return row.member_id
     })
     // A new password set through an invite (e.g. a lost password) logs out every old device.

@@ -14,7 +14,7 @@ export interface AuditInput {
 }
 
 /** Appends one audit row. Call it inside the transaction of the change it describes. */
-export async function writeAudit(trx: Transaction<Database>, actor: Actor, input: AuditInput): Promise<void> {
+export async function writeAudit(trx: Transaction<Database>, actor: Pick<Actor, 'id' | 'branchId'>, input: AuditInput): Promise<void> {
   await trx.insertInto('audit_log').values({
     id: timeOrderedId(),
     branch_id: actor.branchId,
