@@ -86,4 +86,28 @@ describe('evidence photos in the browser', () => {
     await expect.poll(() => thumb.evaluate(img => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(1600)
     await review.screenshot({ path: '/tmp/xf-photos-review.png', fullPage: true })
   })
+
+  it('should save 会议记录 with a photo from the organizer\'s meeting page, for the group\'s members to see', async () => {
+    const now = Date.now()
+    const meeting = await branch.members[1]!.client.post<{ id: string }>('/api/meetings', {
+      type: 'group_meeting',
+      groupId: branch.groups[0]!.id,
+      topic: '党小组会',
+      startsAt: new Date(now - 600_000).toISOString(),
+      endsAt: new Date(now + 3_600_000).toISOString(),
+      place: '二楼',
+      agenda: '',
+    })
+    const page = await leader.newPage()
+    await page.goto(`/meetings/${meeting.id}`)
+    const form = page.getByTestId('meeting-minutes')
+    await form.locator('textarea').fill('学习了党章第一章，5 人发言')
+    await form.getByTestId('photo-input').setInputFiles({ name: 'meeting.png', mimeType: 'image/png', buffer: pngBytes(800, 600, [200, 160, 0]) })
+    await form.getByRole('img', { name: '会议记录照片 1' }).waitFor()
+    await form.getByRole('button', { name: '保存会议记录' }).click()
+    const saved = () => branch.members[0]!.client.get<{ minutes?: string, minutesPhotoIds?: string[] }>(`/api/meetings/${meeting.id}`)
+    await expect.poll(async () => (await saved()).minutesPhotoIds?.length, { timeout: 15_000 }).toBe(1)
+    expect((await saved()).minutes).toBe('学习了党章第一章，5 人发言')
+    await page.screenshot({ path: '/tmp/xf-photos-minutes.png', fullPage: true })
+  })
 })
