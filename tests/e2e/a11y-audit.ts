@@ -24,8 +24,10 @@ import { createRequire } from 'node:module'
  *
  * TEXT OVERFLOW at 200 % text (the root font size doubled, as the phone's text size setting does to
  * a rem-sized app): the page must not scroll sideways (any element reaching past the right edge is
- * reported), and no element may clip its text (overflow hidden/clip or an ellipsis with content
- * larger than its box). A visually hidden element (for screen readers only) is meant to be clipped.
+ * reported), no block holding text may have text wider than itself (it spills over its neighbours),
+ * and no element may clip its text (overflow hidden/clip, or an ellipsis, with content larger than
+ * its box). A visually hidden element (for screen readers only) is meant to be clipped; a box that
+ * scrolls (overflow auto/scroll, e.g. a wide table) keeps its text reachable.
  */
 
 export type Mode = 'standard' | 'elder'
@@ -133,6 +135,11 @@ export async function textOverflows(page: Page): Promise<Overflow[]> {
         continue
       if (rect.right > width + 1 && (ownText(el) || el.children.length === 0)) {
         problems.push({ what: describe(el), why: `reaches ${Math.round(rect.right)} px on a ${width} px screen` })
+        continue
+      }
+      // Text wider than its own box spills over its neighbours even where nothing clips it.
+      if (ownText(el) && style.display !== 'inline' && el.scrollWidth > el.clientWidth + 1 && !['auto', 'scroll'].includes(style.overflowX)) {
+        problems.push({ what: describe(el), why: `text ${el.scrollWidth} px wide in a ${el.clientWidth} px box` })
         continue
       }
       const clipsX = ['hidden', 'clip'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1
