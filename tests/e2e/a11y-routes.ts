@@ -80,3 +80,23 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'not-found': '/no-such-page',
   }
 }
+
+/**
+ * Words a screen must show before it is audited, so the walk checks screens with the seeded records
+ * on them rather than empty or still-loading ones. By persona, then route name.
+ */
+export const SHOWS: Record<'member' | 'organizer', Record<string, string>> = {
+  member: {
+    // A returned entry says so in words, not only in red.
+    points: '已退回',
+    pledges: '张测试 · ',
+    pledge: '全年完成检验报告 200 份',
+    checkin: '学习贯彻会议精神',
+  },
+  organizer: {
+    'admin-members': '张测试',
+    'meetings': '学习贯彻会议精神',
+    'meeting': '学习贯彻会议精神',
+    'pledges-archive': '全年完成检验报告 200 份',
+  },
+}

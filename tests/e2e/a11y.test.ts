@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { SYNC_PROTOCOL } from '#shared/sync/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { axeProblems, ELDER_ROOT, MIN_TARGET, setRootScale, smallTargets, textOverflows } from './a11y-audit'
-import { appRoutes, walkUrls } from './a11y-routes'
+import { appRoutes, SHOWS, walkUrls } from './a11y-routes'
 import { launchBrowser, phoneContext, seedBranch, startServer, tokenOf, useSession } from './harness'
 
 /*
@@ -92,7 +92,8 @@ describe('accessibility walk over every route', () => {
     const urls = walkUrls(seeded)
     const failures: string[] = []
     const walked: string[] = []
-    for (const mode of MODES) {
+    // The two modes walk side by side (Chromium renders each page in its own process).
+    await Promise.all(MODES.map(async (mode) => {
       for (const persona of ['public', 'member', 'organizer'] as Persona[]) {
         const page = await openAs(persona, mode)
         for (const route of routes.filter(r => personasFor(r).includes(persona))) {
@@ -104,6 +105,9 @@ describe('accessibility walk over every route', () => {
           }
           walked.push(where)
           await visit(page, url)
+          const shows = persona === 'public' ? undefined : SHOWS[persona][route.name]
+          if (shows && !(await page.getByText(shows).first().waitFor({ timeout: 10_000 }).then(() => true, () => false)))
+            failures.push(`${where}: does not show "${shows}"`)
           for (const v of await axeProblems(page))
             failures.push(`${where}: axe ${v.impact} ${v.id} — ${v.help}: ${v.nodes.join(' | ')}`)
           for (const s of await smallTargets(page, MIN_TARGET[mode]))
@@ -118,8 +122,8 @@ describe('accessibility walk over every route', () => {
           await setRootScale(page, null)
         }
       }
-    }
-    console.info(`a11y walk: ${walked.length} screens in ${Math.round((Date.now() - started) / 1000)} s\n${walked.join('\n')}`)
+    }))
+    console.info(`a11y walk: ${walked.length} screens in ${Math.round((Date.now() - started) / 1000)} s\n${walked.sort().join('\n')}`)
     expect(failures).toEqual([])
   })
 
@@ -137,7 +141,7 @@ describe('accessibility walk over every route', () => {
   }
 })
 
-/** Opens a URL and waits until the screen has its data: no request in flight for 300 ms. */
+/** Opens a URL and waits until the screen has its data: no request in flight for 200 ms. */
 async function visit(page: Page, url: string): Promise<void> {
   const net = { inFlight: 0, quietSince: Date.now() }
   const up = () => {
@@ -153,7 +157,7 @@ async function visit(page: Page, url: string): Promise<void> {
   try {
     await page.goto(url)
     const deadline = Date.now() + 8_000
-    while (Date.now() < deadline && (net.inFlight > 0 || Date.now() - net.quietSince < 300))
+    while (Date.now() < deadline && (net.inFlight > 0 || Date.now() - net.quietSince < 200))
       await page.waitForTimeout(50)
   }
   finally {
