@@ -162,6 +162,17 @@ describe('ops that attach photos', () => {
     expect(await resubmit(b.amy, { id: created.id, date: today(), note: '换了照片', photoIds: [p2] })).toMatchObject({ status: 'applied', entity: { photoIds: [p2] } })
   })
 
+  it('should reject a resubmit naming another entry\'s photo, leaving the entry returned with its own photos (rejected PHOTO_IN_USE)', async () => {
+    const [mine, other] = [await uploaded(), await uploaded(b.amy, pngBytes(6, 6))]
+    const created = await logWithPhotos(b.amy, [mine])
+    expect((await logWithPhotos(b.amy, [other])).status).toBe('applied')
+    expect((await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
+    const res = await resubmit(b.amy, { id: created.id, date: today(), note: '换照片', photoIds: [mine, other] })
+    expect(res).toMatchObject({ status: 'rejected', code: 'PHOTO_IN_USE' })
+    const row = await entryRow(b.t, created.id)
+    expect({ status: row.status, photos: JSON.parse(row.photo_ids), revision: row.revision }).toEqual({ status: 'returned', photos: [mine], revision: 1 })
+  })
+
   it('should attach photos to a 践诺 record, seen by branch members who may read the published pledge (applied, 200)', async () => {
     const pledge = await publishedPledge(b.amy, b.admin.client)
     const photo = await uploaded()

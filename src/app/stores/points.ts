@@ -154,11 +154,19 @@ export const usePointsStore = defineStore('points', () => {
     await load()
   }
 
-  async function resubmit(entry: Entry, input: { date: string, note: string, variant: string | null }): Promise<void> {
+  /**
+   * Sends a returned entry again, corrected. Its photos are the kept ones then the new ones; the
+   * list always goes with the op (it replaces the server's), and the new photos are written in
+   * the op's own transaction, so a removed photo is never shown to the reviewer again.
+   */
+  async function resubmit(entry: Entry, input: { date: string, note: string, variant: string | null, keptPhotoIds?: string[], photos?: QueuedPhoto[] }): Promise<void> {
+    const { date, note, variant } = input
     const rule = rules.value.find(r => r.id === entry.ruleId)
-    const points = rule ? resolvePoints(rule, input.variant) ?? entry.points : entry.points
-    const local: Entry = { ...entry, ...input, points, status: 'pending', returnCode: null, returnReason: null, revision: entry.revision + 1, updatedAt: new Date().toISOString() }
-    await queueWrite(entryResubmit, { id: entry.id, date: input.date, note: input.note, ...(input.variant ? { variant: input.variant } : {}) }, { entity: POINTS_ENTITY.entry, id: entry.id, data: local })
+    const points = rule ? resolvePoints(rule, variant) ?? entry.points : entry.points
+    const photoIds = [...(input.keptPhotoIds ?? entry.photoIds ?? []), ...(input.photos ?? []).map(p => p.id)]
+    const local: Entry = { ...entry, date, note, variant, photoIds, points, status: 'pending', returnCode: null, returnReason: null, revision: entry.revision + 1, updatedAt: new Date().toISOString() }
+    const payload = { id: entry.id, date, note, ...(variant ? { variant } : {}), photoIds }
+    await queueWrite(entryResubmit, payload, { entity: POINTS_ENTITY.entry, id: entry.id, data: local }, { photos: input.photos })
     await load()
   }
 
