@@ -50,6 +50,24 @@ export async function localPledges(memberId: string): Promise<Pledge[]> {
   return withLocalProgress(memberId, pledges)
 }
 
+/** A 践诺 record as the detail page lists it: the server's, or this phone's not yet synced (待同步). */
+export type LogRecord = Progress & { pending?: boolean }
+export type DetailWithLog = Omit<PledgeDetail, 'progress'> & { progress: LogRecord[] }
+
+/**
+ * The pledge's 践诺 log with the records made on this phone laid over it, so a record (and its
+ * photos, read from the phone's copy) shows at once, offline too, before the server has it.
+ */
+export async function withLocalLog(memberId: string, pledge: DetailWithLog): Promise<DetailWithLog> {
+  const itemIds = new Set(pledge.items.map(i => i.id))
+  const fromServer = new Set(pledge.progress.map(p => p.id))
+  const local = (await listRecords<Progress>(memberId, PLEDGE_ENTITY.progress))
+    .filter(r => itemIds.has(r.data.itemId) && !fromServer.has(r.data.id))
+    .map(r => ({ ...r.data, pending: r.pendingOps > 0 }))
+  const progress = [...pledge.progress, ...local].sort((a, b) => b.clientTime.localeCompare(a.clientTime))
+  return { ...pledge, progress }
+}
+
 export async function withLocalProgress<T extends Pledge>(memberId: string, pledges: T[]): Promise<T[]> {
   const records: LocalRecord<Progress>[] = await listRecords<Progress>(memberId, PLEDGE_ENTITY.progress)
   return pledges.map(p => ({
