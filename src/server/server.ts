@@ -3,7 +3,10 @@ import { buildApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
+import { pruneLoosePhotos } from './photos/store'
 import { issueSetupToken, setupUrl } from './services/setup'
+
+const PRUNE_EVERY_MS = 6 * 3600_000
 
 /** Starts the real server: validate config, migrate, listen, print the setup link, shut down gracefully. */
 export async function startServer(env = process.env): Promise<FastifyInstance> {
@@ -26,6 +29,14 @@ export async function startServer(env = process.env): Promise<FastifyInstance> {
     // Printed on stdout on purpose: whoever started the server is whoever sets it up.
     console.log(`\n  先锋 has no branch admin yet. Open this one-time link to create the branch and its first admin:\n\n    ${setupUrl(origin, token)}\n`)
   }
+
+  // Every instance may prune: the delete is idempotent, so several sharing one database is harmless.
+  const prune = () => pruneLoosePhotos(database.db).then(
+    n => n > 0 && app.log.info({ photos: n }, 'pruned photos on no record'),
+    err => app.log.warn({ err }, 'pruning photos failed; will try again'),
+  )
+  void prune()
+  setInterval(prune, PRUNE_EVERY_MS).unref()
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -2,7 +2,7 @@ import type { TestApp } from './helper'
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp } from './helper'
-import { createMeeting, meetingFixture } from './meeting-helper'
+import { createMeeting, meetingFixture, person } from './meeting-helper'
 import { photoCount, pngBytes, upload } from './photo-helper'
 
 let t: TestApp
@@ -63,5 +63,17 @@ describe('pUT /api/meetings/:id/minutes', () => {
     expect(row).toEqual({ minutes: '', minutes_photo_ids: '[]' })
     expect(await t.handle.db.selectFrom('photo').select('id').where('owner_id', '=', meetingId).execute()).toEqual([])
     expect(await photoCount(t)).toBe(2)
+  })
+
+  it('should let a second organizer re-save the minutes keeping the first one\'s photos and adding their own (200)', async () => {
+    const first = await photo()
+    expect((await minutes(f.leader1, { minutes: '初稿', photoIds: [first] })).statusCode).toBe(200)
+    // 副组长: a second organizer of the same group.
+    const deputy = await person(t.app, t.handle, f.branchId, 'deputy1', 'group_leader', f.group1)
+    const second = await photo(deputy, [0, 90, 90])
+    const res = await minutes(deputy, { minutes: '支部补充', photoIds: [first, second] })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ minutes: '支部补充', minutesPhotoIds: [first, second] })
+    expect((await f.m1.client.get(`/api/photos/${second}`)).statusCode).toBe(200)
   })
 })

@@ -1,5 +1,6 @@
 import type { PointsBranch } from './points-helper'
 import { randomUUID } from 'node:crypto'
+import { LOOSE_PHOTO_KEEP_MS, pruneLoosePhotos } from '#server/photos/store'
 import { PHOTO } from '#shared/photos/constants'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { photoCount, pngBytes, upload } from './photo-helper'
@@ -184,5 +185,32 @@ describe('ops that attach photos', () => {
     expect(detail.progress.map(p => p.photoIds)).toEqual([[photo]])
     // The public board (no login) never serves evidence photos.
     expect((await b.t.app.inject({ method: 'GET', url: `/api/photos/${photo}` })).statusCode).toBe(401)
+  })
+})
+
+describe('photos taken off a record', () => {
+  it('should stop showing a photo replaced on a resubmitted entry to the reviewer, while its member still sees it (200, then 404)', async () => {
+    const [p1, p2] = [await uploaded(), await uploaded(b.amy, pngBytes(7, 7))]
+    const created = await logWithPhotos(b.amy, [p1])
+    expect((await b.lee.client.get(`/api/photos/${p1}`)).statusCode).toBe(200)
+    expect((await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
+    expect(await resubmit(b.amy, { id: created.id, date: today(), note: '换了照片', photoIds: [p2] })).toMatchObject({ status: 'applied' })
+    expect((await b.lee.client.get(`/api/photos/${p1}`)).statusCode).toBe(404)
+    expect((await b.lee.client.get(`/api/photos/${p2}`)).statusCode).toBe(200)
+    expect((await b.amy.client.get(`/api/photos/${p1}`)).statusCode).toBe(200)
+  })
+
+  it('should prune photos on no record once they are old, and keep attached or recent ones', async () => {
+    const attached = await uploaded()
+    expect((await logWithPhotos(b.amy, [attached])).status).toBe('applied')
+    const loose = await uploaded(b.amy, pngBytes(3, 3))
+    const now = Date.now()
+    expect(await pruneLoosePhotos(b.t.handle.db, LOOSE_PHOTO_KEEP_MS, now)).toBe(0)
+    const later = now + LOOSE_PHOTO_KEEP_MS + 60_000
+    expect(await pruneLoosePhotos(b.t.handle.db, LOOSE_PHOTO_KEEP_MS, later)).toBe(1)
+    const left = await b.t.handle.db.selectFrom('photo').select('id').execute()
+    expect(left.map(r => r.id)).toEqual([attached])
+    expect((await b.amy.client.get(`/api/photos/${loose}`)).statusCode).toBe(404)
+    expect((await b.lee.client.get(`/api/photos/${attached}`)).statusCode).toBe(200)
   })
 })

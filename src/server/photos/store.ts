@@ -13,6 +13,9 @@ import { sniffImage } from './magic'
 
 type Conn = Db | Transaction<Database>
 
+/** How long a photo on no record is kept (see pruneLoosePhotos). */
+export const LOOSE_PHOTO_KEEP_MS = 90 * 24 * 3600_000
+
 export const PHOTO_NOT_FOUND = () => notFound('照片 Photo')
 
 export const photoTooLarge = () => new HttpError(413, PHOTO_REJECT.tooLarge, `照片太大（最大 ${Math.round(PHOTO.maxBytes / 1024 / 1024)} MB），请重新拍摄或选择较小的照片 The photo is larger than ${PHOTO.maxBytes} bytes`)
@@ -83,23 +86,42 @@ export async function loadVisiblePhoto(db: Db, actor: Actor, id: string): Promis
 }
 
 /**
- * Inside an op's transaction: the photos must have been uploaded by this member and be free or
- * already on this very record. A refusal rejects the op (同步失败 with the reason), nothing attached.
+ * Inside an op's (or route's) transaction: sets the record's photos to `photoIds`. Each must have
+ * been uploaded by this member and be free — or be on this very record already, whoever added it
+ * (a second organizer re-saving the minutes). Photos taken off the record stop being shown with it;
+ * their uploader keeps them until they are pruned. A refusal rejects the op (同步失败 with the
+ * reason), nothing attached.
  */
 export async function attachPhotos(trx: Transaction<Database>, actor: Actor, photoIds: readonly string[] | undefined, owner: { entity: string, id: string }): Promise<string[]> {
   const ids = [...(photoIds ?? [])]
-  if (ids.length === 0)
-    return ids
-  const rows = await trx.selectFrom('photo').select(['id', 'branch_id', 'member_id', 'owner_entity', 'owner_id']).where('id', 'in', ids).execute()
+  const rows = ids.length ? await trx.selectFrom('photo').select(['id', 'branch_id', 'member_id', 'owner_entity', 'owner_id']).where('id', 'in', ids).execute() : []
   for (const id of ids) {
     const row = rows.find(r => r.id === id)
     if (!row || row.branch_id !== actor.branchId)
       throw new OpRejection(PHOTO_REJECT.missing, '照片还没有上传到服务器，请重新添加照片后再提交 A photo was not uploaded; add it again and resubmit')
+    if (row.owner_entity === owner.entity && row.owner_id === owner.id)
+      continue
     if (row.member_id !== actor.id)
       throw new OpRejection(PHOTO_REJECT.notYours, '只能附上自己上传的照片 You can only attach photos you uploaded')
-    if (row.owner_entity !== null && (row.owner_entity !== owner.entity || row.owner_id !== owner.id))
+    if (row.owner_entity !== null)
       throw new OpRejection(PHOTO_REJECT.inUse, '这张照片已用于另一条记录 This photo is already attached to another record')
   }
-  await trx.updateTable('photo').set({ owner_entity: owner.entity, owner_id: owner.id }).where('id', 'in', ids).execute()
+  let dropped = trx.updateTable('photo').set({ owner_entity: null, owner_id: null }).where('owner_entity', '=', owner.entity).where('owner_id', '=', owner.id)
+  if (ids.length)
+    dropped = dropped.where('id', 'not in', ids)
+  await dropped.execute()
+  if (ids.length)
+    await trx.updateTable('photo').set({ owner_entity: owner.entity, owner_id: owner.id }).where('id', 'in', ids).execute()
   return ids
+}
+
+/**
+ * Deletes photos on no record that are older than `olderThanMs`: uploads whose op was discarded
+ * and photos taken off a record. The wait is long because a phone may hold a 同步失败 op that
+ * names an uploaded photo for weeks before its member fixes and resends it.
+ */
+export async function pruneLoosePhotos(db: Db, olderThanMs = LOOSE_PHOTO_KEEP_MS, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - olderThanMs).toISOString()
+  const result = await db.deleteFrom('photo').where('owner_id', 'is', null).where('created_at', '<', cutoff).executeTakeFirst()
+  return Number(result.numDeletedRows)
 }

@@ -29,12 +29,8 @@ export default async function meetingMinutesRoutes(app: FastifyInstance) {
     try {
       return await app.db.transaction().execute(async (trx) => {
         const meeting = await requireOrganized(trx, actor, request.params.id)
+        // Photos taken out of the minutes stop being shown to the meeting's members (attachPhotos).
         const ids = await attachPhotos(trx, actor, photoIds, { entity: PHOTO_OWNER.minutes, id: meeting.id })
-        // Photos taken out of the minutes stop being shown to the meeting's members; their uploader keeps them.
-        let dropped = trx.updateTable('photo').set({ owner_entity: null, owner_id: null }).where('owner_entity', '=', PHOTO_OWNER.minutes).where('owner_id', '=', meeting.id)
-        if (ids.length)
-          dropped = dropped.where('id', 'not in', ids)
-        await dropped.execute()
         await trx.updateTable('meeting').set({ minutes: minutes.trim(), minutes_photo_ids: JSON.stringify(ids), updated_at: nowIso() }).where('id', '=', meeting.id).execute()
         await writeAudit(trx, actor, { action: 'meeting.minutes', entity: 'meeting', entityId: meeting.id, data: { length: minutes.trim().length, photos: ids.length } })
         return publishMeeting(trx, meeting.id)
