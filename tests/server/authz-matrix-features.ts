@@ -78,6 +78,7 @@ export const FEATURE_MATRIX: RouteCase[] = [
   { method: 'GET', route: '/api/meetings/:id/screen', url: f => `/api/meetings/${f.meetingId}/screen`, expect: organizerOfGroup1 },
   { method: 'GET', route: '/api/meetings/:id/attendance', url: f => `/api/meetings/${f.meetingId}/attendance`, expect: organizerOfGroup1 },
   { method: 'POST', route: '/api/meetings/:id/attendance/:memberId', url: f => `/api/meetings/${f.meetingId}/attendance/${f.member.id}`, body: () => ({ action: 'leave', reason: '出差' }), expect: organizerOfGroup1 },
+  { method: 'PUT', route: '/api/meetings/:id/minutes', url: f => `/api/meetings/${f.meetingId}/minutes`, body: () => ({ minutes: '学习了党章', photoIds: [] }), expect: organizerOfGroup1 },
   { method: 'POST', route: '/api/meetings/:id/close', prepare: async f => ({ id: await freshMeeting(f) }), url: (_f, p) => `/api/meetings/${p.id}/close`, expect: organizerOfGroup1 },
 
   // Evidence photos
