@@ -152,7 +152,7 @@ describe('organizer screens in the browser', () => {
     expect(await ranking.getAttribute('aria-checked')).toBe('false')
     await ranking.click()
     await admin.getByTestId('settings-save').click()
-    await expect.poll(() => admin.getByText('积分设置已保存').isVisible(), { timeout: 10_000 }).toBe(true)
+    await expect.poll(() => admin.locator('.van-toast__text', { hasText: '积分设置已保存' }).isVisible(), { timeout: 10_000 }).toBe(true)
 
     const member = await pageAs(branch.members[1]!.client)
     await member.goto('/points')
