@@ -1,5 +1,8 @@
 import type { Plugin } from 'vite'
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath, URL } from 'node:url'
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
@@ -15,6 +18,39 @@ function noIconFontCdn(): Plugin {
     transform(code, id) {
       if (id.includes('/vant/es/icon/index.css'))
         return { code: code.replace(/,url\(\/\/at\.alicdn\.com[^)]*\) format\("woff"\)/, ''), map: null }
+    },
+  }
+}
+
+/**
+ * Writes .br and .gz beside every text asset once, at build time, for the server to send as they
+ * are (@fastify/static preCompressed): a phone on a weak signal downloads a third of the bytes and
+ * the server spends no CPU compressing per request. The service worker precaches the plain files.
+ */
+function precompress(): Plugin {
+  let outDir = ''
+  const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? walk(path) : [path]
+  })
+  return {
+    name: 'xf-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir
+    },
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      handler() {
+        for (const file of walk(outDir).filter(f => /\.(?:js|mjs|css|html|svg|webmanifest|json|wasm)$/.test(f))) {
+          const bytes = readFileSync(file)
+          if (bytes.length < 1024)
+            continue
+          writeFileSync(`${file}.br`, brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }))
+          writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }))
+        }
+      },
     },
   }
 }
@@ -80,5 +116,6 @@ export default defineConfig({
       },
       devOptions: { enabled: false },
     }),
+    precompress(),
   ],
 })

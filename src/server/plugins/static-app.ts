@@ -16,6 +16,10 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
     root: opts.root,
     wildcard: false,
     index: false,
+    // The build writes .br and .gz beside each text asset (vite.config.ts); sent when the browser accepts them.
+    preCompressed: true,
+    // Otherwise send's own "public, max-age=0" overwrites what setHeaders says below.
+    cacheControl: false,
     setHeaders(res, path) {
       if (path.includes(`${join(opts.root, 'assets')}`))
         res.setHeader('cache-control', 'public, max-age=31536000, immutable')

@@ -1,0 +1,80 @@
+import type { DbHandle } from '#server/db/database'
+import type { FastifyInstance } from 'fastify'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
+import { buildApp } from '#server/app'
+import { loadConfig } from '#server/config'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freshDatabase, TEST_PASSWORD_PARAMS } from './helper'
+
+/* The built PWA as the server sends it: precompressed where the browser accepts it, the shell for
+   client routes, the API's own 404 under /api/, and caching that lets updates reach phones. */
+let dir: string
+let app: FastifyInstance
+let db: { handle: DbHandle, drop: () => Promise<void> }
+const INDEX = `<!doctype html><html lang="zh-CN"><head><title>先锋</title></head><body>${'<div id="app"></div>'.repeat(80)}</body></html>`
+const SCRIPT = `console.log(${JSON.stringify('先锋'.repeat(600))})`
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'xf-static-'))
+  mkdirSync(join(dir, 'assets'))
+  const put = (name: string, text: string, compressed = true) => {
+    writeFileSync(join(dir, name), text)
+    if (compressed) {
+      writeFileSync(join(dir, `${name}.br`), brotliCompressSync(text))
+      writeFileSync(join(dir, `${name}.gz`), gzipSync(text))
+    }
+  }
+  put('index.html', INDEX)
+  put('assets/index-abc123.js', SCRIPT)
+  put('manifest.webmanifest', '{"name":"先锋"}', false)
+  db = await freshDatabase()
+  const config = loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:', APP_DIR: dir })
+  app = await buildApp({ config, database: db.handle, serveApp: true, passwordParams: TEST_PASSWORD_PARAMS })
+  await app.ready()
+})
+afterAll(async () => {
+  await app.close()
+  await db.drop()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+const get = (url: string, encoding?: string) => app.inject({ method: 'GET', url, headers: encoding ? { 'accept-encoding': encoding } : {} })
+
+describe('the built app', () => {
+  it('should send the precompressed brotli or gzip file the browser accepts, and the plain one otherwise', async () => {
+    const br = await get('/assets/index-abc123.js', 'gzip, deflate, br')
+    expect(br.statusCode).toBe(200)
+    expect(br.headers['content-encoding']).toBe('br')
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(SCRIPT)
+    expect(br.rawPayload.length).toBeLessThan(Buffer.byteLength(SCRIPT) / 2)
+    expect(br.headers['cache-control']).toContain('immutable')
+
+    const gz = await get('/assets/index-abc123.js', 'gzip')
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(SCRIPT)
+
+    const plain = await get('/assets/index-abc123.js')
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.body).toBe(SCRIPT)
+  })
+
+  it('should send the shell, compressed and revalidated, for client routes, and the API\'s JSON 404 under /api/', async () => {
+    for (const url of ['/', '/points/log', '/login?redirect=%2Fme']) {
+      const res = await get(url, 'br')
+      expect(res.statusCode).toBe(200)
+      expect(res.headers['cache-control']).toBe('no-cache')
+      expect(brotliDecompressSync(res.rawPayload).toString()).toBe(INDEX)
+    }
+    const api = await get('/api/no-such-thing', 'br')
+    expect(api.statusCode).toBe(404)
+    expect(api.json()).toMatchObject({ statusCode: 404 })
+    expect((await get('/assets/missing-file.js')).statusCode).toBe(404)
+    const manifest = await get('/manifest.webmanifest', 'br')
+    expect(manifest.statusCode).toBe(200)
+    expect(manifest.headers['cache-control']).toBe('no-cache')
+    expect(manifest.body).toBe('{"name":"先锋"}')
+  })
+})
