@@ -12,6 +12,8 @@ declare module 'vue-router' {
     role?: Role
     /** i18n key of the page title. */
     title?: string
+    /** Shown inside the member layout, whose sync status bar tells offline. */
+    syncBar?: boolean
   }
 }
 
@@ -23,6 +25,8 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/',
     component: () => import('./components/layout/LayoutMember.vue'),
+    // Its sync status bar says 离线 itself; the app-wide offline banner stays away from these screens.
+    meta: { syncBar: true },
     children: [
       { path: '', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: 'home.title' } },
       { path: 'points', name: 'points', component: () => import('./pages/PointsPage.vue'), meta: { title: 'points.title' } },

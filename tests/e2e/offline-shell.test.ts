@@ -47,6 +47,23 @@ describe('installable offline shell', () => {
     }
   })
 
+  it('should say in words that there is no network on the login screen, and stop saying it once back online', async () => {
+    const context = await phoneContext(browser, { baseURL: server.url })
+    try {
+      const page = await context.newPage()
+      await page.goto('/login')
+      await page.getByRole('button', { name: '登录' }).waitFor()
+      expect(await page.getByTestId('offline-banner').count()).toBe(0)
+      await context.setOffline(true)
+      await expect.poll(() => page.getByTestId('offline-banner').textContent()).toContain('当前没有网络')
+      await context.setOffline(false)
+      await expect.poll(() => page.getByTestId('offline-banner').count()).toBe(0)
+    }
+    finally {
+      await context.close()
+    }
+  })
+
   it('should open the app shell and the member’s cached name with the server stopped, on reload and on another route (200 from the service worker)', async () => {
     const [member] = seeded.members
     const context = await phoneContext(browser)

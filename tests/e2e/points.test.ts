@@ -45,6 +45,9 @@ describe('points in the browser', () => {
     })
     await expect.poll(() => page.getByTestId('status-sync').count(), { timeout: 10_000 }).toBe(1)
     expect(await page.getByTestId('status-sync').textContent()).toContain('待同步')
+    // One offline notice, in the sync bar, not a second banner saying the same above it.
+    await expect.poll(() => page.getByTestId('sync-state').textContent()).toContain('离线')
+    expect(await page.getByTestId('offline-banner').count()).toBe(0)
 
     await context.setOffline(false)
     await page.getByTestId('sync-now').click().catch(() => {})
