@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /** Above branches (e.g. 机关工委); read-only across its branches. */
 export interface UpperOrgTable {
   id: string
@@ -37,6 +39,8 @@ export interface MemberTable {
   password_hash: string | null
   /** 1 active, 0 deactivated; history is never deleted. */
   active: number
+  /** Seq of the change that last altered what this member may pull (group, role); 0 if never. */
+  scope_seq: Generated<number>
   created_at: string
   updated_at: string
 }

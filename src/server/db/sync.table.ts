@@ -20,6 +20,8 @@ export interface ChangeLogTable {
   branch_id: string
   /** Set when only this member (and organizers over them) may pull the change. */
   member_id: string | null
+  /** Set when only this group's members, the branch admins (and member_id, if set) may pull it. */
+  group_id: string | null
   op: 'upsert' | 'delete'
   data: string
   created_at: string

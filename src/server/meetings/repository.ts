@@ -62,11 +62,16 @@ export function toListItem(r: MeetingRow, actor: Actor, myStatus: MeetingListIte
   return { ...toMeeting(r), myStatus, canOrganize: canOrganize(actor, r) }
 }
 
-/** Re-reads the meeting and puts it in the change log (branch-wide): every phone pulls meetings. */
+/**
+ * Re-reads the meeting and puts it in the change log for the phones that may open it (as
+ * inScope/canOrganize): a branch meeting branch-wide; a group's meeting to that group, the branch
+ * admins and its creator only.
+ */
 export async function publishMeeting(trx: Transaction<Database>, id: string): Promise<Meeting> {
   const row = await meetingSelect(trx).where('meeting.id', '=', id).executeTakeFirstOrThrow()
   const meeting = toMeeting(row)
-  await recordChange(trx, { entity: MEETING_ENTITY.meeting, entityId: id, branchId: row.branch_id, memberId: null, op: 'upsert', data: meeting })
+  const scope = row.group_id === null ? { memberId: null } : { memberId: row.created_by, groupId: row.group_id }
+  await recordChange(trx, { entity: MEETING_ENTITY.meeting, entityId: id, branchId: row.branch_id, ...scope, op: 'upsert', data: meeting })
   return meeting
 }
 

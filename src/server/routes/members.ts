@@ -25,8 +25,8 @@ function cleanTitles(titles: string[] | undefined): string[] {
 }
 
 /** The member's own copy on their phone (name, role, group) follows the admin's edits. */
-async function recordMember(trx: Transaction<Database>, actor: Actor, member: Member) {
-  await recordChange(trx, { entity: ORG_ENTITY.member, entityId: member.id, branchId: actor.branchId, memberId: member.id, op: 'upsert', data: member })
+async function recordMember(trx: Transaction<Database>, actor: Actor, member: Member): Promise<number> {
+  return recordChange(trx, { entity: ORG_ENTITY.member, entityId: member.id, branchId: actor.branchId, memberId: member.id, op: 'upsert', data: member })
 }
 
 /** Which audit verb fits the fields that changed: a pure move or (de)activation reads better in the log. */
@@ -159,7 +159,10 @@ export default async function memberRoutes(app: FastifyInstance) {
         }
         const after = await requireMember(trx, actor, before.id)
         await writeAudit(trx, actor, { action: actionFor(changed, next.active), entity: 'member', entityId: before.id, data: changed })
-        await recordMember(trx, actor, after)
+        const seq = await recordMember(trx, actor, after)
+        // Another group or role shows other group-scoped records: the phone's next pull starts over.
+        if (changed.groupId || changed.role)
+          await trx.updateTable('member').set({ scope_seq: seq }).where('id', '=', before.id).execute()
         return after
       })
     }

@@ -6,8 +6,13 @@ export interface ChangeInput {
   entity: string
   entityId: string
   branchId: string
-  /** The member the record belongs to; null for branch-wide records every member may pull. */
+  /**
+   * The member the record belongs to, who always pulls it; null with no groupId for branch-wide
+   * records every member may pull.
+   */
   memberId: string | null
+  /** For a record of one 党小组: only its members and the branch admins pull it (and memberId, if set). */
+  groupId?: string | null
   op: 'upsert' | 'delete'
   data: unknown
 }
@@ -30,6 +35,7 @@ export async function recordChange(trx: Transaction<Database>, change: ChangeInp
     entity_id: change.entityId,
     branch_id: change.branchId,
     member_id: change.memberId,
+    group_id: change.groupId ?? null,
     op: change.op,
     data: JSON.stringify(change.data),
     created_at: nowIso(),

@@ -8,16 +8,42 @@ const EPOCH_KEY = 'sync_epoch'
 /** Set when old change-log rows are pruned: cursors below it must start over. */
 export const FLOOR_KEY = 'change_log_floor'
 
+type Scope = Pick<Actor, 'id' | 'branchId' | 'groupId' | 'role'>
+
 /**
- * Which change-log rows a member may pull: their branch's branch-wide rows and their own rows.
+ * Which change-log rows a member may pull: their branch's branch-wide rows, their own rows, and
+ * the group-scoped rows of their 党小组 (a branch admin: of every group). This is what
+ * GET /api/meetings/:id allows (inScope or canOrganize; the creator is the row's member_id).
  * Organizers will see their group's or branch's member rows too: widen this one function
  * (e.g. `member_id in (select id from member where group_id = …)`), nothing else changes.
  */
-export function visibleTo(actor: Actor) {
-  return (eb: ExpressionBuilder<Database, 'change_log'>) => eb.and([
-    eb('branch_id', '=', actor.branchId),
-    eb.or([eb('member_id', 'is', null), eb('member_id', '=', actor.id)]),
-  ])
+export function visibleTo(actor: Scope) {
+  return (eb: ExpressionBuilder<Database, 'change_log'>) => {
+    const groupRows = actor.role === 'branch_admin'
+      ? [eb('group_id', 'is not', null)]
+      : actor.groupId ? [eb('group_id', '=', actor.groupId)] : []
+    return eb.and([
+      eb('branch_id', '=', actor.branchId),
+      eb.or([
+        eb('member_id', '=', actor.id),
+        eb.and([eb('member_id', 'is', null), eb('group_id', 'is', null)]),
+        ...groupRows,
+      ]),
+    ])
+  }
+}
+
+/**
+ * The member's group and role as they are now, and the seq of the change that last altered them.
+ * A cursor is tagged with that seq: one made while the member saw another group (moved, or no
+ * longer a branch admin) holds that group's meetings and lacks the new group's, so it is answered
+ * with reset and the phone starts over from this member's view.
+ */
+async function currentScope(db: Db, actor: Actor): Promise<{ scope: Scope, scopeSeq: number }> {
+  const row = await db.selectFrom('member').select(['group_id', 'role', 'scope_seq']).where('id', '=', actor.id).where('branch_id', '=', actor.branchId).executeTakeFirst()
+  if (!row)
+    return { scope: actor, scopeSeq: 0 }
+  return { scope: { id: actor.id, branchId: actor.branchId, groupId: row.group_id, role: row.role }, scopeSeq: row.scope_seq }
 }
 
 /** A random id of this database, made once: a cursor from another database (or a restore) is recognised and reset. */
@@ -45,7 +71,9 @@ function parseCursor(since: string | undefined, epoch: string): number | null {
  * value even past rows this member does not see, and never past a row still in flight.
  */
 export async function pullChanges(db: Db, actor: Actor, since: string | undefined, limit: number): Promise<PullResponse> {
-  const epoch = await syncEpoch(db)
+  const { scope, scopeSeq } = await currentScope(db, actor)
+  const dbEpoch = await syncEpoch(db)
+  const epoch = scopeSeq ? `${dbEpoch}-${scopeSeq}` : dbEpoch
   const { seq: head } = await db.selectFrom('sync_counter').select('seq').where('id', '=', 1).executeTakeFirstOrThrow()
   const floorRow = await db.selectFrom('server_state').select('value').where('key', '=', FLOOR_KEY).executeTakeFirst()
   const floor = floorRow ? Number(floorRow.value) : 0
@@ -60,7 +88,7 @@ export async function pullChanges(db: Db, actor: Actor, since: string | undefine
     .select(['seq', 'entity', 'entity_id', 'op', 'data'])
     .where('seq', '>', from)
     .where('seq', '<=', head)
-    .where(visibleTo(actor))
+    .where(visibleTo(scope))
     .orderBy('seq')
     .limit(limit + 1)
     .execute()
