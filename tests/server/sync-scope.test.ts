@@ -1,5 +1,6 @@
 import type { Client, TestApp } from './helper'
 import type { Person } from './meeting-helper'
+import { migrations } from '#server/db/migrations'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp } from './helper'
 import { createMeeting, meetingFixture, person } from './meeting-helper'
@@ -130,5 +131,41 @@ describe('group-scoped sync', () => {
     const other = await createMeeting(f.leader2.client, { type: 'group_meeting', groupId: f.group2, topic: '二组另一会' })
     expect(meetingIds(await pullAll(creator.client, after.cursor)).has(other)).toBe(false)
     expect((await creator.client.get(`/api/meetings/${other}`)).statusCode).toBe(404)
+  })
+
+  it('takes a meeting moved to another group off the old group\'s phones (200 delete)', async () => {
+    const m1Before = await pullAll(f.m1.client)
+    const g2Before = await pullAll(f.g2.client)
+    const id = await createMeeting(f.admin, { type: 'group_meeting', groupId: f.group1, topic: '调整前' })
+    const moved = await f.admin.patch(`/api/meetings/${id}`, { type: 'group_meeting', groupId: f.group2, topic: '调整后', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), place: '二楼', agenda: '' })
+    expect(moved.statusCode).toBe(200)
+    const m1 = (await pullAll(f.m1.client, m1Before.cursor)).changes.filter(c => c.entityId === id)
+    expect(m1.map(c => c.op)).toEqual(['upsert', 'delete'])
+    const g2 = (await pullAll(f.g2.client, g2Before.cursor)).changes.filter(c => c.entityId === id)
+    expect(g2.map(c => [c.op, c.data.topic])).toEqual([['upsert', '调整后']])
+    // The organizer who sees both scopes ends with the meeting, not a delete.
+    expect((await pullAll(f.admin)).changes.filter(c => c.entityId === id).at(-1)).toMatchObject({ op: 'upsert', data: { topic: '调整后' } })
+  })
+})
+
+describe('group meetings logged before the change log had group scope', () => {
+  it('are scoped by the migration, so a phone starting over gets only its own group\'s (200)', async () => {
+    const own = await buildTestApp()
+    try {
+      const g = await meetingFixture(own)
+      const groupMeeting = await createMeeting(g.leader1.client, { type: 'group_meeting', groupId: g.group1 })
+      const branchMeeting = await createMeeting(g.admin, {})
+      const migration = migrations['2026_11_28_0810_sync_scope']!
+      await migration.down!(own.handle.db)
+      await own.handle.db.updateTable('change_log').set({ member_id: null }).where('entity', '=', 'meeting').execute()
+      await migration.up(own.handle.db)
+      const g2 = meetingIds(await pullAll(g.g2.client))
+      expect([g2.has(groupMeeting), g2.has(branchMeeting)]).toEqual([false, true])
+      const m1 = meetingIds(await pullAll(g.m1.client))
+      expect([m1.has(groupMeeting), m1.has(branchMeeting)]).toEqual([true, true])
+    }
+    finally {
+      await own.close()
+    }
   })
 })

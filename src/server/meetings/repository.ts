@@ -62,16 +62,22 @@ export function toListItem(r: MeetingRow, actor: Actor, myStatus: MeetingListIte
   return { ...toMeeting(r), myStatus, canOrganize: canOrganize(actor, r) }
 }
 
+function changeScope(m: Pick<MeetingTable, 'group_id' | 'created_by'>) {
+  return m.group_id === null ? { memberId: null } : { memberId: m.created_by, groupId: m.group_id }
+}
+
 /**
  * Re-reads the meeting and puts it in the change log for the phones that may open it (as
  * inScope/canOrganize): a branch meeting branch-wide; a group's meeting to that group, the branch
- * admins and its creator only.
+ * admins and its creator only. An edit that moved it to another group first deletes it from the
+ * phones of its old scope (those still in the new one get it back with the next row).
  */
-export async function publishMeeting(trx: Transaction<Database>, id: string): Promise<Meeting> {
+export async function publishMeeting(trx: Transaction<Database>, id: string, before?: Pick<MeetingTable, 'group_id'>): Promise<Meeting> {
   const row = await meetingSelect(trx).where('meeting.id', '=', id).executeTakeFirstOrThrow()
   const meeting = toMeeting(row)
-  const scope = row.group_id === null ? { memberId: null } : { memberId: row.created_by, groupId: row.group_id }
-  await recordChange(trx, { entity: MEETING_ENTITY.meeting, entityId: id, branchId: row.branch_id, ...scope, op: 'upsert', data: meeting })
+  if (before && before.group_id !== row.group_id)
+    await recordChange(trx, { entity: MEETING_ENTITY.meeting, entityId: id, branchId: row.branch_id, ...changeScope({ ...row, ...before }), op: 'delete', data: { id } })
+  await recordChange(trx, { entity: MEETING_ENTITY.meeting, entityId: id, branchId: row.branch_id, ...changeScope(row), op: 'upsert', data: meeting })
   return meeting
 }
 

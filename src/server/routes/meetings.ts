@@ -61,7 +61,7 @@ export default async function meetingRoutes(app: FastifyInstance) {
       requireScheduled(meeting)
       await trx.updateTable('meeting').set({ ...bodyColumns(request.body), updated_at: nowIso() }).where('id', '=', meeting.id).execute()
       await writeAudit(trx, actor, { action: 'meeting.update', entity: 'meeting', entityId: meeting.id, data: bodyColumns(request.body) })
-      return publishMeeting(trx, meeting.id)
+      return publishMeeting(trx, meeting.id, meeting)
     })
   })
 
