@@ -34,16 +34,15 @@ export function visibleTo(actor: Scope) {
 }
 
 /**
- * The member's group and role as they are now, and the seq of the change that last altered them.
- * A cursor is tagged with that seq: one made while the member saw another group (moved, or no
- * longer a branch admin) holds that group's meetings and lacks the new group's, so it is answered
- * with reset and the phone starts over from this member's view.
+ * The seq of the change that last altered what the member may pull (group, role). A cursor is
+ * tagged with it: one made while the member saw another group (moved, or no longer a branch
+ * admin) holds that group's meetings and lacks the new group's, so it is answered with reset and
+ * the phone starts over from this member's view. The group and role themselves are the actor's,
+ * read with the session on this very request.
  */
-async function currentScope(db: Db, actor: Actor): Promise<{ scope: Scope, scopeSeq: number }> {
-  const row = await db.selectFrom('member').select(['group_id', 'role', 'scope_seq']).where('id', '=', actor.id).where('branch_id', '=', actor.branchId).executeTakeFirst()
-  if (!row)
-    return { scope: actor, scopeSeq: 0 }
-  return { scope: { id: actor.id, branchId: actor.branchId, groupId: row.group_id, role: row.role }, scopeSeq: row.scope_seq }
+async function scopeSeqOf(db: Db, actor: Actor): Promise<number> {
+  const row = await db.selectFrom('member').select('scope_seq').where('id', '=', actor.id).executeTakeFirst()
+  return row?.scope_seq ?? 0
 }
 
 /** A random id of this database, made once: a cursor from another database (or a restore) is recognised and reset. */
@@ -71,7 +70,7 @@ function parseCursor(since: string | undefined, epoch: string): number | null {
  * value even past rows this member does not see, and never past a row still in flight.
  */
 export async function pullChanges(db: Db, actor: Actor, since: string | undefined, limit: number): Promise<PullResponse> {
-  const { scope, scopeSeq } = await currentScope(db, actor)
+  const scopeSeq = await scopeSeqOf(db, actor)
   const dbEpoch = await syncEpoch(db)
   const epoch = scopeSeq ? `${dbEpoch}-${scopeSeq}` : dbEpoch
   const { seq: head } = await db.selectFrom('sync_counter').select('seq').where('id', '=', 1).executeTakeFirstOrThrow()
@@ -88,7 +87,7 @@ export async function pullChanges(db: Db, actor: Actor, since: string | undefine
     .select(['seq', 'entity', 'entity_id', 'op', 'data'])
     .where('seq', '>', from)
     .where('seq', '<=', head)
-    .where(visibleTo(scope))
+    .where(visibleTo(actor))
     .orderBy('seq')
     .limit(limit + 1)
     .execute()
