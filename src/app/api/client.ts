@@ -14,6 +14,7 @@ export class ApiError extends Error {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
+/** A JSON request; or, with no `body` and `init.body`, raw bytes with the type `init.headers` gives. */
 export async function api<T>(method: Method, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
   let response: Response
   try {
@@ -26,7 +27,7 @@ export async function api<T>(method: Method, path: string, body?: unknown, init:
         [SESSION.csrfHeader]: '1',
         ...init.headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? init.body : JSON.stringify(body),
     })
   }
   catch {
@@ -43,17 +44,7 @@ export async function api<T>(method: Method, path: string, body?: unknown, init:
 
 /** PUT raw bytes (a photo) with their type; errors as api() reports them. */
 export async function uploadRaw(path: string, mime: string, bytes: ArrayBuffer): Promise<void> {
-  let response: Response
-  try {
-    response = await fetch(`/api${path}`, { method: 'PUT', credentials: 'same-origin', headers: { 'content-type': mime, [SESSION.csrfHeader]: '1' }, body: bytes })
-  }
-  catch {
-    throw new ApiError(0, 'NETWORK', '网络不可用 No network')
-  }
-  if (!response.ok) {
-    const err = (safeJson(await response.text()) ?? {}) as { code?: string, message?: string }
-    throw new ApiError(response.status, err.code ?? `HTTP_${response.status}`, err.message ?? response.statusText)
-  }
+  await api('PUT', path, undefined, { body: bytes, headers: { 'content-type': mime } })
 }
 
 function safeJson(text: string): unknown {
@@ -63,6 +54,12 @@ function safeJson(text: string): unknown {
   catch {
     return undefined
   }
+}
+
+/** `?a=1&b=2` from the set values (undefined and '' left out), or '' when none is set. */
+export function queryString(q: Record<string, string | number | boolean | undefined> = {}): string {
+  const pairs = Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])
+  return pairs.length ? `?${new URLSearchParams(pairs)}` : ''
 }
 
 export const get = <T>(path: string) => api<T>('GET', path)

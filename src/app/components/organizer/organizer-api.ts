@@ -1,20 +1,14 @@
 import type { AdjustmentBody, AuditPage, Entry, EntryPage, PointsSettings, Summary, Veto, VetoBody } from '#shared/points/schemas'
-import type { Group, Member } from '#shared/schemas/org'
+import type { Member } from '#shared/schemas/org'
 import type { Static } from 'typebox'
-import { api, get, post } from '../../api/client'
+import { api, get, post, queryString as qs } from '../../api/client'
 
 export type AuditItem = Static<typeof AuditPage>['items'][number]
-
-function qs(q: Record<string, string | number | undefined>): string {
-  const pairs = Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])
-  return pairs.length ? `?${new URLSearchParams(pairs)}` : ''
-}
 
 /** The organizer's points calls: online only, each refused by the server with a message a person can act on. */
 export const organizerApi = {
   /** A group leader gets their own group whatever is asked; a branch admin the whole branch. */
   members: () => get<Member[]>('/members?active=true'),
-  groups: () => get<Group[]>('/groups'),
   adjust: (body: AdjustmentBody) => post<Entry>('/points/reviews/adjustments', body),
   summary: (memberId: string, year: number) => get<Summary>(`/points/summary${qs({ memberId, year })}`),
   entries: (memberId: string, year: number, after?: string) => get<Static<typeof EntryPage>>(`/points/entries${qs({ memberId, year, after, limit: 20 })}`),

@@ -3,14 +3,9 @@ import type { Group } from '#shared/schemas/org'
 import type { LocalRecord } from '../../db'
 import type { QueuedPhoto } from '../../sync/write'
 import { PLEDGE_ENTITY, pledgeProgress } from '#shared/pledges/ops'
-import { get, patch, post } from '../../api/client'
+import { get, patch, post, queryString as qs } from '../../api/client'
 import { listRecords } from '../../db'
 import { queueWrite } from '../../sync/write'
-
-function qs(q: PledgeQuery = {}): string {
-  const entries = Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])
-  return entries.length ? `?${new URLSearchParams(entries)}` : ''
-}
 
 /** Drafting and review are online calls; 践诺 goes through the outbox (recordProgress). */
 export const pledgesApi = {
