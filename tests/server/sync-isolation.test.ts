@@ -81,6 +81,11 @@ describe('one op failing on the server', () => {
     expect(res.map(r => r.status)).toEqual(expected)
     expect(await claims()).toEqual(t.handle.kind === 'postgres' ? ['a', 'c'] : ['a', 'c', 'n'])
   })
+
+  it('should answer an op type carrying a control character malformed, not fail on storing it (200)', async () => {
+    const res = results(await push(alice.client, [op('nope\u0000never', {}), claim('a')]))
+    expect(res.map(r => [r.status, r.code])).toEqual([['rejected', 'OP_MALFORMED'], ['applied', undefined]])
+  })
 })
 
 describe('the database going away while ops fail', () => {

@@ -14,7 +14,8 @@ export const Op = Type.Object({
   opId: Id,
   /** Per-device sequence, strictly increasing: the order the member made the writes in. */
   seq: Type.Integer({ minimum: 1 }),
-  type: Type.String({ minLength: 1, maxLength: 64 }),
+  /** A name like points.entry.create: no spaces or control characters, which some databases refuse. */
+  type: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
   payload: Type.Unknown(),
   clientTime: IsoDateTime,
 })
