@@ -15,11 +15,17 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
-/** Database errors that mean "try again later", not "your request was wrong". */
-function isDatabaseUnavailable(err: unknown): boolean {
+export const DB_UNAVAILABLE_MESSAGE = '服务器暂时不可用，请稍后重试 The server is temporarily unavailable; try again later'
+
+/**
+ * Database errors that mean "try again later", not "your request was wrong" (nor "this request
+ * is broken"): answered 503. Sync push uses it too, to tell a database that is down from one op
+ * that fails.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string, message?: string }
   return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '3D000', '53300', 'SQLITE_BUSY', 'SQLITE_CANTOPEN'].includes(e.code ?? '')
-    || /Connection terminated|connect ECONNREFUSED|database (?:is locked|system is shutting down)/i.test(e.message ?? '')
+    || /Connection terminated|connect ECONNREFUSED|database (?:is locked|system is shutting down)|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '')
 }
 
 /** One place turns every error into `{statusCode, code, error, message}`: 4xx keep their message, 5xx are logged and made generic. */
@@ -42,7 +48,7 @@ export default fp(async (app: FastifyInstance) => {
     }
     if (isDatabaseUnavailable(err)) {
       request.log.warn({ err }, 'database unavailable')
-      return reply.status(503).send(body(503, 'DB_UNAVAILABLE', '服务器暂时不可用，请稍后重试 The server is temporarily unavailable; try again later'))
+      return reply.status(503).send(body(503, 'DB_UNAVAILABLE', DB_UNAVAILABLE_MESSAGE))
     }
     request.log.error({ err }, 'unhandled error')
     return reply.status(500).send(body(500, 'INTERNAL', '服务器出错了，请稍后再试 Something went wrong on the server'))

@@ -23,7 +23,7 @@ export default async function syncRoutes(app: FastifyInstance) {
       throw badRequest('SYNC_PROTOCOL', `应用版本与服务器不一致，请刷新或更新应用 Sync protocol ${protocol} is not supported (server speaks ${SYNC_PROTOCOL}); reload the app`)
     if (ops.length > LIMITS.syncBatchOps)
       throw new HttpError(413, 'SYNC_BATCH_TOO_LARGE', `一次最多同步 ${LIMITS.syncBatchOps} 条 At most ${LIMITS.syncBatchOps} ops per push`)
-    return { results: await pushBatch(app.db, actor, deviceId, ops) }
+    return { results: await pushBatch(app.db, actor, deviceId, ops, request.log) }
   })
 
   app.get<{ Querystring: PullQueryT }>('/pull', {

@@ -120,8 +120,11 @@ export async function otherActiveAdmins(db: Db, branchId: string, exceptId: stri
   return Number(row.n)
 }
 
-/** A concurrent insert can still hit the unique index after our check; answer it the same way. */
+/**
+ * A concurrent insert can still hit the unique index (or the primary key) after our check;
+ * answer it the same way.
+ */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string }
-  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE'
+  return e.code === '23505' || e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
 }

@@ -1,12 +1,17 @@
 import type { OpResult } from '#shared/sync/protocol'
+import type { FastifyBaseLogger } from 'fastify'
 import type { Transaction } from 'kysely'
 import type { TSchema } from 'typebox'
 import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import type { OpHandler } from './registry'
 import { createHash } from 'node:crypto'
-import { canonicalJson, Op, REJECT } from '#shared/sync/protocol'
+import { canonicalJson, Op, REJECT, SERVER_ERROR_MESSAGE } from '#shared/sync/protocol'
+import { sql } from 'kysely'
 import { Compile } from 'typebox/compile'
+import { HttpError } from '../errors'
+import { DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../plugins/errors'
+import { isUniqueViolation } from '../services/org'
 import { nowIso } from '../services/tokens'
 import { mayRun, opHandler, OpRejection } from './registry'
 
@@ -20,6 +25,9 @@ function validator(schema: TSchema) {
   }
   return v
 }
+
+/** Where an op that fails on the server is reported: the request's logger. */
+export type OpLogger = Pick<FastifyBaseLogger, 'error'>
 
 /** Another request recorded the same op id between our check and our insert: roll back and look again. */
 class RaceLost extends Error {}
@@ -69,23 +77,61 @@ function precheck(op: Op, actor: Actor): { handler: OpHandler } | { rejection: O
   return { handler }
 }
 
+/** PostgreSQL broke a deadlock or a serialization conflict by failing one side: running the op again is the cure. */
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: string }).code
+  return code === '40P01' || code === '40001'
+}
+
+/** Runs of one op before a race or a transient failure is given up on. */
+const ATTEMPTS = 4
+
 /**
  * Applies one op in its own transaction: its effects, its change-log rows and its sync_op row
- * commit together or not at all (DESIGN §1, invariant 3). Errors other than OpRejection
- * (database down, a bug) propagate: the caller answers the whole batch with 503/500 and acks
- * nothing, and the phone retries — ops already committed then answer `duplicate`.
+ * commit together or not at all (DESIGN §1, invariant 3).
+ *
+ * A database that is down or out of connections throws: the route answers the whole batch 503
+ * and acks nothing; the phone keeps every op and retries, and ops committed before the failure
+ * then answer `duplicate`. Any other unexpected error (a bug, text the database refuses) is
+ * this op's alone: it is answered `rejected` with OP_SERVER_ERROR, logged with its op id, and
+ * the batch goes on, so one bad op never stalls a phone's queue.
+ *
+ * That rejection is deliberately NOT recorded in sync_op. It is not a judgement of the op, only
+ * "the server failed": nothing of the op was committed, so nothing can count twice, and the phone
+ * files it in 同步失败 where the member sees it, retries or discards it (a retry there is a new op
+ * id anyway). Not recording means the same op id reaching a fixed server again (a lost reply, a
+ * second tab) is judged on its merits instead of being refused for ever by yesterday's bug, and
+ * no second write is asked of a database that has just failed in a way we do not understand.
  */
-export async function processOp(db: Db, actor: Actor, deviceId: string, raw: unknown): Promise<OpResult> {
+export async function processOp(db: Db, actor: Actor, deviceId: string, raw: unknown, log: OpLogger): Promise<OpResult> {
   if (!validator(Op).Check(raw)) {
     const opId = typeof (raw as { opId?: unknown })?.opId === 'string' ? (raw as { opId: string }).opId : ''
     return { opId, status: 'rejected', code: REJECT.malformed, message: '记录格式不正确 The op is malformed' }
   }
   const op = raw as Op
+  try {
+    return await settle(db, actor, deviceId, op)
+  }
+  catch (err) {
+    if (isDatabaseUnavailable(err))
+      throw err
+    // A connection failing in a way the classification does not know must not turn a whole
+    // batch into rejections: ask the database whether it is there at all.
+    await sql`select 1`.execute(db).catch((down: unknown) => {
+      log.error({ err, down, opId: op.opId }, 'sync op failed and the database does not answer')
+      throw new HttpError(503, 'DB_UNAVAILABLE', DB_UNAVAILABLE_MESSAGE)
+    })
+    log.error({ err, opId: op.opId, opType: op.type, deviceId, memberId: actor.id }, 'sync op failed on the server; answered OP_SERVER_ERROR')
+    return { opId: op.opId, status: 'rejected', code: REJECT.serverError, message: SERVER_ERROR_MESSAGE }
+  }
+}
+
+async function settle(db: Db, actor: Actor, deviceId: string, op: Op): Promise<OpResult> {
   const hash = payloadHash(op.payload)
   const receivedAt = nowIso()
   const checked = precheck(op, actor)
 
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     try {
       if ('rejection' in checked)
         return await recordRejection(db, actor, deviceId, op, hash, checked.rejection, receivedAt)
@@ -114,7 +160,17 @@ export async function processOp(db: Db, actor: Actor, deviceId: string, raw: unk
     catch (err) {
       if (err instanceof OpRejection)
         return await recordRejection(db, actor, deviceId, op, hash, err, receivedAt)
-      if (err instanceof RaceLost && attempt < 3)
+      if (isUniqueViolation(err)) {
+        // Two tabs pushed the same op at once (DESIGN §1 case 3): the other transaction inserted the
+        // entity first, so ours hit its key before reaching the op id's guard. PostgreSQL raises
+        // this only once the other has committed — with its sync_op row — so answer from that.
+        // Another op holding the key (the same check-in scanned twice) runs again instead: the
+        // handler then sees the row and answers by its own rules.
+        const stored = await storedAnswer(db, op.opId)
+        if (stored)
+          return replay(stored, actor, hash, op.opId)
+      }
+      if ((err instanceof RaceLost || isUniqueViolation(err) || isTransient(err)) && attempt < ATTEMPTS)
         continue
       throw err
     }
@@ -143,9 +199,9 @@ async function recordRejection(db: Db, actor: Actor, deviceId: string, op: Op, h
 }
 
 /** Ops of one batch run one after another, in the order the phone made them. */
-export async function pushBatch(db: Db, actor: Actor, deviceId: string, ops: unknown[]): Promise<OpResult[]> {
+export async function pushBatch(db: Db, actor: Actor, deviceId: string, ops: unknown[], log: OpLogger): Promise<OpResult[]> {
   const results: OpResult[] = []
   for (const op of ops)
-    results.push(await processOp(db, actor, deviceId, op))
+    results.push(await processOp(db, actor, deviceId, op, log))
   return results
 }

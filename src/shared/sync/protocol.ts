@@ -14,7 +14,8 @@ export const Op = Type.Object({
   opId: Id,
   /** Per-device sequence, strictly increasing: the order the member made the writes in. */
   seq: Type.Integer({ minimum: 1 }),
-  type: Type.String({ minLength: 1, maxLength: 64 }),
+  /** A name like points.entry.create: no spaces or control characters, which some databases refuse. */
+  type: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
   payload: Type.Unknown(),
   clientTime: IsoDateTime,
 })
@@ -50,7 +51,15 @@ export const REJECT = {
   idReused: 'OP_ID_REUSED',
   forbidden: 'OP_FORBIDDEN',
   notYours: 'OP_NOT_YOURS',
+  /**
+   * The server failed on this op (a bug, data the database refuses): not a judgement of the op.
+   * The phone files it in 同步失败 like any rejection; the member may retry it later or discard it.
+   */
+  serverError: 'OP_SERVER_ERROR',
 } as const
+
+/** The words for REJECT.serverError, the same whether the server answered it or the phone found the op it fails on. */
+export const SERVER_ERROR_MESSAGE = '服务器处理这条记录时出错，记录已保留在本机。请稍后点「重试」；如果一直失败，请告诉支部管理员 The server failed on this record; it is kept on your phone. Tap Retry later, and tell your branch admin if it keeps failing'
 
 export const OpResult = Type.Object({
   /** A string, not a checked Id: a malformed op is answered with whatever id it carried. */
