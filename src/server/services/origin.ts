@@ -55,10 +55,11 @@ export function linkOrigin(app: FastifyInstance, request: FastifyRequest): strin
   return `${request.protocol}://${host}`
 }
 
-/** The origin printed in the start-up and `npm run setup-link` setup link: PUBLIC_URL, else the server's own address. */
+/** The origin printed in the start-up and `npm run setup-link` setup link: PUBLIC_URL, else localhost or the HOST it listens on. */
 export function localOrigin(config: Config, port: number): string {
   if (config.publicUrl)
     return config.publicUrl
-  const host = WILDCARDS.has(config.host) ? 'localhost' : isIP(config.host) === 6 ? `[${config.host}]` : config.host
+  // localhost for loopback too: a browser treats http://localhost as a secure context.
+  const host = WILDCARDS.has(config.host) || isLoopback(config.host) ? 'localhost' : isIP(config.host) === 6 ? `[${config.host}]` : config.host
   return `${config.tlsCert ? 'https' : 'http'}://${host}:${port}`
 }
