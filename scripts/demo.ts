@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../src/server/config'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
 import { DEMO_BRANCH, DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, seedDemo } from '../src/server/services/demo'
+import { localOrigin } from '../src/server/services/origin'
 
 /** `npm run demo`: fills an EMPTY database (DATABASE_URL, as the server) with a sample branch, then says how to log in. */
 let config: Config
@@ -17,7 +18,7 @@ const { db } = openDatabase(config.databaseUrl)
 try {
   await migrateToLatest(db)
   const { members } = await seedDemo(db)
-  const url = config.publicUrl ?? `${config.tlsCert ? 'https' : 'http'}://localhost:${config.port}`
+  const url = localOrigin(config, config.port)
   console.log(`
   已创建示例数据 Demo data created: 「${DEMO_BRANCH}」, 3 groups, ${members} members.
 

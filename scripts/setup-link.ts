@@ -1,6 +1,7 @@
 import { loadConfig } from '../src/server/config'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
+import { localOrigin } from '../src/server/services/origin'
 import { issueSetupToken, setupUrl } from '../src/server/services/setup'
 
 /** Prints a new one-time setup link, for when the first start's output was lost. */
@@ -10,7 +11,7 @@ try {
   await migrateToLatest(db)
   const token = await issueSetupToken(db)
   if (token)
-    console.log(setupUrl(config.publicUrl ?? `http://localhost:${config.port}`, token))
+    console.log(setupUrl(localOrigin(config, config.port), token))
   else
     console.log('A branch admin already exists; setup is closed. Log in as that admin instead.')
 }

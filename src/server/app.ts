@@ -54,7 +54,9 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: LIMITS.bodyBytes,
-    trustProxy: config.trustProxy,
+    // One proxy, the peer itself: the client address is the one it appended to X-Forwarded-For, not the
+    // left-most entry, which any client can write (and so dodge, or turn against others, every per-address limit).
+    trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     ...(config.tlsCert && config.tlsKey ? { https: { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) } } : {}),
   })
 

@@ -1,6 +1,6 @@
-/** An error whose message a person can act on; the handler sends it as is. */
+/** An error whose message a person can act on; the handler sends it as is, with its headers (e.g. Retry-After). */
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string) {
+  constructor(readonly statusCode: number, readonly code: string, message: string, readonly headers: Record<string, string> = {}) {
     super(message)
   }
 }

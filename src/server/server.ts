@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
 import { pruneLoosePhotos } from './photos/store'
+import { localOrigin } from './services/origin'
 import { issueSetupToken, setupUrl } from './services/setup'
 
 const PRUNE_EVERY_MS = 6 * 3600_000
@@ -25,7 +26,7 @@ export async function startServer(env = process.env): Promise<FastifyInstance> {
   if (token) {
     const address = app.server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
-    const origin = config.publicUrl ?? `${config.tlsCert ? 'https' : 'http'}://localhost:${port}`
+    const origin = localOrigin(config, port)
     // Printed on stdout on purpose: whoever started the server is whoever sets it up.
     console.log(`\n  先锋 has no branch admin yet. Open this one-time link to create the branch and its first admin:\n\n    ${setupUrl(origin, token)}\n`)
   }

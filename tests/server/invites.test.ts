@@ -110,6 +110,56 @@ describe('inviting a new member', () => {
   })
 })
 
+describe('the origin of an invite link (no Host header injection)', () => {
+  const apps: Awaited<ReturnType<typeof buildApp>>[] = []
+  async function appWith(env: Record<string, string>) {
+    const app = await buildApp({ config: loadConfig({ PORT: '0', ...env }), database: t.handle, passwordParams: TEST_PASSWORD_PARAMS })
+    apps.push(app)
+    return app
+  }
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map(a => a.close()))
+  })
+  const inviteWith = (headers: Record<string, string>, app = t.app) => app.inject({
+    method: 'POST',
+    url: `/api/members/${f.member.id}/invite`,
+    headers: { 'x-xianfeng': '1', 'cookie': f.admin.client.cookie, ...headers },
+  })
+  const invites = () => t.handle.db.selectFrom('invite').selectAll().where('member_id', '=', f.member.id).execute()
+
+  it('should refuse a Host that is not the server\'s own without PUBLIC_URL (400 naming PUBLIC_URL) and issue nothing', async () => {
+    const res = await inviteWith({ host: 'evil.example' })
+    expect(res.statusCode).toBe(400)
+    expect(res.json().code).toBe('PUBLIC_URL_NEEDED')
+    expect(res.json().message).toMatch(/^无法生成链接.*PUBLIC_URL/)
+    expect(res.body).not.toContain('evil.example')
+    expect(await invites()).toHaveLength(0)
+    for (const host of ['localhost.evil.example', 'evil.example@localhost', 'localhost/evil', '127.0.0.1.evil.example'])
+      expect((await inviteWith({ host })).statusCode).toBe(400)
+  })
+
+  it('should build the link from a loopback Host, or from the configured HOST address', async () => {
+    for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080'])
+      expect((await inviteWith({ host })).json().url).toMatch(new RegExp(`^http://${host.replace(/[.[\]]/g, '\\$&')}/invite#`))
+    const lan = await appWith({ HOST: '192.0.2.10' })
+    expect((await inviteWith({ host: '192.0.2.10:8080' }, lan)).json().url).toMatch(/^http:\/\/192\.0\.2\.10:8080\/invite#/)
+    expect((await inviteWith({ host: '192.0.2.11:8080' }, lan)).statusCode).toBe(400)
+  })
+
+  it('should always use PUBLIC_URL when it is set, whatever Host or X-Forwarded-Host say', async () => {
+    const app = await appWith({ PUBLIC_URL: 'https://xf.example.org', TRUST_PROXY: 'true' })
+    const res = await inviteWith({ 'host': 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' }, app)
+    expect(res.json().url).toMatch(/^https:\/\/xf\.example\.org\/invite#/)
+  })
+
+  it('should refuse an X-Forwarded-Host that is not the server\'s own under TRUST_PROXY, and ignore it without', async () => {
+    const proxied = await appWith({ TRUST_PROXY: 'true' })
+    expect((await inviteWith({ 'host': 'localhost:8080', 'x-forwarded-host': 'evil.example' }, proxied)).statusCode).toBe(400)
+    const direct = await inviteWith({ 'host': 'localhost:8080', 'x-forwarded-host': 'evil.example' })
+    expect(direct.json().url).toMatch(/^http:\/\/localhost:8080\/invite#/)
+  })
+})
+
 describe('a lost password', () => {
   it('should be replaced through a new invite, which logs out the member\'s old devices (200)', async () => {
     const res = await invite(f.member.id)

@@ -1,4 +1,6 @@
 import type { TestApp } from './helper'
+import { loadConfig } from '#server/config'
+import { localOrigin } from '#server/services/origin'
 import { issueSetupToken } from '#server/services/setup'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, Client, setUpBranch } from './helper'
@@ -43,5 +45,14 @@ describe('first-start setup', () => {
     expect((await client.get('/api/setup')).json()).toEqual({ needsSetup: true })
     await setUpBranch(t.app, t.handle)
     expect((await client.get('/api/setup')).json()).toEqual({ needsSetup: false })
+  })
+
+  it('should print the setup link at PUBLIC_URL, else at localhost or the specific HOST, over https with TLS', () => {
+    expect(localOrigin(loadConfig({ PUBLIC_URL: 'https://xf.example.org/' }), 8080)).toBe('https://xf.example.org')
+    expect(localOrigin(loadConfig({}), 8080)).toBe('http://localhost:8080')
+    expect(localOrigin(loadConfig({ HOST: '127.0.0.1' }), 8080)).toBe('http://localhost:8080')
+    expect(localOrigin(loadConfig({ HOST: '192.0.2.10' }), 8080)).toBe('http://192.0.2.10:8080')
+    expect(localOrigin(loadConfig({ HOST: 'fd00::5' }), 443)).toBe('http://[fd00::5]:443')
+    expect(localOrigin({ ...loadConfig({}), tlsCert: 'cert.pem', tlsKey: 'key.pem' }, 8443)).toBe('https://localhost:8443')
   })
 })

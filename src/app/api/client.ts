@@ -6,9 +6,12 @@ export class ApiError extends Error {
     super(message)
   }
 
-  /** The request never reached the server or got no answer (offline, server down, 502 from a proxy). */
+  /**
+   * The request never reached the server or got no answer (offline, server down, 502 from a proxy).
+   * Not a 503 BUSY: that is the server itself saying how many seconds to wait, in its message.
+   */
   get isNetwork(): boolean {
-    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504
+    return this.status === 0 || this.status === 502 || (this.status === 503 && this.code !== 'BUSY') || this.status === 504
   }
 }
 

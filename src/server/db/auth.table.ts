@@ -29,3 +29,11 @@ export interface RateLimitTable {
   window_start: number
   count: number
 }
+
+/** Failed logins per `login|address` key (see services/rate-limit.ts); purgeable by last_failed_at. */
+export interface LoginFailureTable {
+  key: string
+  failures: number
+  /** ms since epoch of the latest failure. */
+  last_failed_at: number
+}

@@ -1,4 +1,4 @@
-import type { InviteTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
+import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
 import type { MeetingAttendanceTable, MeetingTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
 import type { PhotoTable } from './photos.table'
@@ -21,6 +21,7 @@ export interface Database {
   invite: InviteTable
   setup_token: SetupTokenTable
   rate_limit: RateLimitTable
+  login_failure: LoginFailureTable
   sync_op: SyncOpTable
   change_log: ChangeLogTable
   sync_counter: SyncCounterTable

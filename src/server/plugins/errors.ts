@@ -32,7 +32,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
 export default fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     if (err instanceof HttpError)
-      return reply.status(err.statusCode).send(body(err.statusCode, err.code, err.message))
+      return reply.status(err.statusCode).headers(err.headers).send(body(err.statusCode, err.code, err.message))
 
     if ('validation' in err && err.validation) {
       return reply.status(400).send(body(400, 'VALIDATION', `请求数据有误 Invalid request: ${err.message}`))

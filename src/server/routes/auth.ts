@@ -8,33 +8,46 @@ import { actorOf } from '../plugins/auth'
 import { writeAudit } from '../services/audit'
 import { loadMe } from '../services/me'
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../services/password'
-import { clearRateLimit, hitRateLimit } from '../services/rate-limit'
+import { backoffWait, clearFailures, hitRateLimit, peekRateLimit, recordFailure, tooManyFailures } from '../services/rate-limit'
 import { endSession, revokeSessions, startSession } from '../services/sessions'
+import { hashToken } from '../services/tokens'
 
-const LOGIN_WINDOW_MS = 15 * 60_000
-const LOGIN_LIMIT_PER_ACCOUNT = 10
-const LOGIN_LIMIT_PER_ADDRESS = 50
+/**
+ * Only failures count, and never against the account alone, or anyone could lock its owner out:
+ * failures of one login name from one address back off (services/rate-limit.ts BACKOFF: five free,
+ * then 15 s doubling to 15 min), and one address may fail at most 50 times per 15 minutes over all
+ * login names. The owner, elsewhere, is not slowed by either; a success clears its own pair.
+ */
+const ADDRESS_WINDOW_MS = 15 * 60_000
+const ADDRESS_FAILURES = 50
 
 const WRONG_LOGIN = '登录名或密码不正确 Wrong login name or password'
 
 export default async function authRoutes(app: FastifyInstance) {
   app.post<{ Body: LoginBodyT }>('/login', {
-    schema: { body: LoginBody, response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody } },
+    schema: { body: LoginBody, response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
   }, async (request, reply) => {
     const login = request.body.login.trim().toLowerCase()
-    for (const [key, limit] of [[`login:acct:${login}`, LOGIN_LIMIT_PER_ACCOUNT], [`login:ip:${request.ip}`, LOGIN_LIMIT_PER_ADDRESS]] as const) {
-      const { allowed, retryAfterSeconds } = await hitRateLimit(app.db, key, limit, LOGIN_WINDOW_MS)
-      if (!allowed) {
-        reply.header('retry-after', retryAfterSeconds)
-        throw new HttpError(429, 'RATE_LIMITED', `尝试次数过多，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试 Too many attempts; try again in ${Math.ceil(retryAfterSeconds / 60)} minutes`)
-      }
-    }
+    // request.ip is the proxy's client address under TRUST_PROXY. Keys are hashed: no addresses or names at rest.
+    const addressKey = `login:ip:${hashToken(request.ip)}`
+    const pairKey = `login:pair:${hashToken(`${login}\n${request.ip}`)}`
+    // Both checks come before any hashing: a refused attempt costs a stranger's server nothing.
+    const address = await peekRateLimit(app.db, addressKey, ADDRESS_FAILURES, ADDRESS_WINDOW_MS)
+    if (!address.allowed)
+      throw tooManyFailures(address.retryAfterSeconds, '此网络地址登录失败次数过多', 'Too many failed logins from your network address')
+    const wait = await backoffWait(app.db, pairKey)
+    if (wait > 0)
+      throw tooManyFailures(wait, '该账号在此网络地址登录失败次数过多', 'Too many failed logins to this account from your network address')
+
     const member = await app.db.selectFrom('member').select(['id', 'branch_id', 'password_hash', 'active']).where(eb => eb.fn('lower', ['login']), '=', login).executeTakeFirst()
     // Verify against a dummy hash when there is no such account, so timing does not reveal which logins exist.
     const ok = await verifyPassword(request.body.password, member?.password_hash ?? await dummyPasswordHash(app.passwordParams))
-    if (!member || !member.password_hash || member.active !== 1 || !ok)
+    if (!member || !member.password_hash || member.active !== 1 || !ok) {
+      await recordFailure(app.db, pairKey)
+      await hitRateLimit(app.db, addressKey, ADDRESS_FAILURES, ADDRESS_WINDOW_MS)
       throw new HttpError(401, 'WRONG_LOGIN', WRONG_LOGIN)
-    await clearRateLimit(app.db, `login:acct:${login}`)
+    }
+    await clearFailures(app.db, pairKey)
     await startSession(app.db, reply, member.id)
     // Successful logins only: a failed one names nobody for sure, and its rate limit already counts it.
     await app.db.transaction().execute(trx => writeAudit(trx, { id: member.id, branchId: member.branch_id }, { action: 'auth.login', entity: 'member', entityId: member.id, data: {} }))
@@ -52,13 +65,21 @@ export default async function authRoutes(app: FastifyInstance) {
 
   app.post<{ Body: ChangePasswordBodyT }>('/password', {
     preHandler: app.authenticate,
-    schema: { body: ChangePasswordBody, response: { 200: OkBody, 400: ErrorBody, 401: ErrorBody } },
+    schema: { body: ChangePasswordBody, response: { 200: OkBody, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
   }, async (request) => {
     const actor = actorOf(request)
     const { currentPassword, newPassword } = request.body
+    // A session left open on a shared phone must not become a free password-guessing oracle either.
+    const pairKey = `password:pair:${hashToken(`${actor.id}\n${request.ip}`)}`
+    const wait = await backoffWait(app.db, pairKey)
+    if (wait > 0)
+      throw tooManyFailures(wait, '当前密码输错次数过多', 'Too many wrong current passwords')
     const row = await app.db.selectFrom('member').select('password_hash').where('id', '=', actor.id).executeTakeFirstOrThrow()
-    if (!row.password_hash || !(await verifyPassword(currentPassword, row.password_hash)))
+    if (!row.password_hash || !(await verifyPassword(currentPassword, row.password_hash))) {
+      await recordFailure(app.db, pairKey)
       throw new HttpError(400, 'WRONG_PASSWORD', '当前密码不正确 The current password is wrong')
+    }
+    await clearFailures(app.db, pairKey)
     if (currentPassword === newPassword)
       throw badRequest('SAME_PASSWORD', '新密码不能与当前密码相同 The new password must differ from the current one')
     const token = request.cookies[SESSION.cookie]

@@ -1,5 +1,5 @@
 import type { Member, MemberCreateBody as MemberCreateBodyT, MemberListQuery as MemberListQueryT, MemberUpdateBody as MemberUpdateBodyT } from '#shared/schemas/org'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { Actor } from '../plugins/auth'
@@ -10,6 +10,7 @@ import { badRequest, conflict, forbidden } from '../errors'
 import { actorOf } from '../plugins/auth'
 import { writeAudit } from '../services/audit'
 import { assertLoginFree, isUniqueViolation, listMembers, otherActiveAdmins, requireGroup, requireMember } from '../services/org'
+import { linkOrigin } from '../services/origin'
 import { revokeSessions } from '../services/sessions'
 import { addMs, DAY, hashToken, newId, newToken, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
@@ -37,10 +38,6 @@ function actionFor(changed: Record<string, unknown>, active: boolean): string {
   if (keys.length === 1 && keys[0] === 'groupId')
     return 'member.move'
   return 'member.update'
-}
-
-function inviteOrigin(app: FastifyInstance, request: FastifyRequest): string {
-  return app.config.publicUrl ?? `${request.protocol}://${request.host}`
 }
 
 /** 党员: a branch admin manages the whole branch; a group leader may look at their own group only. */
@@ -173,6 +170,8 @@ export default async function memberRoutes(app: FastifyInstance) {
 
   app.post<Params>('/:id/invite', { preHandler: admin, schema: { params: IdParams, response: { 200: Invite, ...errors } } }, async (request) => {
     const actor = actorOf(request)
+    // First, so a link that could not be given out is not issued (nor audited) either.
+    const origin = linkOrigin(app, request)
     const token = newToken()
     const expiresAt = addMs(INVITE_DAYS * DAY)
     await app.db.transaction().execute(async (trx) => {
@@ -186,6 +185,6 @@ export default async function memberRoutes(app: FastifyInstance) {
       await writeAudit(trx, actor, { action: 'member.invite', entity: 'member', entityId: member.id, data: { expiresAt, resetsPassword: member.hasPassword } })
     })
     // The token travels in the fragment, which browsers never send to a server or write to its logs.
-    return { url: `${inviteOrigin(app, request)}/invite#${token}`, expiresAt }
+    return { url: `${origin}/invite#${token}`, expiresAt }
   })
 }

@@ -1,14 +1,21 @@
 import type { SetupBody as SetupBodyT } from '#shared/schemas/auth'
 import type { FastifyInstance } from 'fastify'
+import type { Db } from '../db/database'
 import { Me, SetupBody, SetupStatus } from '#shared/schemas/auth'
 import { ErrorBody } from '#shared/schemas/common'
 import { conflict, gone, HttpError } from '../errors'
 import { seedDefaultRules } from '../points/rules'
 import { loadMe } from '../services/me'
 import { hashPassword } from '../services/password'
+import { checkLinkToken } from '../services/rate-limit'
 import { startSession } from '../services/sessions'
 import { hasBranchAdmin } from '../services/setup'
 import { hashToken, newId, nowIso } from '../services/tokens'
+
+const alreadySetUp = () => conflict('ALREADY_SET_UP', '先锋已经完成初始设置，请直接登录 Setup is already done; log in instead')
+const tokenUsed = () => gone('SETUP_TOKEN_USED', '该设置链接已使用过 This setup link was already used')
+const loginTakenError = () => conflict('LOGIN_TAKEN', '该登录名已被使用 This login name is taken')
+const loginTaken = async (db: Db, login: string) => Boolean(await db.selectFrom('member').select('id').where('login', '=', login).executeTakeFirst())
 
 export default async function setupRoutes(app: FastifyInstance) {
   app.get('/', { schema: { response: { 200: SetupStatus } } }, async () => {
@@ -16,55 +23,76 @@ export default async function setupRoutes(app: FastifyInstance) {
   })
 
   app.post<{ Body: SetupBodyT }>('/', {
-    schema: { body: SetupBody, response: { 200: Me, 400: ErrorBody, 409: ErrorBody, 410: ErrorBody } },
+    schema: { body: SetupBody, response: { 200: Me, 400: ErrorBody, 409: ErrorBody, 410: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
   }, async (request, reply) => {
     const body = request.body
-    const passwordHash = await hashPassword(body.password, app.passwordParams)
-    const memberId = newId()
-    await app.db.transaction().execute(async (trx) => {
-      if (await hasBranchAdmin(trx))
-        throw conflict('ALREADY_SET_UP', '先锋已经完成初始设置，请直接登录 Setup is already done; log in instead')
-      const token = await trx.selectFrom('setup_token').selectAll().where('token_hash', '=', hashToken(body.token)).executeTakeFirst()
+    const tokenHash = hashToken(body.token)
+    // The token is checked and claimed before the password is hashed: without it a request costs a
+    // database read, and of many requests carrying it only one pays for a hash.
+    const claimedAt = await checkLinkToken(app.db, request.ip, async () => {
+      if (await hasBranchAdmin(app.db))
+        throw alreadySetUp()
+      const token = await app.db.selectFrom('setup_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
       if (!token)
         throw new HttpError(400, 'SETUP_TOKEN_INVALID', '设置链接无效，请使用服务器启动时打印的链接 This setup link is not valid; use the one the server printed')
       if (token.used_at)
-        throw gone('SETUP_TOKEN_USED', '该设置链接已使用过 This setup link was already used')
+        throw tokenUsed()
       if (token.expires_at <= nowIso())
         throw gone('SETUP_TOKEN_EXPIRED', '设置链接已过期，请运行 npm run setup-link 获取新链接 This setup link expired; run npm run setup-link for a new one')
-      if (await trx.selectFrom('member').select('id').where('login', '=', body.login).executeTakeFirst())
-        throw conflict('LOGIN_TAKEN', '该登录名已被使用 This login name is taken')
-
+      if (await loginTaken(app.db, body.login))
+        throw loginTakenError()
       const now = nowIso()
-      const branchId = newId()
-      await trx.updateTable('setup_token').set({ used_at: now }).where('used_at', 'is', null).execute()
-      await trx.insertInto('branch').values({ id: branchId, name: body.branchName.trim(), upper_org_id: null, settings: '{}', created_at: now }).execute()
-      await trx.insertInto('member').values({
-        id: memberId,
-        branch_id: branchId,
-        group_id: null,
-        name: body.adminName.trim(),
-        login: body.login,
-        phone: null,
-        role: 'branch_admin',
-        titles: '[]',
-        password_hash: passwordHash,
-        active: 1,
-        created_at: now,
-        updated_at: now,
-      }).execute()
-      await trx.insertInto('audit_log').values({
-        id: newId(),
-        branch_id: branchId,
-        actor_id: memberId,
-        action: 'setup',
-        entity: 'branch',
-        entity_id: branchId,
-        data: JSON.stringify({ branchName: body.branchName }),
-        created_at: now,
-      }).execute()
-      // A new branch starts with the default points rules (RULES.md) and settings.
-      await seedDefaultRules(trx, branchId, memberId)
+      const claimed = await app.db.updateTable('setup_token').set({ used_at: now }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst()
+      if (Number(claimed.numUpdatedRows) !== 1)
+        throw tokenUsed()
+      return now
     })
+    const memberId = newId()
+    try {
+      const passwordHash = await hashPassword(body.password, app.passwordParams)
+      await app.db.transaction().execute(async (trx) => {
+        if (await hasBranchAdmin(trx))
+          throw alreadySetUp()
+        if (await loginTaken(trx, body.login))
+          throw loginTakenError()
+        const now = nowIso()
+        const branchId = newId()
+        // Any other link printed meanwhile is spent too: setup happens once.
+        await trx.updateTable('setup_token').set({ used_at: now }).where('used_at', 'is', null).execute()
+        await trx.insertInto('branch').values({ id: branchId, name: body.branchName.trim(), upper_org_id: null, settings: '{}', created_at: now }).execute()
+        await trx.insertInto('member').values({
+          id: memberId,
+          branch_id: branchId,
+          group_id: null,
+          name: body.adminName.trim(),
+          login: body.login,
+          phone: null,
+          role: 'branch_admin',
+          titles: '[]',
+          password_hash: passwordHash,
+          active: 1,
+          created_at: now,
+          updated_at: now,
+        }).execute()
+        await trx.insertInto('audit_log').values({
+          id: newId(),
+          branch_id: branchId,
+          actor_id: memberId,
+          action: 'setup',
+          entity: 'branch',
+          entity_id: branchId,
+          data: JSON.stringify({ branchName: body.branchName }),
+          created_at: now,
+        }).execute()
+        // A new branch starts with the default points rules (RULES.md) and settings.
+        await seedDefaultRules(trx, branchId, memberId)
+      })
+    }
+    catch (err) {
+      // Hashing was refused (busy) or setup failed: the link works again for a retry.
+      await app.db.updateTable('setup_token').set({ used_at: null }).where('token_hash', '=', tokenHash).where('used_at', '=', claimedAt).execute()
+      throw err
+    }
     await startSession(app.db, reply, memberId)
     return loadMe(app.db, memberId)
   })

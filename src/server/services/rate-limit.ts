@@ -1,5 +1,7 @@
 import type { Db } from '../db/database'
 import { sql } from 'kysely'
+import { HttpError } from '../errors'
+import { hashToken } from './tokens'
 
 export interface RateLimitResult { allowed: boolean, retryAfterSeconds: number }
 
@@ -23,4 +25,81 @@ export async function hitRateLimit(db: Db, key: string, limit: number, windowMs:
 
 export async function clearRateLimit(db: Db, key: string): Promise<void> {
   await db.deleteFrom('rate_limit').where('key', '=', key).execute()
+}
+
+/** Like hitRateLimit, but only looks: for limits that count failures, checked before the attempt and hit after it fails. */
+export async function peekRateLimit(db: Db, key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateLimitResult> {
+  const windowStart = now - (now % windowMs)
+  const row = await db.selectFrom('rate_limit').select(['count']).where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst()
+  return { allowed: Number(row?.count ?? 0) < limit, retryAfterSeconds: Math.ceil((windowStart + windowMs - now) / 1000) }
+}
+
+/** Failures that cost nothing; from the next one on, each doubles the wait, up to the cap. */
+export const BACKOFF = { freeFailures: 5, firstDelayMs: 15_000, maxDelayMs: 15 * 60_000, forgetAfterMs: 24 * 3600_000 }
+
+/** How long to wait after the `failures`-th failure in a row: 0 for the first few, then 15 s, 30 s, 1 min, … 15 min. */
+export function backoffDelayMs(failures: number): number {
+  if (failures < BACKOFF.freeFailures)
+    return 0
+  return Math.min(BACKOFF.firstDelayMs * 2 ** (failures - BACKOFF.freeFailures), BACKOFF.maxDelayMs)
+}
+
+/** Seconds until `key` may try again (0: now). A day without failures forgets them. */
+export async function backoffWait(db: Db, key: string, now = Date.now()): Promise<number> {
+  const row = await db.selectFrom('login_failure').select(['failures', 'last_failed_at']).where('key', '=', key).executeTakeFirst()
+  if (!row || Number(row.last_failed_at) < now - BACKOFF.forgetAfterMs)
+    return 0
+  const until = Number(row.last_failed_at) + backoffDelayMs(Number(row.failures))
+  return until > now ? Math.ceil((until - now) / 1000) : 0
+}
+
+/** Counts one more failure for `key` (in the database, so every instance sees it). */
+export async function recordFailure(db: Db, key: string, now = Date.now()): Promise<void> {
+  await db.insertInto('login_failure')
+    .values({ key, failures: 1, last_failed_at: now })
+    .onConflict(oc => oc.column('key').doUpdateSet({
+      failures: sql<number>`case when login_failure.last_failed_at < ${now - BACKOFF.forgetAfterMs} then 1 else login_failure.failures + 1 end`,
+      last_failed_at: now,
+    }))
+    .execute()
+}
+
+export async function clearFailures(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('login_failure').where('key', '=', key).execute()
+}
+
+/** "30 秒" / "30 seconds", "4 分钟" / "4 minutes": a wait a person can read. */
+export function waitInWords(seconds: number): { zh: string, en: string } {
+  if (seconds < 60)
+    return { zh: `${seconds} 秒`, en: `${seconds} second${seconds === 1 ? '' : 's'}` }
+  const minutes = Math.ceil(seconds / 60)
+  return { zh: `${minutes} 分钟`, en: `${minutes} minute${minutes === 1 ? '' : 's'}` }
+}
+
+/** 429 with Retry-After and the wait in words, e.g. "……，请 30 秒后再试 …; try again in 30 seconds". */
+export function tooManyFailures(seconds: number, zhWhat: string, enWhat: string): HttpError {
+  const { zh, en } = waitInWords(seconds)
+  return new HttpError(429, 'RATE_LIMITED', `${zhWhat}，请 ${zh}后再试 ${enWhat}; try again in ${en}`, { 'retry-after': String(seconds) })
+}
+
+const TOKEN_WINDOW_MS = 15 * 60_000
+const TOKEN_FAILURES = 20
+
+/**
+ * Runs the cheap check of a setup or invite token (exists, unused, unexpired) for `address`, which may
+ * fail 20 times per 15 minutes: each refusal counts, a good link never does. Nothing here hashes a password.
+ */
+export async function checkLinkToken<T>(db: Db, address: string, check: () => Promise<T>): Promise<T> {
+  const key = `token:ip:${hashToken(address)}`
+  const { allowed, retryAfterSeconds } = await peekRateLimit(db, key, TOKEN_FAILURES, TOKEN_WINDOW_MS)
+  if (!allowed)
+    throw tooManyFailures(retryAfterSeconds, '此网络地址打开无效链接的次数过多', 'Too many invalid links from your network address')
+  try {
+    return await check()
+  }
+  catch (err) {
+    if (err instanceof HttpError && err.statusCode < 500)
+      await hitRateLimit(db, key, TOKEN_FAILURES, TOKEN_WINDOW_MS)
+    throw err
+  }
 }
