@@ -9,6 +9,7 @@ import Fastify from 'fastify'
 import authPlugin from './plugins/auth'
 import dbPlugin from './plugins/db'
 import errorsPlugin from './plugins/errors'
+import securityHeaders from './plugins/security-headers'
 import staticApp from './plugins/static-app'
 import { validatorCompiler } from './plugins/validators'
 import auditRoutes from './routes/audit'
@@ -66,6 +67,7 @@ export async function buildApp(options: AppOptions) {
 
   // Infrastructure
   await app.register(errorsPlugin)
+  await app.register(securityHeaders, { config })
   await app.register(dbPlugin, { db: options.database.db, kind: options.database.kind })
   await app.register(cookie)
   await app.register(authPlugin)

@@ -1,3 +1,4 @@
+import type { AttendanceSummary } from '#shared/meetings/schemas'
 import type { OpResult } from '#shared/sync/protocol'
 import type { Client, TestApp } from './helper'
 import { CHECKIN } from '#shared/meetings/constants'
@@ -111,11 +112,56 @@ describe('checkin.create', () => {
     expect(await rowOf(id, f.m1.id)).toMatchObject({ status: 'verified' })
   })
 
-  it('flags a late scan whose phone time disagrees with the code\'s window (applied, late_clock)', async () => {
+  it('refuses a code for a window an hour ahead of the server\'s clock, QR or typed, and says why (rejected, CHECKIN_TOKEN_FUTURE)', async () => {
     const id = await createMeeting(f.admin)
-    const old = await screenCode(f.admin, id, Date.now() - 8 * MIN)
-    const result = await checkin(f.m2.client, { meetingId: id, token: old.token, scannedAt: new Date(Date.now() - 30 * MIN).toISOString() })
+    const ahead = await screenCode(f.admin, id, Date.now() + 60 * MIN)
+    const qr = await checkin(f.leader1.client, { meetingId: id, token: ahead.token })
+    expect(qr).toMatchObject({ status: 'rejected', code: CHECKIN_REJECT.future })
+    expect(qr.message).toMatch(/^签到码的时间还没到/)
+    // The phone names the window of a typed code: naming one ahead does not make its code count.
+    const typed = await checkin(f.leader1.client, { meetingId: id, code: ahead.code, window: ahead.window })
+    expect(typed).toMatchObject({ status: 'rejected', code: CHECKIN_REJECT.future })
+    expect(await rowCount(id)).toBe(0)
+  })
+
+  it('still verifies a code one window ahead, for a screen whose clock runs a few seconds fast (applied, verified)', async () => {
+    const id = await createMeeting(f.admin)
+    const next = await screenCode(f.admin, id, Date.now() + CHECKIN.windowMs)
+    expect(await checkin(f.leader1.client, { meetingId: id, token: next.token })).toMatchObject({ status: 'applied', entity: { status: 'verified', flag: null } })
+  })
+
+  it('flags a late scan whose phone time is long after the code\'s window, with the reason in words the organizer sees (applied, late_clock)', async () => {
+    const id = await createMeeting(f.admin)
+    const shownMs = Date.now() - 25 * MIN
+    const old = await screenCode(f.admin, id, shownMs)
+    const result = await checkin(f.m2.client, { meetingId: id, token: old.token, scannedAt: new Date(Date.now() - 5 * MIN).toISOString() })
     expect(result).toMatchObject({ status: 'applied', entity: { status: 'pending', flag: 'late_clock' } })
+    const row = await rowOf(id, f.m2.id)
+    expect(row?.flag_reason).toMatch(/^离线扫码，5 分钟后才同步到服务器；手机记录的扫码时间比签到码出现晚 20 分钟/)
+    const list = (await f.admin.get(`/api/meetings/${id}/attendance`)).json() as AttendanceSummary
+    expect(list.rows.find(r => r.memberId === f.m2.id)).toMatchObject({
+      status: 'pending',
+      flag: 'late_clock',
+      flagReason: row!.flag_reason,
+      shownAt: new Date(Math.floor(shownMs / CHECKIN.windowMs) * CHECKIN.windowMs).toISOString(),
+    })
+  })
+
+  it('flags a late scan whose phone time is before the code was even shown (applied, late_clock)', async () => {
+    const id = await createMeeting(f.admin)
+    const old = await screenCode(f.admin, id, Date.now() - 5 * MIN)
+    const result = await checkin(f.g2.client, { meetingId: id, token: old.token, scannedAt: new Date(Date.now() - 9 * MIN).toISOString() })
+    expect(result).toMatchObject({ status: 'applied', entity: { status: 'pending', flag: 'late_clock' } })
+    expect((await rowOf(id, f.g2.id))?.flag_reason).toContain('比签到码出现早 4 分钟')
+  })
+
+  it('does not flag a late scan stamped within a minute of its window, as a hand-set phone clock is (applied, late)', async () => {
+    const id = await createMeeting(f.admin)
+    const shownMs = Date.now() - 6 * MIN
+    const old = await screenCode(f.admin, id, shownMs)
+    const result = await checkin(f.leader2.client, { meetingId: id, token: old.token, scannedAt: new Date(shownMs - 50_000).toISOString() })
+    expect(result).toMatchObject({ status: 'applied', entity: { status: 'pending', flag: 'late' } })
+    expect((await rowOf(id, f.leader2.id))?.flag_reason).toContain('扫码时间与签到码相符')
   })
 
   it('refuses a member outside a group meeting\'s scope (rejected, CHECKIN_OUT_OF_SCOPE)', async () => {

@@ -35,8 +35,10 @@ export interface MeetingAttendanceTable {
   token_window: number | null
   /** The phone's clock at the scan (informative only). */
   scanned_at: string | null
-  /** late, or late+clock: why a check-in waits for an organizer. */
+  /** late, or late_clock: why a check-in waits for an organizer. */
   flag: string | null
+  /** The flag in words (Chinese, then English): how late, and how far the phone's claimed scan time is from the code's window. */
+  flag_reason: string | null
   /** Leave reason, or why an organizer rejected a late check-in. */
   reason: string | null
   decided_by: string | null

@@ -15,8 +15,10 @@ export interface Verdict {
   status: 'verified' | 'pending'
   method: 'qr' | 'code'
   window: number
-  /** null when verified; late, or late_clock when the phone's clock disagrees with the window. */
-  flag: string | null
+  /** null when verified; late, or late_clock when the phone's claimed scan time disagrees with the window. */
+  flag: 'late' | 'late_clock' | null
+  /** The flag in words for the organizer (Chinese, then English); null when verified. */
+  flagReason: string | null
 }
 
 const reject = (code: string, message: string) => new OpRejection(code, message)
@@ -42,32 +44,63 @@ function provenWindow(key: Buffer, meetingId: string, p: CheckinPayload, receive
     const matches = windowsWithCode(key, meetingId, [...candidates], p.code)
     if (matches.length === 0)
       throw reject(CHECKIN_REJECT.wrongCode, '签到码不正确或已过期，请输入屏幕上最新的 6 位数字 Wrong or expired code; type the 6 digits now on the screen')
-    return { window: Math.max(...matches), method: 'code' }
+    // The phone names the window; a match not ahead of the server wins over one that is (a chance collision).
+    const notAhead = matches.filter(w => w <= receivedWindow + CHECKIN.futureWindows)
+    return { window: Math.max(...(notAhead.length > 0 ? notAhead : matches)), method: 'code' }
   }
   throw reject(CHECKIN_REJECT.noToken, '缺少签到码 No QR text or code was sent')
 }
 
+const minutes = (ms: number) => Math.max(1, Math.round(Math.abs(ms) / 60_000))
+
+/**
+ * Whether the phone's claimed scan time fits the proven window, and the words the organizer reads.
+ * A genuine scan is stamped while its code is on the screen: within the window, plus the delay
+ * the server would have accepted online (3 windows for a QR, 12 for a typed code), plus the
+ * phone clock's allowance (CHECKIN.clockSkewMs) either side. Outside that, the claim and the code
+ * disagree: scanned "before" the code existed (a wrong clock, or a code made in advance), or long
+ * after it was shown (a photo of the screen scanned later, or a wrong clock).
+ */
+function lateFlag(method: 'qr' | 'code', windowMs: number, scannedMs: number, receivedMs: number): Pick<Verdict, 'flag' | 'flagReason'> {
+  const lagWindows = method === 'qr' ? CHECKIN.freshWindows : CHECKIN.codeWindows
+  const earliest = windowMs - CHECKIN.clockSkewMs
+  const latest = windowMs + (lagWindows + 1) * CHECKIN.windowMs + CHECKIN.clockSkewMs
+  const synced = `离线扫码，${minutes(receivedMs - scannedMs)} 分钟后才同步到服务器`
+  const syncedEn = `Scanned offline; reached the server ${minutes(receivedMs - scannedMs)} min later`
+  if (scannedMs < earliest) {
+    const n = minutes(windowMs - scannedMs)
+    return { flag: 'late_clock', flagReason: `${synced}；手机记录的扫码时间比签到码出现早 ${n} 分钟（手机时间不准，或签到码是提前生成的） ${syncedEn}; the phone says it scanned ${n} min before the code was shown (a wrong phone clock, or a code made in advance)` }
+  }
+  if (scannedMs > latest) {
+    const n = minutes(scannedMs - windowMs)
+    return { flag: 'late_clock', flagReason: `${synced}；手机记录的扫码时间比签到码出现晚 ${n} 分钟（可能扫的是转发的截图，或手机时间不准） ${syncedEn}; the phone says it scanned ${n} min after the code was shown (a forwarded photo, or a wrong phone clock)` }
+  }
+  return { flag: 'late', flagReason: `${synced}，扫码时间与签到码相符 ${syncedEn}; the scan time fits the code` }
+}
+
 /**
  * Decides a check-in on the server's clock only (OWASP ASVS): the signature, then the window
- * inside the meeting, then freshness. A stale window is accepted only as a late sync — the phone
- * says it scanned back then — and waits for an organizer; a stale window the phone claims to
- * have scanned just now is a replayed photo of an old code.
+ * inside the meeting and not ahead of the server, then freshness. A stale window is accepted
+ * only as a late sync — the phone says it scanned back then — and waits for an organizer; a stale
+ * window the phone claims to have scanned just now is a replayed photo of an old code.
  */
 export function verifyCheckin(key: Buffer, meeting: Pick<MeetingRow, 'id' | 'starts_at' | 'ends_at'>, p: CheckinPayload, receivedAt: string): Verdict {
   const receivedMs = Date.parse(receivedAt)
   const receivedWindow = windowAt(receivedMs)
   const { window, method } = provenWindow(key, meeting.id, p, receivedWindow)
   const windowMs = windowStartMs(window)
+  // Codes exist only once their window has come; one window of grace for a screen whose clock runs fast.
+  if (window - receivedWindow > CHECKIN.futureWindows)
+    throw reject(CHECKIN_REJECT.future, '签到码的时间还没到（组织者设备的时钟超前，或签到码是提前生成的），请扫描现场屏幕上的二维码 This code is for a time that has not come yet on the server\'s clock; scan the live screen')
   if (windowMs < Date.parse(meeting.starts_at) - CHECKIN.graceMs || windowMs > Date.parse(meeting.ends_at) + CHECKIN.graceMs)
     throw reject(CHECKIN_REJECT.outsideMeeting, '签到码不在会议时间内（已过期或尚未开始） This code is from outside the meeting\'s time')
   const freshWindows = method === 'qr' ? CHECKIN.freshWindows : CHECKIN.codeWindows
   if (receivedWindow - window <= freshWindows)
-    return { status: 'verified', method, window, flag: null }
+    return { status: 'verified', method, window, flag: null, flagReason: null }
   const scannedMs = Date.parse(p.scannedAt)
   if (receivedMs - scannedMs <= freshWindows * CHECKIN.windowMs)
     throw reject(CHECKIN_REJECT.replayed, '签到码已过期（可能是转发的旧截图），请扫描现场屏幕上的二维码 This code is old (a forwarded photo?); scan the live screen')
-  const clockOff = Math.abs(scannedMs - windowMs) > CHECKIN.clockSkewMs
-  return { status: 'pending', method, window, flag: clockOff ? 'late_clock' : 'late' }
+  return { status: 'pending', method, window, ...lateFlag(method, windowMs, scannedMs, receivedMs) }
 }
 
 async function recentFailures(ctx: OpContext): Promise<number> {
@@ -120,6 +153,7 @@ export function checkinHandler(secret: MeetingSecret): OpHandler<typeof checkinC
         token_window: verdict.window,
         scanned_at: p.scannedAt,
         flag: verdict.flag,
+        flag_reason: verdict.flagReason,
         reason: null,
         decided_by: null,
         points: null,
@@ -154,7 +188,7 @@ export const leaveHandler: OpHandler<typeof leaveRequest.payload> = {
     const existing = await existingRow(ctx, meeting.id)
     if (existing && PRESENT_STATUSES.includes(existing.status))
       throw reject(CHECKIN_REJECT.leaveAlreadyIn, '您已签到，不能再请假 You are already checked in')
-    const values = { status: 'leave' as const, method: 'leave_self', token_window: null, scanned_at: null, flag: null, reason: p.reason.trim(), decided_by: null, points: null, updated_at: ctx.receivedAt }
+    const values = { status: 'leave' as const, method: 'leave_self', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: p.reason.trim(), decided_by: null, points: null, updated_at: ctx.receivedAt }
     if (existing)
       await ctx.trx.updateTable('meeting_attendance').set(values).where('meeting_id', '=', meeting.id).where('member_id', '=', ctx.actor.id).execute()
     else

@@ -6,6 +6,7 @@ import type { Actor } from '../plugins/auth'
 import type { AttendanceOutcome } from './points-hook'
 import type { MeetingRow } from './repository'
 import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
+import { windowStartMs } from '#shared/meetings/token'
 import { badRequest, conflict, forbidden, notFound } from '../errors'
 import { nowIso } from '../services/tokens'
 import { grantAttendancePoints } from './points-hook'
@@ -72,6 +73,9 @@ export async function listMeetings(db: Db, actor: Actor, view: 'upcoming' | 'all
     .map(r => toListItem(r, actor, status.get(r.id) ?? null))
 }
 
+/** When the code a scan proves was on the screen: the start of its window. */
+const shownAt = (window: number | null | undefined) => window === null || window === undefined ? null : new Date(windowStartMs(Number(window))).toISOString()
+
 interface ScopeMember { id: string, name: string, group_name: string | null }
 
 async function scopeMembers(db: Conn, meeting: MeetingRow): Promise<ScopeMember[]> {
@@ -98,10 +102,10 @@ export async function attendanceSummary(db: Conn, meeting: MeetingRow): Promise<
   const out: AttendanceSummary['rows'] = expected.map((m) => {
     const r = byMember.get(m.id)
     byMember.delete(m.id)
-    return { memberId: m.id, name: m.name, groupName: m.group_name, status: r?.status ?? null, method: r?.method ?? null, flag: r?.flag ?? null, reason: r?.reason ?? null, at: r?.updated_at ?? null, points: r?.points ?? null }
+    return { memberId: m.id, name: m.name, groupName: m.group_name, status: r?.status ?? null, method: r?.method ?? null, flag: r?.flag ?? null, flagReason: r?.flag_reason ?? null, scannedAt: r?.scanned_at ?? null, shownAt: shownAt(r?.token_window), reason: r?.reason ?? null, at: r?.updated_at ?? null, points: r?.points ?? null }
   })
   for (const r of byMember.values())
-    out.push({ memberId: r.member_id, name: r.name, groupName: r.group_name, status: r.status, method: r.method, flag: r.flag, reason: r.reason, at: r.updated_at, points: r.points })
+    out.push({ memberId: r.member_id, name: r.name, groupName: r.group_name, status: r.status, method: r.method, flag: r.flag, flagReason: r.flag_reason, scannedAt: r.scanned_at, shownAt: shownAt(r.token_window), reason: r.reason, at: r.updated_at, points: r.points })
   const count = (pred: (s: AttendanceStatus | null) => boolean) => out.filter(r => pred(r.status)).length
   return {
     meeting: toMeeting(meeting),
@@ -155,7 +159,7 @@ export async function decideAttendance(trx: Transaction<Database>, actor: Actor,
     await trx.updateTable('meeting_attendance').set({ ...next, decided_by: actor.id, updated_at: now }).where('meeting_id', '=', meeting.id).where('member_id', '=', memberId).execute()
   }
   else {
-    await trx.insertInto('meeting_attendance').values({ ...next, meeting_id: meeting.id, member_id: memberId, token_window: null, scanned_at: null, flag: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).execute()
+    await trx.insertInto('meeting_attendance').values({ ...next, meeting_id: meeting.id, member_id: memberId, token_window: null, scanned_at: null, flag: null, flag_reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).execute()
   }
   await publishAttendance(trx, meeting.branch_id, meeting.id, memberId)
 }
@@ -184,7 +188,7 @@ export async function closeMeeting(trx: Transaction<Database>, actor: Actor, mee
   for (const m of expected) {
     const s = status.get(m.id)
     if (s === undefined || s === 'rejected') {
-      await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.id, status: 'absent', method: 'close', token_window: null, scanned_at: null, flag: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'absent', updated_at: now })).execute()
+      await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.id, status: 'absent', method: 'close', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'absent', updated_at: now })).execute()
       status.set(m.id, 'absent')
     }
   }

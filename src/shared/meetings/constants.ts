@@ -36,8 +36,15 @@ export const CHECKIN = {
   codeWindows: 12,
   /** Check-in opens this long before the start and stays open this long after the end. */
   graceMs: 30 * 60_000,
-  /** Phone time of the scan and the token's window further apart than this are flagged for the organizer. */
-  clockSkewMs: 2 * 60_000,
+  /**
+   * Allowance for a phone's clock when its claimed scan time is compared with the token's window
+   * (a late scan's flag). A clock on network time is right to the second; one set by hand is set
+   * to the minute, so it is off by under a minute. Beyond this, plus the window and the freshness
+   * the server would have allowed online, the phone's claim and the code disagree.
+   */
+  clockSkewMs: 60_000,
+  /** A token window this many windows ahead of the server's clock is still taken (the screen's clock may run a little fast). */
+  futureWindows: 1,
   /** Failed check-in attempts allowed per member in rateWindowMs before further attempts are refused. */
   maxFailures: 10,
   rateWindowMs: 10 * 60_000,

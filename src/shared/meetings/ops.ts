@@ -48,6 +48,7 @@ export const CHECKIN_REJECT = {
   wrongCode: 'CHECKIN_CODE_WRONG',
   outsideMeeting: 'CHECKIN_WINDOW_OUTSIDE_MEETING',
   replayed: 'CHECKIN_TOKEN_REPLAYED',
+  future: 'CHECKIN_TOKEN_FUTURE',
   outOfScope: 'CHECKIN_OUT_OF_SCOPE',
   already: 'CHECKIN_ALREADY',
   rateLimited: 'CHECKIN_RATE_LIMITED',

@@ -92,6 +92,11 @@ export const AttendanceRow = Type.Object({
   method: Type.Union([Type.String(), Type.Null()]),
   /** Why a check-in waits: late sync, and whether the phone's clock disagreed with the code's window. */
   flag: Type.Union([Type.String(), Type.Null()]),
+  /** The flag in words, as stored with the check-in (Chinese, then English). */
+  flagReason: Type.Union([Type.String(), Type.Null()]),
+  /** The phone's claimed scan time, and when the code it proves was on the screen (start of its window). */
+  scannedAt: Type.Union([IsoDateTime, Type.Null()]),
+  shownAt: Type.Union([IsoDateTime, Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
   at: Type.Union([IsoDateTime, Type.Null()]),
   points: Type.Union([Type.Number(), Type.Null()]),
