@@ -5,6 +5,7 @@ import * as meetings from './2026_11_28_0500_meetings'
 import * as pledges from './2026_11_28_0600_pledges'
 import * as photos from './2026_11_28_0700_photos'
 import * as syncScope from './2026_11_28_0810_sync_scope'
+import * as retention from './2026_12_02_1500_retention'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_28_0600_pledges': pledges,
   '2026_11_28_0700_photos': photos,
   '2026_11_28_0810_sync_scope': syncScope,
+  '2026_12_02_1500_retention': retention,
 }
