@@ -21,8 +21,9 @@ afterEach(async () => {
 
 const DAY = 86_400_000
 const db = () => b.t.handle.db
-const count = async (table: 'session' | 'rate_limit' | 'sync_op' | 'change_log' | 'audit_log') =>
-  Number((await db().selectFrom(table).select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+async function count(table: 'session' | 'rate_limit' | 'sync_op' | 'change_log' | 'audit_log') {
+  return Number((await db().selectFrom(table).select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+}
 const floor = async () => (await db().selectFrom('server_state').select('value').where('key', '=', FLOOR_KEY).executeTakeFirst())?.value
 
 /** A change-log row of a test record, dated `daysAgo`. */

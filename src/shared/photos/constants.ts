@@ -13,7 +13,7 @@ export const PHOTO = {
   perRecord: 6,
   /**
    * What the server decodes: an edge under 16 px is no evidence (an icon, a tracking pixel); the
-   * pixel limit keeps decoding bounded (12 Mpx ≈ 0.6 s and 48 MB while decoding) and still takes
+   * pixel limit keeps decoding bounded (12 Mpx ≈ 0.35 s and 36 MB while decoding) and still takes
    * an uncompressed 12-megapixel phone photo; 8000 px lets a panorama through.
    */
   minEdgePx: 16,
