@@ -3,11 +3,9 @@ import { buildApp } from './app'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
-import { pruneLoosePhotos } from './photos/store'
 import { localOrigin } from './services/origin'
+import { housekeeping, HOUSEKEEPING_EVERY_MS } from './services/retention'
 import { issueSetupToken, setupUrl } from './services/setup'
-
-const PRUNE_EVERY_MS = 6 * 3600_000
 
 /** Starts the real server: validate config, migrate, listen, print the setup link, shut down gracefully. */
 export async function startServer(env = process.env): Promise<FastifyInstance> {
@@ -31,13 +29,16 @@ export async function startServer(env = process.env): Promise<FastifyInstance> {
     console.log(`\n  先锋 has no branch admin yet. Open this one-time link to create the branch and its first admin:\n\n    ${setupUrl(origin, token)}\n`)
   }
 
-  // Every instance may prune: the delete is idempotent, so several sharing one database is harmless.
-  const prune = () => pruneLoosePhotos(database.db).then(
-    n => n > 0 && app.log.info({ photos: n }, 'pruned photos on no record'),
-    err => app.log.warn({ err }, 'pruning photos failed; will try again'),
+  // Every instance runs housekeeping: each step is idempotent, so several sharing one database is harmless.
+  const tidy = () => housekeeping(database.db, Date.now(), (step, err) => app.log.warn({ err, step }, 'housekeeping step failed; will try again')).then(
+    (report) => {
+      if (Object.values(report).some(n => n))
+        app.log.info(report, 'housekeeping pruned old rows')
+    },
+    err => app.log.warn({ err }, 'housekeeping failed; will try again'),
   )
-  void prune()
-  setInterval(prune, PRUNE_EVERY_MS).unref()
+  void tidy()
+  setInterval(tidy, HOUSEKEEPING_EVERY_MS).unref()
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -59,7 +59,7 @@ afterEach(async () => {
 /** amy's entry with one photo, returned by her group leader, pulled to the phone. */
 async function returnedEntry() {
   const first = randomUUID()
-  expect((await upload(b.t, b.amy, first, pngBytes(6, 6))).statusCode).toBe(201)
+  expect((await upload(b.t, b.amy, first, pngBytes(17, 17))).statusCode).toBe(201)
   const id = randomUUID()
   const res = await push(b.amy.client, [op('entry.create', { id, ruleId: await ruleId(b.t, 'volunteer'), date: today(), note: '进社区宣传', photoIds: [first] })])
   expect(res.json().results[0]).toMatchObject({ status: 'applied' })
@@ -75,7 +75,7 @@ async function returnedEntry() {
 describe('resubmitting a returned entry with other photos', () => {
   it('should queue the new photo with the op, show kept + new on the phone at once, and leave only those on the server after sync', async () => {
     const { id, first, entry, points } = await returnedEntry()
-    const second = { id: randomUUID(), mime: 'image/png', bytes: new Uint8Array(pngBytes(7, 7, [0, 90, 0])).buffer }
+    const second = { id: randomUUID(), mime: 'image/png', bytes: new Uint8Array(pngBytes(18, 18, [0, 90, 0])).buffer }
     await points.resubmit(entry, { date: entry.date, note: '补充了照片', variant: entry.variant, keptPhotoIds: [first], photos: [second] })
 
     const [queued] = await (await getDb()).getAll('outbox')

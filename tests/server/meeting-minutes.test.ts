@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function photo(who = f.leader1, colour: [number, number, number] = [10, 10, 10]) {
   const id = randomUUID()
-  expect((await upload(t, who, id, pngBytes(6, 6, colour))).statusCode).toBe(201)
+  expect((await upload(t, who, id, pngBytes(16, 16, colour))).statusCode).toBe(201)
   return id
 }
 const minutes = (who = f.leader1, body: unknown = {}) => who.client.request('PUT', `/api/meetings/${meetingId}/minutes`, body)

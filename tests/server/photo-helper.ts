@@ -24,7 +24,7 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /** A real, decodable RGB PNG of one colour (a browser can draw it; the server sniffs its signature). */
-export function pngBytes(width = 8, height = 8, rgb: [number, number, number] = [200, 30, 30]): Buffer {
+export function pngBytes(width = 16, height = 16, rgb: [number, number, number] = [200, 30, 30]): Buffer {
   const ihdr = Buffer.alloc(13)
   ihdr.writeUInt32BE(width, 0)
   ihdr.writeUInt32BE(height, 4)
@@ -51,4 +51,11 @@ export function upload(t: TestApp, who: Person | null, id: string, bytes: Buffer
 
 export async function photoCount(t: TestApp): Promise<number> {
   return Number((await t.handle.db.selectFrom('photo').select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
+}
+
+/** A real photo-like image made by sharp (random pixels compress as badly as a busy photo). */
+export async function sharpImage(format: 'jpeg' | 'png' | 'webp', width = 64, height = 48): Promise<Buffer> {
+  const { randomBytes } = await import('node:crypto')
+  const sharp = (await import('sharp')).default
+  return sharp(randomBytes(width * height * 3), { raw: { width, height, channels: 3 } })[format]().toBuffer()
 }

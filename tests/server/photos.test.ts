@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { LOOSE_PHOTO_KEEP_MS, pruneLoosePhotos } from '#server/photos/store'
 import { PHOTO } from '#shared/photos/constants'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { photoCount, pngBytes, upload } from './photo-helper'
+import { photoCount, pngBytes, sharpImage, upload } from './photo-helper'
 import { publishedPledge } from './pledge-helper'
 import { entryRow, pointsBranch, resubmit, ruleId, today } from './points-helper'
 import { addMember, op, push } from './sync-helper'
@@ -35,7 +35,7 @@ async function uploaded(who = b.amy, bytes = pngBytes()) {
 describe('pUT /api/photos/:id', () => {
   it('should store a PNG with its sniffed type, size and hash, and answer a repeat with the same bytes without a second row (201, then 200)', async () => {
     const id = randomUUID()
-    const bytes = pngBytes(16, 12)
+    const bytes = pngBytes(20, 16)
     const first = await upload(b.t, b.amy, id, bytes, 'application/octet-stream')
     expect(first.statusCode).toBe(201)
     expect(first.json()).toMatchObject({ id, mime: 'image/png', size: bytes.length })
@@ -49,7 +49,7 @@ describe('pUT /api/photos/:id', () => {
 
   it('should refuse other bytes under a taken id, from the uploader or anyone else (409)', async () => {
     const id = await uploaded()
-    const other = await upload(b.t, b.amy, id, pngBytes(8, 8, [0, 0, 255]))
+    const other = await upload(b.t, b.amy, id, pngBytes(16, 16, [0, 0, 255]))
     expect(other.statusCode).toBe(409)
     expect(other.json()).toMatchObject({ code: 'PHOTO_ID_TAKEN' })
     expect((await upload(b.t, b.ben, id, pngBytes())).statusCode).toBe(409)
@@ -72,7 +72,9 @@ describe('pUT /api/photos/:id', () => {
     const res = await upload(b.t, b.amy, randomUUID(), big, 'image/jpeg')
     expect(res.statusCode).toBe(413)
     expect(res.json()).toMatchObject({ code: 'PHOTO_TOO_LARGE', message: expect.stringContaining('1 MB') })
-    const atLimit = await upload(b.t, b.amy, randomUUID(), Buffer.concat([JPEG_HEAD, Buffer.alloc(PHOTO.maxBytes - JPEG_HEAD.length)]), 'image/jpeg')
+    // A real JPEG padded after its end to exactly the limit: decoders ignore what follows the image.
+    const jpeg = await sharpImage('jpeg', 300, 200)
+    const atLimit = await upload(b.t, b.amy, randomUUID(), Buffer.concat([jpeg, Buffer.alloc(PHOTO.maxBytes - jpeg.length)]), 'image/jpeg')
     expect(atLimit.statusCode).toBe(201)
     expect(await photoCount(b.t)).toBe(1)
   })
@@ -115,7 +117,7 @@ describe('gET /api/photos/:id', () => {
 
 describe('ops that attach photos', () => {
   it('should attach uploaded photos to an entry in order and hand them to the phone and the reviewer (applied)', async () => {
-    const [p1, p2] = [await uploaded(), await uploaded(b.amy, pngBytes(4, 4))]
+    const [p1, p2] = [await uploaded(), await uploaded(b.amy, pngBytes(17, 17))]
     const res = await logWithPhotos(b.amy, [p2, p1])
     expect(res).toMatchObject({ status: 'applied', entity: { photoIds: [p2, p1] } })
     expect(JSON.parse((await entryRow(b.t, res.id)).photo_ids)).toEqual([p2, p1])
@@ -159,12 +161,12 @@ describe('ops that attach photos', () => {
     expect(ret.statusCode).toBe(200)
     expect(await resubmit(b.amy, { id: created.id, date: today(), note: '补充说明' })).toMatchObject({ status: 'applied', entity: { photoIds: [p1] } })
     await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })
-    const p2 = await uploaded(b.amy, pngBytes(5, 5))
+    const p2 = await uploaded(b.amy, pngBytes(18, 18))
     expect(await resubmit(b.amy, { id: created.id, date: today(), note: '换了照片', photoIds: [p2] })).toMatchObject({ status: 'applied', entity: { photoIds: [p2] } })
   })
 
   it('should reject a resubmit naming another entry\'s photo, leaving the entry returned with its own photos (rejected PHOTO_IN_USE)', async () => {
-    const [mine, other] = [await uploaded(), await uploaded(b.amy, pngBytes(6, 6))]
+    const [mine, other] = [await uploaded(), await uploaded(b.amy, pngBytes(19, 19))]
     const created = await logWithPhotos(b.amy, [mine])
     expect((await logWithPhotos(b.amy, [other])).status).toBe('applied')
     expect((await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
@@ -190,7 +192,7 @@ describe('ops that attach photos', () => {
 
 describe('photos taken off a record', () => {
   it('should stop showing a photo replaced on a resubmitted entry to the reviewer, while its member still sees it (200, then 404)', async () => {
-    const [p1, p2] = [await uploaded(), await uploaded(b.amy, pngBytes(7, 7))]
+    const [p1, p2] = [await uploaded(), await uploaded(b.amy, pngBytes(20, 20))]
     const created = await logWithPhotos(b.amy, [p1])
     expect((await b.lee.client.get(`/api/photos/${p1}`)).statusCode).toBe(200)
     expect((await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
@@ -203,7 +205,7 @@ describe('photos taken off a record', () => {
   it('should prune photos on no record once they are old, and keep attached or recent ones', async () => {
     const attached = await uploaded()
     expect((await logWithPhotos(b.amy, [attached])).status).toBe('applied')
-    const loose = await uploaded(b.amy, pngBytes(3, 3))
+    const loose = await uploaded(b.amy, pngBytes(21, 21))
     const now = Date.now()
     expect(await pruneLoosePhotos(b.t.handle.db, LOOSE_PHOTO_KEEP_MS, now)).toBe(0)
     const later = now + LOOSE_PHOTO_KEEP_MS + 60_000

@@ -50,7 +50,9 @@ export async function applyPullPage(owner: string, cursorKey: string, page: { ch
   return inTx(tx, async () => {
     const records = tx.objectStore('records')
     if (page.reset) {
-    // Start over from the server's view; records with local changes not yet accepted stay.
+      // Start over from the server's view (a cursor too old or of another scope). Records with ops
+      // still in the outbox or in 同步失败 stay as the member left them; this page and the next refresh
+      // their server copy, and the push answers put the accepted version on screen.
       for (const key of await records.index('owner').getAllKeys(owner)) {
         const r = await records.get(key)
         if (r && r.pendingOps === 0 && !r.failed)

@@ -2,13 +2,14 @@ import type { Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { createHash } from 'node:crypto'
-import { PHOTO, PHOTO_OWNER, PHOTO_REJECT } from '#shared/photos/constants'
+import { PHOTO, PHOTO_OWNER, PHOTO_QUOTA, PHOTO_REJECT } from '#shared/photos/constants'
 import { conflict, HttpError, notFound } from '../errors'
 import { canOrganize, inScope } from '../meetings/repository'
 import { readableBy } from '../pledges/views'
 import { isOrganizerOver, loadMember } from '../points/access'
 import { nowIso } from '../services/tokens'
 import { OpRejection } from '../sync/registry'
+import { checkDecodes } from './decode'
 import { sniffImage } from './magic'
 
 type Conn = Db | Transaction<Database>
@@ -20,9 +21,46 @@ export const PHOTO_NOT_FOUND = () => notFound('照片 Photo')
 
 export const photoTooLarge = () => new HttpError(413, PHOTO_REJECT.tooLarge, `照片太大（最大 ${Math.round(PHOTO.maxBytes / 1024 / 1024)} MB），请重新拍摄或选择较小的照片 The photo is larger than ${PHOTO.maxBytes} bytes`)
 
+const MB = 1_048_576
+const YEAR_MS = 365 * 24 * 3600_000
+
+/**
+ * Refuses an upload that would take the member past PHOTO_QUOTA. Two uploads racing may both
+ * pass: the quota is a bound on abuse, not an exact count, so it may be overshot by a few.
+ */
+async function checkQuota(db: Db, memberId: string, size: number, now = Date.now()): Promise<void> {
+  const yearAgo = new Date(now - YEAR_MS).toISOString()
+  const row = await db.selectFrom('photo')
+    .select(eb => [
+      eb.fn.sum<number | string>(eb.case().when('owner_id', 'is', null).then(1).else(0).end()).as('loose_count'),
+      eb.fn.sum<number | string>(eb.case().when('owner_id', 'is', null).then(eb.ref('size')).else(0).end()).as('loose_bytes'),
+      eb.fn.sum<number | string>(eb.case().when('created_at', '>=', yearAgo).then(1).else(0).end()).as('year_count'),
+      eb.fn.sum<number | string>(eb.case().when('created_at', '>=', yearAgo).then(eb.ref('size')).else(0).end()).as('year_bytes'),
+    ])
+    .where('member_id', '=', memberId)
+    .executeTakeFirstOrThrow()
+  const n = (v: number | string | null) => Number(v ?? 0)
+  if (n(row.loose_count) + 1 > PHOTO_QUOTA.looseCount || n(row.loose_bytes) + size > PHOTO_QUOTA.looseBytes) {
+    throw conflict(PHOTO_REJECT.quota, `已上传但还没有用在记录上的照片太多（最多 ${PHOTO_QUOTA.looseCount} 张、${PHOTO_QUOTA.looseBytes / MB} MB）。请先同步，处理"同步失败"中的记录后再试 `
+      + `Too many uploaded photos are not on a record yet (at most ${PHOTO_QUOTA.looseCount} photos, ${PHOTO_QUOTA.looseBytes / MB} MB); sync and settle your failed records, then try again`)
+  }
+  if (n(row.year_count) + 1 > PHOTO_QUOTA.yearCount || n(row.year_bytes) + size > PHOTO_QUOTA.yearBytes) {
+    throw conflict(PHOTO_REJECT.quota, `一年内上传的照片已达上限（${PHOTO_QUOTA.yearCount} 张、${PHOTO_QUOTA.yearBytes / MB} MB），请联系党支部管理员 `
+      + `You have reached the photo limit for one year (${PHOTO_QUOTA.yearCount} photos, ${PHOTO_QUOTA.yearBytes / MB} MB); ask your branch admin`)
+  }
+}
+
+/** The answer to an id already stored: the same upload again (its reply was lost), or a 409. */
+function sameUpload(existing: { member_id: string, sha256: string }, actor: Actor, sha256: string): void {
+  if (existing.member_id !== actor.id || existing.sha256 !== sha256)
+    throw conflict(PHOTO_REJECT.idTaken, '这张照片的编号已被另一张照片使用 This photo id is already used for another photo')
+}
+
 /**
  * Stores an uploaded photo. Idempotent by the phone's id: the same bytes again answer as before
- * (a retried upload whose reply was lost); other bytes, or another member, under a taken id are 409.
+ * (a retried upload whose reply was lost, even with the quota since reached); other bytes, or
+ * another member, under a taken id are 409. A new photo must fit the member's quota and decode
+ * fully as the image type its signature names; nothing is stored otherwise.
  */
 export async function savePhoto(db: Db, actor: Actor, id: string, bytes: Buffer): Promise<{ created: boolean, photo: { id: string, mime: string, size: number, sha256: string } }> {
   if (bytes.length > PHOTO.maxBytes)
@@ -32,6 +70,13 @@ export async function savePhoto(db: Db, actor: Actor, id: string, bytes: Buffer)
     throw new HttpError(415, PHOTO_REJECT.type, '只能上传 JPEG、PNG 或 WebP 格式的照片 Only JPEG, PNG or WebP photos can be uploaded')
   const sha256 = createHash('sha256').update(bytes).digest('base64url')
   const photo = { id, mime, size: bytes.length, sha256 }
+  const stored = await db.selectFrom('photo').select(['member_id', 'sha256']).where('id', '=', id).executeTakeFirst()
+  if (stored) {
+    sameUpload(stored, actor, sha256)
+    return { created: false, photo }
+  }
+  await checkQuota(db, actor.id, bytes.length)
+  await checkDecodes(bytes, mime)
   const inserted = await db.insertInto('photo').values({
     ...photo,
     branch_id: actor.branchId,
@@ -43,9 +88,8 @@ export async function savePhoto(db: Db, actor: Actor, id: string, bytes: Buffer)
   }).onConflict(oc => oc.column('id').doNothing()).returning('id').executeTakeFirst()
   if (inserted)
     return { created: true, photo }
-  const existing = await db.selectFrom('photo').select(['member_id', 'sha256']).where('id', '=', id).executeTakeFirstOrThrow()
-  if (existing.member_id !== actor.id || existing.sha256 !== sha256)
-    throw conflict(PHOTO_REJECT.idTaken, '这张照片的编号已被另一张照片使用 This photo id is already used for another photo')
+  // The same id was stored by a request racing this one.
+  sameUpload(await db.selectFrom('photo').select(['member_id', 'sha256']).where('id', '=', id).executeTakeFirstOrThrow(), actor, sha256)
   return { created: false, photo }
 }
 

@@ -63,34 +63,36 @@ function parseCursor(since: string | undefined, epoch: string): number | null {
   return Number(match[2])
 }
 
+async function floorOf(db: Db): Promise<number> {
+  const row = await db.selectFrom('server_state').select('value').where('key', '=', FLOOR_KEY).executeTakeFirst()
+  return row ? Number(row.value) : 0
+}
+
 /**
  * Changes after the cursor, in seq order. The counter is read first: seqs are handed out under
  * the counter row's lock, so they commit in order and every seq up to the value read is either
  * committed or rolled back — none of them can appear later. The cursor may then move to that
  * value even past rows this member does not see, and never past a row still in flight.
+ *
+ * The floor is read after the rows: housekeeping raises it in the same transaction as it deletes
+ * rows below it, so rows read before that commit are whole, and a floor read after it is seen
+ * here — a cursor under it is answered with a reset from the start (DESIGN §1, invariant 6).
  */
 export async function pullChanges(db: Db, actor: Actor, since: string | undefined, limit: number): Promise<PullResponse> {
   const scopeSeq = await scopeSeqOf(db, actor)
   const dbEpoch = await syncEpoch(db)
   const epoch = scopeSeq ? `${dbEpoch}-${scopeSeq}` : dbEpoch
   const { seq: head } = await db.selectFrom('sync_counter').select('seq').where('id', '=', 1).executeTakeFirstOrThrow()
-  const floorRow = await db.selectFrom('server_state').select('value').where('key', '=', FLOOR_KEY).executeTakeFirst()
-  const floor = floorRow ? Number(floorRow.value) : 0
 
-  let from = parseCursor(since, epoch)
-  let reset = false
-  if (from === null || from < floor || from > head) {
+  const parsed = parseCursor(since, epoch)
+  let from = parsed === null || parsed > head ? 0 : parsed
+  let reset = from !== parsed
+  let rows = await changesAfter(db, actor, from, head, limit)
+  if (from > 0 && from < await floorOf(db)) {
     from = 0
     reset = true
+    rows = await changesAfter(db, actor, from, head, limit)
   }
-  const rows = await db.selectFrom('change_log')
-    .select(['seq', 'entity', 'entity_id', 'op', 'data'])
-    .where('seq', '>', from)
-    .where('seq', '<=', head)
-    .where(visibleTo(actor))
-    .orderBy('seq')
-    .limit(limit + 1)
-    .execute()
   const hasMore = rows.length > limit
   const page = hasMore ? rows.slice(0, limit) : rows
   const last = hasMore ? page[page.length - 1]!.seq : head
@@ -100,4 +102,15 @@ export async function pullChanges(db: Db, actor: Actor, since: string | undefine
     hasMore,
     ...(reset && since ? { reset: true } : {}),
   }
+}
+
+function changesAfter(db: Db, actor: Actor, from: number, head: number, limit: number) {
+  return db.selectFrom('change_log')
+    .select(['seq', 'entity', 'entity_id', 'op', 'data'])
+    .where('seq', '>', from)
+    .where('seq', '<=', head)
+    .where(visibleTo(actor))
+    .orderBy('seq')
+    .limit(limit + 1)
+    .execute()
 }
