@@ -1,7 +1,7 @@
 import type { Change } from '#shared/sync/protocol'
 import type { PointsBranch } from './points-helper'
 import { randomUUID } from 'node:crypto'
-import { hitRateLimit } from '#server/services/rate-limit'
+import { BACKOFF, hitRateLimit, recordFailure } from '#server/services/rate-limit'
 import { housekeeping, pruneChangeLog, RETENTION } from '#server/services/retention'
 import { recordChange } from '#server/sync/changes'
 import { FLOOR_KEY } from '#server/sync/pull'
@@ -41,7 +41,7 @@ async function pull(client: Client, since: string) {
 const notes = (page: { changes: Change[] }) => page.changes.filter(c => c.entity === 'note').map(c => `${c.entityId}:${c.op}:${(c.data as { v?: number }).v ?? ''}`)
 
 describe('housekeeping', () => {
-  it('should purge expired and revoked sessions and ended rate-limit windows, while a live session keeps working', async () => {
+  it('should purge expired and revoked sessions, ended rate-limit windows and forgotten login failures, while a live session keeps working', async () => {
     const gone = new Client(b.t.app)
     expect((await gone.post('/api/auth/login', { login: 'amy', password: 'member-pass-1' })).statusCode).toBe(200)
     expect((await gone.post('/api/auth/logout')).statusCode).toBe(200)
@@ -49,9 +49,12 @@ describe('housekeeping', () => {
     const sessions = await count('session')
     await hitRateLimit(db(), 'old', 5, 15 * 60_000, Date.now() - RETENTION.rateLimitMs - 3_600_000)
     await hitRateLimit(db(), 'current', 5, 15 * 60_000)
+    await recordFailure(db(), 'forgotten', Date.now() - BACKOFF.forgetAfterMs - 60_000)
+    await recordFailure(db(), 'recent')
 
     const report = await housekeeping(db())
-    expect(report).toMatchObject({ sessions: 2, rateLimits: 1 })
+    expect(report).toMatchObject({ sessions: 2, rateLimits: 1, loginFailures: 1 })
+    expect((await db().selectFrom('login_failure').select('key').execute()).map(r => r.key)).toEqual(['recent'])
     expect(await count('session')).toBe(sessions - 2)
     expect((await db().selectFrom('rate_limit').select('key').execute()).map(r => r.key)).toContain('current')
     expect((await db().selectFrom('rate_limit').select('key').execute()).map(r => r.key)).not.toContain('old')

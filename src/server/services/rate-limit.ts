@@ -64,6 +64,12 @@ export async function recordFailure(db: Db, key: string, now = Date.now()): Prom
     .execute()
 }
 
+/** Failure counts nobody has added to for longer than backoffWait remembers: they count as nothing already. */
+export async function purgeForgottenFailures(db: Db, now = Date.now()): Promise<number> {
+  const result = await db.deleteFrom('login_failure').where('last_failed_at', '<', now - BACKOFF.forgetAfterMs).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
 export async function clearFailures(db: Db, key: string): Promise<void> {
   await db.deleteFrom('login_failure').where('key', '=', key).execute()
 }

@@ -3,6 +3,7 @@ import type { Database, Db } from '../db/database'
 import { sql } from 'kysely'
 import { pruneLoosePhotos } from '../photos/store'
 import { FLOOR_KEY } from '../sync/pull'
+import { purgeForgottenFailures } from './rate-limit'
 import { DAY } from './tokens'
 
 /**
@@ -129,6 +130,7 @@ export interface HousekeepingReport {
   photos: number
   sessions: number
   rateLimits: number
+  loginFailures: number
   syncOps: number
   changes: number
   floor: number | null
@@ -139,7 +141,7 @@ export interface HousekeepingReport {
  * Each step stands alone: one failing does not keep the others from running.
  */
 export async function housekeeping(db: Db, now = Date.now(), onError: (step: string, err: unknown) => void = () => {}): Promise<HousekeepingReport> {
-  const report: HousekeepingReport = { photos: 0, sessions: 0, rateLimits: 0, syncOps: 0, changes: 0, floor: null }
+  const report: HousekeepingReport = { photos: 0, sessions: 0, rateLimits: 0, loginFailures: 0, syncOps: 0, changes: 0, floor: null }
   const step = async (name: string, run: () => Promise<void>) => {
     try {
       await run()
@@ -156,6 +158,9 @@ export async function housekeeping(db: Db, now = Date.now(), onError: (step: str
   })
   await step('rate_limit', async () => {
     report.rateLimits = await purgeRateLimits(db, undefined, now)
+  })
+  await step('login_failure', async () => {
+    report.loginFailures = await purgeForgottenFailures(db, now)
   })
   await step('sync_op', async () => {
     report.syncOps = await pruneSyncOps(db, undefined, now)
