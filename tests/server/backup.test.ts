@@ -119,6 +119,9 @@ async function seed(b: PointsBranch) {
   ok(await amy.client.get('/api/sync/pull'))
   // No screen creates an upper organisation yet.
   await t.handle.db.insertInto('upper_org').values({ id: randomUUID(), name: '机关工委', created_at: new Date().toISOString() }).execute()
+  // A full-size photo: its line in the file spans several read chunks.
+  const bytes = randomBytes(900_000)
+  await t.handle.db.insertInto('photo').values({ id: randomUUID(), branch_id: b.branchId, member_id: amy.id, mime: 'image/jpeg', size: bytes.length, bytes, sha256: 'unchecked', owner_entity: null, owner_id: null, created_at: new Date().toISOString() }).execute()
 }
 
 let b: PointsBranch

@@ -168,15 +168,22 @@ async function* linesOf(file: string): AsyncGenerator<string> {
   catch {
     throw new BackupError(`No backup file at ${file}.`)
   }
-  const gunzip = createGunzip()
-  const source = createReadStream(file).on('error', err => gunzip.destroy(err))
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 })
+  const source = createReadStream(file, { highWaterMark: 256 * 1024 }).on('error', err => gunzip.destroy(err))
   source.pipe(gunzip).setEncoding('utf8')
-  let rest = ''
+  // A photo's line spans many chunks: collect its pieces and join once, rather than re-scanning a growing string.
+  let pieces: string[] = []
   try {
     for await (const chunk of gunzip as AsyncIterable<string>) {
-      const parts = (rest + chunk).split('\n')
-      rest = parts.pop()!
-      yield* parts
+      let start = 0
+      for (let end = chunk.indexOf('\n'); end >= 0; end = chunk.indexOf('\n', start)) {
+        pieces.push(chunk.slice(start, end))
+        yield pieces.join('')
+        pieces = []
+        start = end + 1
+      }
+      if (start < chunk.length)
+        pieces.push(chunk.slice(start))
     }
   }
   catch (err) {
@@ -187,6 +194,6 @@ async function* linesOf(file: string): AsyncGenerator<string> {
   finally {
     source.destroy()
   }
-  if (rest !== '')
-    yield rest
+  if (pieces.length > 0)
+    yield pieces.join('')
 }

@@ -39,7 +39,8 @@ export function backupPathFor(arg: string | undefined): string {
  * Writes every table to `file` from one consistent snapshot while the server keeps running:
  * a read transaction (SQLite in WAL mode lets writers go on beside it; PostgreSQL's repeatable
  * read gives every query the same moment). Rows are streamed page by page, so photos never sit
- * in memory all at once. The file appears under its name only once complete.
+ * in memory all at once. The file appears under its name only once complete, readable by its
+ * owner alone: it holds password hashes, phone numbers and photos.
  */
 export async function writeBackup(handle: DbHandle, file: string): Promise<BackupSummary> {
   // Tables are read by the names the database gives, not the typed Database interface.
@@ -61,7 +62,7 @@ export async function writeBackup(handle: DbHandle, file: string): Promise<Backu
         tables.push({ name: table.name, columns: table.columns, rows: Number(n) })
       }
       header = { format: BACKUP_FORMAT, version: BACKUP_VERSION, migration, createdAt: new Date().toISOString(), source: kind, tables }
-      await pipeline(lines(trx, schema, header), createGzip(), createWriteStream(partial))
+      await pipeline(lines(trx, schema, header), createGzip(), createWriteStream(partial, { mode: 0o600 }))
     })
   }
   catch (err) {
