@@ -87,7 +87,7 @@ async function contents(handle: DbHandle): Promise<Record<string, string[]>> {
   return out
 }
 
-function ok(res: { statusCode: number, body: string }) {
+function ok<R extends { statusCode: number, body: string }>(res: R): R {
   if (res.statusCode >= 300 || /"status":"rejected"/.test(res.body))
     throw new Error(`seed step failed: ${res.statusCode} ${res.body}`)
   return res
@@ -238,7 +238,7 @@ describe('npm run restore', () => {
     writeFileSync(path, gzipSync(`${edit(lines()).join('\n')}\n`))
     return path
   }
-  const photoLine = (l: string[]) => l.findIndex(x => x.startsWith('{"t":"photo"'))
+  const photoBytes = () => header.tables.find(t => t.name === 'photo')!.columns.findIndex(c => c.name === 'bytes')
   const damaged: [string, () => string, RegExp][] = [
     ['cut short', () => {
       const path = join(dir, 'cut.jsonl.gz')
@@ -247,8 +247,9 @@ describe('npm run restore', () => {
       return path
     }, /not a complete gzip file/],
     ['missing its last rows', () => withLines('short.jsonl.gz', l => l.slice(0, -1)), /header counts \d+ rows of \w+, the file holds/],
-    ['with a photo whose bytes are not base64', () => withLines('photo.jsonl.gz', l => l.map((x, i) => i === photoLine(l) ? x.replace(/"iVBOR/, '"~~~~') : x)), /photo\.bytes is not a valid blob/],
+    ['with a photo whose bytes are not base64', () => withLines('photo.jsonl.gz', l => l.map(x => x.startsWith('{"t":"photo"') ? JSON.stringify({ t: 'photo', r: (JSON.parse(x).r as unknown[]).with(photoBytes(), '~~~~') }) : x)), /photo\.bytes is not a valid blob/],
     ['with a row of a table it does not list', () => withLines('foreign-row.jsonl.gz', l => [...l.slice(0, 2), '{"t":"wiki_page","r":[1]}', ...l.slice(2)]), /row of wiki_page/],
+    ['whose columns are not its schema\'s', () => withLines('column.jsonl.gz', l => [l[0]!.replace('"revoked_at"', '"revoked_on"'), ...l.slice(1)]), /revoked_on \(text\) does not fit schema/],
     ['that is some other gzip of JSON', () => withLines('foreign.jsonl.gz', () => ['{"hello":"world"}']), /Not a 先锋 backup/],
     ['made by a newer schema', () => withLines('newer.jsonl.gz', l => [l[0]!.replace(LATEST, '2099_01_01_0000_future'), ...l.slice(1)]), /newer version of 先锋/],
   ]

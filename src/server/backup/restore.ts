@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs'
 import { access } from 'node:fs/promises'
 import { createGunzip } from 'node:zlib'
 import { Migrator, sql } from 'kysely'
+import { openDatabase } from '../db/database'
 import { migrateToLatest } from '../db/migrate'
 import { migrations } from '../db/migrations'
 import { BackupError, checkRow, compatible, decodeValue, parseHeader, parseRowLine } from './format'
@@ -25,9 +26,10 @@ export interface RestoreSummary {
 
 /**
  * Loads a backup into an empty database, SQLite or PostgreSQL whichever made it. The whole file is
- * checked first, so a damaged or foreign file is refused before anything changes. The database is
- * then migrated to the backup's schema, loaded in one transaction (parents before children), and
- * migrated on to the latest schema this code knows.
+ * checked first (its rows, and its tables against its schema built in a scratch database), so a
+ * damaged or foreign file is refused before anything changes. The database is then migrated to the
+ * backup's schema, loaded in one transaction (parents before children), and migrated on to the
+ * latest schema this code knows.
  */
 export async function restoreBackup(handle: DbHandle, file: string): Promise<RestoreSummary> {
   // Tables are written by the names the database gives, not the typed Database interface.
@@ -41,13 +43,21 @@ export async function restoreBackup(handle: DbHandle, file: string): Promise<Res
       : `This backup's schema ${header.migration} is unknown to this version of 先锋.`)
   }
 
+  // The rows must fit that schema: check on a scratch in-memory database, before this one changes.
+  const scratch = openDatabase('sqlite::memory:')
+  try {
+    await migrateTo(scratch.db as unknown as Kysely<any>, header.migration)
+    matchSchema(header, await readSchema(scratch.db, 'sqlite'))
+  }
+  finally {
+    await scratch.db.destroy()
+  }
+
   const busy = await tablesWithData(db, await readSchema(db, kind))
   if (busy.length > 0)
     throw new BackupError(`The database already holds data (${busy.join(', ')}). Restore only fills an empty database: create a new one (or move the SQLite file away), point DATABASE_URL at it and run restore again.`)
 
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(header.migration)
-  if (error)
-    throw new Error(`migrating the empty database to ${header.migration} failed: ${error instanceof Error ? error.message : String(error)}`)
+  await migrateTo(db, header.migration)
   const target = await readSchema(db, kind)
   matchSchema(header, target)
 
@@ -77,6 +87,12 @@ export async function restoreBackup(handle: DbHandle, file: string): Promise<Res
       await resetSequences(trx)
   })
   return { header, rows, migrated: await migrateToLatest(handle.db) }
+}
+
+async function migrateTo(db: Kysely<any>, migration: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateTo(migration)
+  if (error)
+    throw new Error(`migrating the empty database to ${migration} failed: ${error instanceof Error ? error.message : String(error)}`)
 }
 
 /** Reads the whole file once: header, every row's shape and each table's row count. */
