@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { buildApp } from '#server/app'
+import { compatible, decodeValue, encodeValue, validValue } from '#server/backup/format'
 import { restoreBackup } from '#server/backup/restore'
 import { appliedMigration } from '#server/backup/schema'
 import { writeBackup } from '#server/backup/snapshot'
@@ -181,6 +182,17 @@ describe('npm run backup', () => {
     // Writes committed both before and after the snapshot was taken: it was taken among them.
     expect(snapshotSeq).toBeGreaterThan(before)
     expect(await counter()).toBeGreaterThan(snapshotSeq)
+  })
+})
+
+describe('values across databases', () => {
+  it('should carry booleans, timestamps, numbers and bytes by column type, whichever database reads them back', () => {
+    // PostgreSQL answers true and Date objects where SQLite answers 1 and ISO text; bigint arrives as a number (database.ts).
+    expect([encodeValue(true, 'boolean'), encodeValue(1, 'boolean'), encodeValue(new Date(0), 'timestamp'), encodeValue('7', 'integer')]).toEqual([true, true, '1970-01-01T00:00:00.000Z', 7])
+    expect([decodeValue(true, 'boolean', 'integer'), decodeValue(0, 'integer', 'boolean'), decodeValue('1970-01-01T00:00:00.000Z', 'timestamp', 'text')]).toEqual([1, false, '1970-01-01T00:00:00.000Z'])
+    expect(decodeValue(encodeValue(Buffer.from([0, 255, 7]), 'blob'), 'blob', 'blob')).toEqual(Buffer.from([0, 255, 7]))
+    expect([compatible('integer', 'boolean'), compatible('text', 'integer'), compatible('blob', 'text')]).toEqual([true, false, false])
+    expect([validValue(1.5, 'integer'), validValue('1', 'integer'), validValue('not a time', 'timestamp'), validValue(null, 'text')]).toEqual([false, false, false, true])
   })
 })
 

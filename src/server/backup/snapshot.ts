@@ -41,6 +41,8 @@ export function backupPathFor(arg: string | undefined): string {
  * read gives every query the same moment). Rows are streamed page by page, so photos never sit
  * in memory all at once. The file appears under its name only once complete, readable by its
  * owner alone: it holds password hashes, phone numbers and photos.
+ * Give it a handle of its own, as the script does: a SQLite handle is one connection, and the
+ * transaction keeps it until the file is written.
  */
 export async function writeBackup(handle: DbHandle, file: string): Promise<BackupSummary> {
   // Tables are read by the names the database gives, not the typed Database interface.
