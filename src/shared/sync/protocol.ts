@@ -2,7 +2,7 @@
 import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { LIMITS } from '../constants'
-import { Id, IsoDateTime } from '../schemas/common'
+import { Id, INT4_MAX, IsoDateTime, Line } from '../schemas/common'
 
 /** Bumped when the push/pull shapes change incompatibly; the server answers 400 to other versions. */
 export const SYNC_PROTOCOL = 1
@@ -13,8 +13,8 @@ export const PULL_LIMITS = { default: 500, max: 1000 } as const
 export const Op = Type.Object({
   opId: Id,
   /** Per-device sequence, strictly increasing: the order the member made the writes in. */
-  seq: Type.Integer({ minimum: 1 }),
-  type: Type.String({ minLength: 1, maxLength: 64 }),
+  seq: Type.Integer({ minimum: 1, maximum: INT4_MAX }),
+  type: Line(64, 1),
   payload: Type.Unknown(),
   clientTime: IsoDateTime,
 })
@@ -68,7 +68,7 @@ export type PushResponse = Static<typeof PushResponse>
 
 export const PullQuery = Type.Object({
   /** The cursor from the last pull; absent or empty on a fresh device. */
-  since: Type.Optional(Type.String({ maxLength: 80 })),
+  since: Type.Optional(Line(80)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PULL_LIMITS.max })),
 })
 export type PullQuery = Static<typeof PullQuery>
