@@ -150,20 +150,64 @@ export const RAW_BODIES: { what: string, payload: string | Buffer, type: string 
 ]
 
 /** Every table but sessions and rate-limit counters (touched by any call, by design), as one hash per table. */
-export async function snapshot(handle: DbHandle): Promise<Record<string, string>> {
+const tablesOf = new WeakMap<DbHandle, string[]>()
+async function tables(handle: DbHandle): Promise<string[]> {
   const skip = new Set(['session', 'rate_limit', 'kysely_migration', 'kysely_migration_lock'])
+  const list = tablesOf.get(handle) ?? (await (handle.kind === 'postgres'
+    ? sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public' order by 1`
+    : sql<{ t: string }>`select name as t from sqlite_master where type = 'table' and name not like 'sqlite_%' order by 1`).execute(handle.db)).rows.map(r => r.t).filter(t => !skip.has(t))
+  tablesOf.set(handle, list)
+  return list
+}
+
+/**
+ * Whether anything may have been written since the last look: SQLite counts the rows its one
+ * connection changed; on PostgreSQL the next transaction id moves only when some transaction
+ * (of any database on the server) writes. Unchanged marker: the last snapshot still holds.
+ * (The fuzz reads it after each answer, when the request's own transactions have committed.)
+ */
+async function writeMarker(handle: DbHandle): Promise<string> {
+  const query = handle.kind === 'postgres' ? sql<{ m: string }>`select pg_snapshot_xmax(pg_current_snapshot())::text as m` : sql<{ m: string }>`select total_changes() as m`
+  return String((await query.execute(handle.db)).rows[0]!.m)
+}
+const lastSnapshot = new WeakMap<DbHandle, { marker: string, tables: Record<string, string> }>()
+
+export async function snapshot(handle: DbHandle): Promise<Record<string, string>> {
+  const marker = await writeMarker(handle)
+  const last = lastSnapshot.get(handle)
+  if (last?.marker === marker)
+    return last.tables
+  const tables = await hashTables(handle)
+  lastSnapshot.set(handle, { marker, tables })
+  return tables
+}
+
+async function hashTables(handle: DbHandle): Promise<Record<string, string>> {
   if (handle.kind === 'postgres') {
-    const tables = (await sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public' order by 1`.execute(handle.db)).rows.map(r => r.t).filter(t => !skip.has(t))
-    const columns = tables.map(t => `(select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) from "${t}" x) as "${t}"`)
+    // Row count and an order-free sum of row hashes per table: no sort, one round trip for all.
+    const columns = (await tables(handle)).map(t => `(select count(*) || ':' || coalesce(sum(hashtext(x::text)::bigint), 0) from "${t}" x) as "${t}"`)
     return (await sql.raw<Record<string, string>>(`select ${columns.join(', ')}`).execute(handle.db)).rows[0]!
   }
-  const tables = (await sql<{ t: string }>`select name as t from sqlite_master where type = 'table' and name not like 'sqlite_%' order by 1`.execute(handle.db)).rows.map(r => r.t).filter(t => !skip.has(t))
   const out: Record<string, string> = {}
-  for (const t of tables) {
+  for (const t of await tables(handle)) {
     const rows = (await sql.raw<Record<string, unknown>>(`select * from "${t}"`).execute(handle.db)).rows.map(r => JSON.stringify(r)).sort()
     out[t] = createHash('md5').update(rows.join('|')).digest('hex')
   }
   return out
+}
+
+/** "table.column" of every stored text holding a NUL (SQLite would keep one; PostgreSQL would have failed). */
+export async function storedNuls(handle: DbHandle): Promise<string[]> {
+  const found = new Set<string>()
+  for (const t of await tables(handle)) {
+    for (const row of (await sql.raw<Record<string, unknown>>(`select * from "${t}"`).execute(handle.db)).rows) {
+      for (const [column, value] of Object.entries(row)) {
+        if (typeof value === 'string' && value.includes('\u0000'))
+          found.add(`${t}.${column}`)
+      }
+    }
+  }
+  return [...found]
 }
 
 /** What an answer must never show: a stack, SQL or a driver's words. */

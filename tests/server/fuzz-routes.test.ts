@@ -7,13 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { matrixFixture } from './authz-fixture'
 import { MATRIX } from './authz-matrix'
 import { FEATURE_MATRIX } from './authz-matrix-features'
-import { bodyMutations, LEAKS, ODD_COOKIES, ODD_QUERY_VALUES, ODD_SEGMENTS, RAW_BODIES, sample, seeded, snapshot } from './fuzz-inputs'
+import { bodyMutations, LEAKS, ODD_COOKIES, ODD_QUERY_VALUES, ODD_SEGMENTS, RAW_BODIES, sample, seeded, snapshot, storedNuls } from './fuzz-inputs'
 import { buildTestApp } from './helper'
 
 /* Every registered route × bad input (odd text, odd numbers, wrong types, missing and unknown
    fields, prototype keys, other branches' ids, odd path segments and query values, raw bodies),
    as the branch admin and as nobody: never a 5xx, never a stack, SQL or driver text in the
-   answer, and a refused request (4xx) changes no row of any table. One branch for the file. */
+   answer, a refused request (4xx) changes no row of any table, and no NUL is stored anywhere.
+   One branch for the file. */
 /** Sampled requests per route (FUZZ_CASES=1000 sends every case, for a long run by hand). */
 const PER_ROUTE = { admin: Number(process.env.FUZZ_CASES ?? 20), anonymous: 5 }
 let t: TestApp
@@ -122,6 +123,8 @@ describe('fuzzing every route with bad input', () => {
         await send(r, ODD_COOKIES[i % ODD_COOKIES.length])
     }
     expect(problems).toEqual([])
+    // Nothing the fuzz sent left a NUL anywhere (on SQLite, which would have stored it).
+    expect(await storedNuls(t.handle)).toEqual([])
     // The admin is still logged in and the branch still answers: nothing above broke it.
     expect((await f.admin.client.get('/api/auth/me')).statusCode).toBe(200)
     console.info(`fuzz: ${sent.requests} requests over ${routes.length} routes, ${sent.refused} refused, ${Date.now() - started} ms`)
