@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifySchema, FastifyServerOptions } from 'fastify'
 import type { Config } from './config'
 import type { DbHandle } from './db/database'
 import type { ScryptParams } from './services/password'
@@ -46,6 +46,8 @@ declare module 'fastify' {
     passwordParams: ScryptParams
     /** Every route as "METHOD /path" (HEAD implied by GET), as registered. */
     routeList: () => string[]
+    /** The schema a route was registered with ("METHOD /path" as in routeList), for tests that derive inputs from it. */
+    routeSchema: (route: string) => FastifySchema | undefined
   }
 }
 
@@ -73,14 +75,15 @@ export async function buildApp(options: AppOptions) {
   await app.register(authPlugin)
 
   // Collected as routes register, so a test can insist that each one has an authorization row.
-  const routes = new Set<string>()
+  const routes = new Map<string, FastifySchema | undefined>()
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD')
-        routes.add(`${method} ${route.url.replace(/(?<=.)\/$/, '')}`)
+        routes.set(`${method} ${route.url.replace(/(?<=.)\/$/, '')}`, route.schema)
     }
   })
-  app.decorate('routeList', () => [...routes].sort())
+  app.decorate('routeList', () => [...routes.keys()].sort())
+  app.decorate('routeSchema', (route: string) => routes.get(route))
 
   // Routes
   await app.register(healthRoutes, { prefix: '/api' })

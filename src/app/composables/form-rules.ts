@@ -1,5 +1,6 @@
 import type { FieldRule } from 'vant'
 import { LIMITS } from '#shared/constants'
+import { hasForbiddenCharacters } from '#shared/schemas/common'
 import { i18n } from '../i18n'
 
 /* Field rules the forms share, with the same limits the server's schemas enforce (#shared). */
@@ -8,9 +9,15 @@ const LOGIN = /^[\w.@+-]+$/
 
 export const required = (message: string): FieldRule => ({ required: true, message })
 
+/** The characters the server's Line/Text schemas refuse (control characters, NUL; line breaks unless `multiLine`). */
+export function allowedCharacters(multiLine = false): FieldRule {
+  return { validator: (v: string) => !hasForbiddenCharacters(v ?? '', multiLine), message: () => t('form.badCharacters') }
+}
+
 export function nameRules(message: string): FieldRule[] {
   return [
     required(message),
+    allowedCharacters(),
     { validator: (v: string) => v.trim().length <= LIMITS.nameMax, message: () => t('form.tooLong', { n: LIMITS.nameMax }) },
   ]
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
+import { hasForbiddenCharacters, LINE_PATTERNS, TEXT_PATTERNS } from '#shared/schemas/common'
 import fp from 'fastify-plugin'
 import { HttpError } from '../errors'
 
@@ -35,7 +36,7 @@ export default fp(async (app: FastifyInstance) => {
       return reply.status(err.statusCode).headers(err.headers).send(body(err.statusCode, err.code, err.message))
 
     if ('validation' in err && err.validation) {
-      return reply.status(400).send(body(400, 'VALIDATION', `请求数据有误 Invalid request: ${err.message}`))
+      return reply.status(400).send(body(400, 'VALIDATION', `请求数据有误 Invalid request: ${textProblem(err) ?? err.message}`))
     }
     const status = err.statusCode ?? 500
     if (status === 413)
@@ -58,6 +59,25 @@ export default fp(async (app: FastifyInstance) => {
     reply.status(404).send(body(404, 'NOT_FOUND', `没有这个接口 No route ${request.method} ${request.url}`))
   })
 }, { name: 'errors' })
+
+interface ValidationIssue { instancePath: string, keyword: string, params: { pattern?: string }, data?: unknown }
+
+/**
+ * A text field's pattern (shared Line/Text atoms) says two things; name the one that failed
+ * instead of quoting the regular expression: characters no field accepts (NUL, controls, a lone
+ * surrogate), or a value of only spaces.
+ */
+function textProblem(err: FastifyError): string | undefined {
+  const issue = (err.validation as ValidationIssue[] | undefined)?.[0]
+  const pattern = issue?.keyword === 'pattern' ? issue.params.pattern : undefined
+  const multiLine = (TEXT_PATTERNS as readonly string[]).includes(pattern ?? '')
+  if (!pattern || !(multiLine || (LINE_PATTERNS as readonly string[]).includes(pattern)) || typeof issue?.data !== 'string')
+    return undefined
+  const field = `${err.validationContext ?? 'body'}${issue.instancePath}`
+  return hasForbiddenCharacters(issue.data, multiLine)
+    ? `${field} 含有不允许的字符（如控制字符${multiLine ? '' : '、换行'}） contains characters that are not allowed (control characters${multiLine ? '' : ', line breaks'})`
+    : `${field} 不能只有空格 must not be blank`
+}
 
 function body(statusCode: number, code: string, message: string) {
   return { statusCode, code, error: STATUS_TEXT[statusCode] ?? 'Error', message }

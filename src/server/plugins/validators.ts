@@ -3,7 +3,8 @@ import Ajv from 'ajv'
 import addFormats from 'ajv-formats'
 
 function makeAjv(coerceTypes: boolean | 'array') {
-  const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false })
+  // verbose: each error carries the refused value, so the error handler can say why a text was refused.
+  const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false, verbose: true })
   ;(addFormats.default ?? addFormats)(ajv as never)
   return ajv
 }

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { Id, IsoDateTime } from '../schemas/common'
+import { Id, IsoDateTime, Line, Text } from '../schemas/common'
 import { defineOp } from '../sync/protocol'
 import { MEETING_LIMITS } from './constants'
 
@@ -10,7 +10,7 @@ import { MEETING_LIMITS } from './constants'
  */
 export const checkinCreate = defineOp('checkin.create', Type.Object({
   meetingId: Id,
-  token: Type.Optional(Type.String({ maxLength: 120 })),
+  token: Type.Optional(Line(120)),
   code: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
   /** The phone's window when the code was typed (the code alone names no window). */
   window: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -21,7 +21,7 @@ export const checkinCreate = defineOp('checkin.create', Type.Object({
 /** A member asks for leave (请假) for a meeting that has not started. */
 export const leaveRequest = defineOp('meeting.leave', Type.Object({
   meetingId: Id,
-  reason: Type.String({ minLength: 1, maxLength: MEETING_LIMITS.reasonMax, pattern: '\\S' }),
+  reason: Text(MEETING_LIMITS.reasonMax, 1),
 }, { additionalProperties: false }))
 
 /** Entities as they appear in pulled changes and in the phone's records. */

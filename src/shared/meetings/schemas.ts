@@ -2,7 +2,7 @@
 import type { Static } from 'typebox'
 import { Type } from 'typebox'
 import { PhotoIds } from '../photos/constants'
-import { Id, IsoDateTime } from '../schemas/common'
+import { Id, IsoDateTime, Line, Text } from '../schemas/common'
 import { ATTENDANCE_STATUSES, MEETING_LIMITS, MEETING_STATUSES, MEETING_TYPES } from './constants'
 
 /** Minutes are a summary, not a transcript. */
@@ -13,10 +13,10 @@ export const MeetingTypeSchema = Type.Union([L(MEETING_TYPES[0]), L(MEETING_TYPE
 export const MeetingStatusSchema = Type.Union([L(MEETING_STATUSES[0]), L(MEETING_STATUSES[1]), L(MEETING_STATUSES[2])])
 export const AttendanceStatusSchema = Type.Union([L(ATTENDANCE_STATUSES[0]), L(ATTENDANCE_STATUSES[1]), L(ATTENDANCE_STATUSES[2]), L(ATTENDANCE_STATUSES[3]), L(ATTENDANCE_STATUSES[4]), L(ATTENDANCE_STATUSES[5])])
 
-const Topic = Type.String({ minLength: 1, maxLength: MEETING_LIMITS.topicMax, pattern: '\\S' })
-const Place = Type.String({ maxLength: MEETING_LIMITS.placeMax })
-const Agenda = Type.String({ maxLength: MEETING_LIMITS.agendaMax })
-export const Reason = Type.String({ maxLength: MEETING_LIMITS.reasonMax })
+const Topic = Line(MEETING_LIMITS.topicMax, 1)
+const Place = Line(MEETING_LIMITS.placeMax)
+const Agenda = Text(MEETING_LIMITS.agendaMax)
+export const Reason = Text(MEETING_LIMITS.reasonMax)
 
 /** A meeting as every member of the branch sees it (pulled branch-wide and listed by the API). */
 export const Meeting = Type.Object({
@@ -41,7 +41,7 @@ export type Meeting = Static<typeof Meeting>
 
 /** An organizer writes or replaces the minutes; the photos are uploaded first (PUT /api/photos/:id). */
 export const MinutesBody = Type.Object({
-  minutes: Type.String({ maxLength: MINUTES_MAX }),
+  minutes: Text(MINUTES_MAX),
   photoIds: PhotoIds,
 }, { additionalProperties: false })
 export type MinutesBody = Static<typeof MinutesBody>

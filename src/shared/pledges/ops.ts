@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { PhotoIds } from '../photos/constants'
-import { Id } from '../schemas/common'
+import { Id, Text } from '../schemas/common'
 import { defineOp } from '../sync/protocol'
 import { PLEDGE_LIMITS } from './constants'
 import { ProgressStatusSchema } from './schemas'
@@ -15,7 +15,7 @@ export const pledgeProgress = defineOp('pledge.progress', Type.Object({
   itemId: Id,
   status: ProgressStatusSchema,
   percent: Type.Integer({ minimum: 0, maximum: 100 }),
-  note: Type.String({ maxLength: PLEDGE_LIMITS.noteMax }),
+  note: Text(PLEDGE_LIMITS.noteMax),
   /** Evidence photos, uploaded by this member before the op is pushed. */
   photoIds: Type.Optional(PhotoIds),
 }, { additionalProperties: false }))

@@ -1,7 +1,7 @@
 /* eslint-disable ts/no-redeclare -- TypeBox idiom: a schema and its Static<> type share one name */
 import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
-import { Id, IsoDate, IsoDateTime } from '../schemas/common'
+import { Id, IsoDate, IsoDateTime, Line, Text } from '../schemas/common'
 import { FEEDBACK_STATUSES, PLEDGE_LIMITS as L, LIVE_STATUSES, OWNER_KINDS, PLEDGE_CATEGORIES, PLEDGE_STATUSES, PROGRESS_STATUSES, RESULTS } from './constants'
 
 export const PledgeCategorySchema = Type.Enum(PLEDGE_CATEGORIES)
@@ -13,7 +13,7 @@ export const LiveStatusSchema = Type.Enum(LIVE_STATUSES)
 export const FeedbackStatusSchema = Type.Enum(FEEDBACK_STATUSES)
 
 /** Text someone must fill in: not only spaces. */
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' })
+const Filled = (maxLength: number) => Text(maxLength, 1)
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
 const Year = Type.Integer({ minimum: L.yearMin, maximum: L.yearMax })
 const Percent = Type.Integer({ minimum: 0, maximum: 100 })
@@ -23,9 +23,9 @@ const Percent = Type.Integer({ minimum: 0, maximum: 100 })
 export const PledgeItemBody = Type.Object({
   category: PledgeCategorySchema,
   /** 岗位职责: the job duty the item serves. */
-  duty: Text(L.dutyMax),
+  duty: Filled(L.dutyMax),
   /** A measurable target. */
-  target: Text(L.targetMax),
+  target: Filled(L.targetMax),
   dueDate: IsoDate,
 }, { additionalProperties: false })
 export type PledgeItemBody = Static<typeof PledgeItemBody>
@@ -33,10 +33,10 @@ export type PledgeItemBody = Static<typeof PledgeItemBody>
 const PledgeContent = {
   /** The period: a year, optionally narrowed to a campaign stage (阶段) of that year. */
   year: Year,
-  stage: Type.Optional(Nullable(Text(L.stageMax))),
+  stage: Type.Optional(Nullable(Line(L.stageMax, 1))),
   /** 监督方式: who supervises, and how the public reaches them (shown on the public board). */
-  supervisor: Text(L.supervisorMax),
-  supervisorContact: Text(L.contactMax),
+  supervisor: Line(L.supervisorMax, 1),
+  supervisorContact: Line(L.contactMax, 1),
   items: Type.Array(PledgeItemBody, { minItems: 1, maxItems: L.itemsMax }),
 }
 
@@ -52,14 +52,14 @@ export type PledgeCreateBody = Static<typeof PledgeCreateBody>
 export const PledgeUpdateBody = Type.Object(PledgeContent, { additionalProperties: false })
 export type PledgeUpdateBody = Static<typeof PledgeUpdateBody>
 
-export const ReturnBody = Type.Object({ reason: Text(L.reasonMax) }, { additionalProperties: false })
+export const ReturnBody = Type.Object({ reason: Filled(L.reasonMax) }, { additionalProperties: false })
 export type ReturnBody = Static<typeof ReturnBody>
 
 export const EvaluateBody = Type.Object({
   items: Type.Array(Type.Object({
     itemId: Id,
     result: ResultSchema,
-    comment: Type.Optional(Type.String({ maxLength: L.commentMax })),
+    comment: Type.Optional(Text(L.commentMax)),
     /** 未兑现 with a good reason (有正当理由): no deduction. */
     excused: Type.Optional(Type.Boolean()),
   }, { additionalProperties: false }), { minItems: 1, maxItems: L.itemsMax }),
@@ -224,8 +224,8 @@ export const SlugParams = Type.Object({ slug: Type.String({ pattern: '^[A-Za-z0-
 export const FeedbackBody = Type.Object({
   pledgeId: Id,
   /** Optional signature; the public is not asked who they are. */
-  name: Type.Optional(Type.String({ maxLength: L.feedbackNameMax })),
-  text: Text(L.feedbackMax),
+  name: Type.Optional(Line(L.feedbackNameMax)),
+  text: Filled(L.feedbackMax),
 }, { additionalProperties: false })
 export type FeedbackBody = Static<typeof FeedbackBody>
 

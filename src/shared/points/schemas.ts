@@ -3,7 +3,7 @@ import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { LIMITS } from '../constants'
 import { PhotoIds } from '../photos/constants'
-import { Id, IsoDate, IsoDateTime } from '../schemas/common'
+import { Id, IsoDate, IsoDateTime, Line, Text } from '../schemas/common'
 import { APPROVALS, CAP_PERIODS, CATEGORIES, ENTRY_STATUSES, POINTS, RETURN_REASONS, STAGES } from './categories'
 
 export const CategorySchema = Type.Enum(CATEGORIES)
@@ -15,26 +15,26 @@ export const ReturnReasonSchema = Type.Enum(RETURN_REASONS)
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()])
 
 const Points = Type.Integer({ minimum: -POINTS.pointsMax, maximum: POINTS.pointsMax })
-const Note = Type.String({ maxLength: LIMITS.noteMax })
-const Reason = Type.String({ minLength: 1, maxLength: POINTS.reasonMax, pattern: '\\S' })
+const Note = Text(LIMITS.noteMax)
+const Reason = Text(POINTS.reasonMax, 1)
 const VariantKey = Type.String({ minLength: 1, maxLength: 20, pattern: '^[a-z0-9-]+$' })
 
 export const RuleVariantSchema = Type.Object({
   key: VariantKey,
-  label: Type.String({ minLength: 1, maxLength: 30 }),
+  label: Line(30, 1),
   points: Points,
 }, { additionalProperties: false })
 
 /** What an organizer sends to add or edit a rule. */
 export const RuleBody = Type.Object({
   category: CategorySchema,
-  name: Type.String({ minLength: 1, maxLength: POINTS.ruleNameMax, pattern: '\\S' }),
+  name: Line(POINTS.ruleNameMax, 1),
   points: Points,
   variants: Type.Array(RuleVariantSchema, { maxItems: POINTS.variantsMax }),
   capPoints: Nullable(Type.Integer({ minimum: 1, maximum: 1000 })),
   capPeriod: Nullable(CapPeriodSchema),
   approval: ApprovalSchema,
-  evidence: Type.String({ maxLength: 60 }),
+  evidence: Line(60),
   selfLog: Type.Boolean(),
   active: Type.Boolean(),
   veto: Type.Boolean(),
@@ -57,7 +57,7 @@ export const RuleList = Type.Object({ rules: Type.Array(Rule) })
 /** Payload of the `entry.create` op: the id is made on the phone; the member is the session's. */
 export const EntryCreatePayload = Type.Object({
   id: Id,
-  ruleId: Type.String({ minLength: 1, maxLength: 36 }),
+  ruleId: Line(36, 1),
   date: IsoDate,
   note: Note,
   variant: Type.Optional(Nullable(VariantKey)),
@@ -127,7 +127,7 @@ export const EntriesQuery = Type.Object({
   ...MemberYearQuery.properties,
   status: Type.Optional(EntryStatusSchema),
   /** Opaque cursor from the previous page. */
-  after: Type.Optional(Type.String({ maxLength: 200 })),
+  after: Type.Optional(Line(200)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: POINTS.historyPageMax })),
 })
 export type EntriesQuery = Static<typeof EntriesQuery>
@@ -173,7 +173,7 @@ export const ApproveResponse = Type.Object({ results: Type.Array(ReviewResult) }
 
 export const ReturnBody = Type.Object({
   reason: ReturnReasonSchema,
-  text: Type.Optional(Type.String({ maxLength: POINTS.reasonMax })),
+  text: Type.Optional(Text(POINTS.reasonMax)),
 }, { additionalProperties: false })
 export type ReturnBody = Static<typeof ReturnBody>
 
@@ -183,7 +183,7 @@ export const AdjustmentBody = Type.Object({
   memberId: Id,
   date: IsoDate,
   reason: Reason,
-  ruleId: Type.Optional(Type.String({ minLength: 1, maxLength: 36 })),
+  ruleId: Type.Optional(Line(36, 1)),
   variant: Type.Optional(Nullable(VariantKey)),
   category: Type.Optional(CategorySchema),
   points: Type.Optional(Points),
@@ -196,9 +196,9 @@ export type ReverseBody = Static<typeof ReverseBody>
 export const VetoBody = Type.Object({
   memberId: Id,
   year: Type.Integer({ minimum: 2000, maximum: 2100 }),
-  decision: Type.String({ minLength: 1, maxLength: POINTS.decisionMax, pattern: '\\S' }),
+  decision: Line(POINTS.decisionMax, 1),
   decidedOn: IsoDate,
-  reason: Type.String({ maxLength: POINTS.reasonMax }),
+  reason: Text(POINTS.reasonMax),
 }, { additionalProperties: false })
 export type VetoBody = Static<typeof VetoBody>
 export const Veto = Type.Object({
@@ -271,7 +271,7 @@ export type Sheet = Static<typeof Sheet>
 
 export const AuditQuery = Type.Object({
   memberId: Type.Optional(Id),
-  before: Type.Optional(Type.String({ maxLength: 80 })),
+  before: Type.Optional(Line(80)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 }, { additionalProperties: false })
 export type AuditQuery = Static<typeof AuditQuery>

@@ -1,9 +1,9 @@
 import type { Static } from 'typebox'
 import { Type } from 'typebox'
-import { Id, Login, Name, Password, RoleSchema, Title } from './common'
+import { Id, Line, Login, Name, Password, RoleSchema, Title } from './common'
 
 export const LoginBody = Type.Object({
-  login: Type.String({ minLength: 1, maxLength: 64 }),
+  login: Line(64, 1),
   password: Type.String({ minLength: 1, maxLength: 256 }),
 }, { additionalProperties: false })
 export type LoginBody = Static<typeof LoginBody>
@@ -31,7 +31,7 @@ export type Me = Static<typeof Me>
 export const SetupStatus = Type.Object({ needsSetup: Type.Boolean() })
 
 export const SetupBody = Type.Object({
-  token: Type.String({ minLength: 10, maxLength: 128 }),
+  token: Line(128, 10),
   branchName: Name,
   adminName: Name,
   login: Login,

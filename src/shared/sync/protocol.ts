@@ -2,7 +2,7 @@
 import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
 import { LIMITS } from '../constants'
-import { Id, IsoDateTime } from '../schemas/common'
+import { Id, INT4_MAX, IsoDateTime, Line } from '../schemas/common'
 
 /** Bumped when the push/pull shapes change incompatibly; the server answers 400 to other versions. */
 export const SYNC_PROTOCOL = 1
@@ -13,7 +13,8 @@ export const PULL_LIMITS = { default: 500, max: 1000 } as const
 export const Op = Type.Object({
   opId: Id,
   /** Per-device sequence, strictly increasing: the order the member made the writes in. */
-  seq: Type.Integer({ minimum: 1 }),
+  /** Stored in an int4 column on PostgreSQL: a larger one is malformed, not a failure to store it. */
+  seq: Type.Integer({ minimum: 1, maximum: INT4_MAX }),
   /** A name like points.entry.create: no spaces or control characters, which some databases refuse. */
   type: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
   payload: Type.Unknown(),
@@ -77,7 +78,7 @@ export type PushResponse = Static<typeof PushResponse>
 
 export const PullQuery = Type.Object({
   /** The cursor from the last pull; absent or empty on a fresh device. */
-  since: Type.Optional(Type.String({ maxLength: 80 })),
+  since: Type.Optional(Line(80)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PULL_LIMITS.max })),
 })
 export type PullQuery = Static<typeof PullQuery>
