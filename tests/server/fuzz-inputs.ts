@@ -149,10 +149,13 @@ export const RAW_BODIES: { what: string, payload: string | Buffer, type: string 
   { what: 'over the body limit', payload: JSON.stringify({ name: 'x'.repeat(LIMITS.bodyBytes) }), type: 'application/json' },
 ]
 
-/** Every table but sessions and rate-limit counters (touched by any call, by design), as one hash per table. */
+/**
+ * Every table but sessions and the throttling counters, as one hash per table: a refused login or
+ * password change still counts as a failure there, by design (services/rate-limit.ts).
+ */
 const tablesOf = new WeakMap<DbHandle, string[]>()
 async function tables(handle: DbHandle): Promise<string[]> {
-  const skip = new Set(['session', 'rate_limit', 'kysely_migration', 'kysely_migration_lock'])
+  const skip = new Set(['session', 'rate_limit', 'login_failure', 'kysely_migration', 'kysely_migration_lock'])
   const list = tablesOf.get(handle) ?? (await (handle.kind === 'postgres'
     ? sql<{ t: string }>`select tablename as t from pg_tables where schemaname = 'public' order by 1`
     : sql<{ t: string }>`select name as t from sqlite_master where type = 'table' and name not like 'sqlite_%' order by 1`).execute(handle.db)).rows.map(r => r.t).filter(t => !skip.has(t))
