@@ -11,6 +11,19 @@ import { deleteDB } from 'idb'
 import { createPinia, setActivePinia } from 'pinia'
 import 'fake-indexeddb/auto'
 
+// The store keeps the member's recent rules in localStorage, which Node has not.
+if (!('localStorage' in globalThis) || !globalThis.localStorage) {
+  const items = new Map<string, string>()
+  globalThis.localStorage = {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, String(v)),
+    removeItem: (k: string) => void items.delete(k),
+    clear: () => items.clear(),
+    key: (i: number) => [...items.keys()][i] ?? null,
+    get length() { return items.size },
+  }
+}
+
 /** The real sync engine talking to the real server through inject, as a member's phone. */
 export function transport(who: Person): SyncTransport {
   return {
