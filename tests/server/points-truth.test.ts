@@ -1,7 +1,7 @@
 import type { PointsBranch } from './points-helper'
 import { randomUUID } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { approve, logEntry, pointsBranch, summaryOf, today } from './points-helper'
+import { approve, logEntry, pointsBranch, resubmit, summaryOf, today } from './points-helper'
 import { phoneOf } from './points-phone'
 import { op, push } from './sync-helper'
 
@@ -59,5 +59,25 @@ describe('which rules a member may log', () => {
 
     const pushed = await push(b.amy.client, [op('entry.create', { id: randomUUID(), ruleId, date: today(), note: '', variant: 'good' })])
     expect(pushed.json().results[0]).toMatchObject({ status: 'rejected', code: 'ENTRY_NOT_SELF_LOG' })
+  })
+})
+
+describe('an entry the server refused a change to', () => {
+  it('should count as the server has it: corrected on another phone first and approved (ENTRY_NOT_RETURNED)', async () => {
+    const phone = await phoneOf(b, b.amy, b.groupA)
+    const logged = await logEntry(b.t, b.amy, 'volunteer')
+    expect((await b.lee.client.post(`/api/points/reviews/${logged.id}/return`, { reason: 'wrong_date' })).statusCode).toBe(200)
+    await phone.sync()
+    const returned = phone.points.entries.find(e => e.id === logged.id)!
+    expect(returned.status).toBe('returned')
+    // Her other phone sends the correction first, and the leader approves it.
+    expect(await resubmit(b.amy, { id: logged.id, date: today(), note: '另一部手机更正' })).toMatchObject({ status: 'applied' })
+    expect((await approve(b.lee, logged.id)).results[0]).toMatchObject({ ok: true })
+
+    await phone.points.resubmit(returned, { date: today(), note: '这部手机更正', variant: null })
+    expect(await phone.sync()).toMatchObject({ rejected: 1 })
+    expect(phone.points.entries.find(e => e.id === logged.id)).toMatchObject({ syncFailed: true, status: 'pending' })
+    expect((await summaryOf(b.amy)).json()).toMatchObject({ total: 62, pending: 0 })
+    expect(phone.points.summaryFor(year)).toMatchObject({ total: 62, pending: 0, pendingCount: 0 })
   })
 })

@@ -52,6 +52,8 @@ export const usePointsStore = defineStore('points', () => {
   const rules = ref<Rule[]>([])
   const entries = ref<LocalEntry[]>([])
   const settings = ref<PointsSettings>({ baseScore: POINTS.baseScore, ranking: false, opensOn: null })
+  /** What the score counts: each entry as the server has it, or as the member changed it while that waits to be sent. */
+  const counted = ref<Entry[]>([])
   const vetoes = ref<Veto[]>([])
   const yearBases = ref<YearBase[]>([])
   const recent = ref<string[]>(recentRules())
@@ -65,8 +67,11 @@ export const usePointsStore = defineStore('points', () => {
     const records = await listRecords<unknown>(me.id)
     const of = <T>(entity: string) => records.filter(r => r.entity === entity) as LocalRecord<T>[]
     rules.value = of<Rule>(POINTS_ENTITY.rule).map(r => r.data).sort((a, b) => a.sort - b.sort)
-    entries.value = of<Entry>(POINTS_ENTITY.entry)
-      .filter(r => r.data.memberId === me.id)
+    const mine = of<Entry>(POINTS_ENTITY.entry).filter(r => r.data.memberId === me.id)
+    // A change the server refused counts for nothing: the entry counts as the server has it (if at
+    // all) — e.g. amy corrected it on her other phone first, and a reviewer approved that.
+    counted.value = mine.flatMap(r => !r.failed ? [r.data] : r.server ? [r.server as Entry] : [])
+    entries.value = mine
       .map(r => ({ ...r.data, syncPending: r.pendingOps > 0, syncFailed: r.failed }))
       .sort((a, b) => b.date.localeCompare(a.date) || b.createdAt.localeCompare(a.createdAt))
     vetoes.value = of<Veto>(POINTS_ENTITY.veto).map(r => r.data).filter(v => v.memberId === me.id)
@@ -88,9 +93,7 @@ export const usePointsStore = defineStore('points', () => {
 
   /** The same computation as the server's summary, on the phone's pulled copies of the same records. */
   function summaryFor(year: number): LocalSummary {
-    // An entry the server refused is not there: it counts for nothing until the member fixes it.
-    const sent = entries.value.filter(e => !e.syncFailed)
-    return summarize(year, { entries: sent, vetoes: vetoes.value, settings: settings.value, yearBases: yearBases.value })
+    return summarize(year, { entries: counted.value, vetoes: vetoes.value, settings: settings.value, yearBases: yearBases.value })
   }
 
   function remember(ruleId: string): void {
