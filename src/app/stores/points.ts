@@ -1,10 +1,13 @@
-import type { Category, EntryStatus } from '#shared/points/categories'
-import type { Entry, PointsSettings, Rule, Summary } from '#shared/points/schemas'
+import type { EntryStatus } from '#shared/points/categories'
+import type { Entry, PointsSettings, Rule, Veto } from '#shared/points/schemas'
+import type { YearBase, YearScore } from '#shared/points/score'
 import type { LocalRecord } from '../db'
 import type { QueuedPhoto } from '../sync/write'
-import { CATEGORIES, POINTS } from '#shared/points/categories'
+import { POINTS } from '#shared/points/categories'
+import { draftEntry, mayLog, redraftEntry } from '#shared/points/entry'
 import { entryCreate, entryResubmit, POINTS_ENTITY } from '#shared/points/ops'
-import { localDate, monthOf, resolvePoints, yearOf, yearTotal } from '#shared/points/periods'
+import { localDate, yearOf } from '#shared/points/periods'
+import { summarize } from '#shared/points/score'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { get } from '../api/client'
@@ -32,11 +35,8 @@ export interface LocalEntry extends Entry {
   syncFailed: boolean
 }
 
-/** What the member sees on 我的积分, computed from the phone's own records so it works offline. */
-export interface LocalSummary extends Pick<Summary, 'base' | 'total' | 'pending' | 'pendingCount' | 'byMonth'> {
-  byCategory: { category: Category, points: number, pending: number }[]
-  vetoed: string | null
-}
+/** What the member sees on 我的积分, computed offline from the phone's records by the server's own rule. */
+export type LocalSummary = YearScore
 
 function recentRules(): string[] {
   try {
@@ -52,7 +52,10 @@ export const usePointsStore = defineStore('points', () => {
   const rules = ref<Rule[]>([])
   const entries = ref<LocalEntry[]>([])
   const settings = ref<PointsSettings>({ baseScore: POINTS.baseScore, ranking: false, opensOn: null })
-  const vetoes = ref<{ year: number, decision: string, revokedAt: string | null }[]>([])
+  /** What the score counts: each entry as the server has it, or as the member changed it while that waits to be sent. */
+  const counted = ref<Entry[]>([])
+  const vetoes = ref<Veto[]>([])
+  const yearBases = ref<YearBase[]>([])
   const recent = ref<string[]>(recentRules())
   const loaded = ref(false)
 
@@ -64,11 +67,15 @@ export const usePointsStore = defineStore('points', () => {
     const records = await listRecords<unknown>(me.id)
     const of = <T>(entity: string) => records.filter(r => r.entity === entity) as LocalRecord<T>[]
     rules.value = of<Rule>(POINTS_ENTITY.rule).map(r => r.data).sort((a, b) => a.sort - b.sort)
-    entries.value = of<Entry>(POINTS_ENTITY.entry)
-      .filter(r => r.data.memberId === me.id)
+    const mine = of<Entry>(POINTS_ENTITY.entry).filter(r => r.data.memberId === me.id)
+    // A change the server refused counts for nothing: the entry counts as the server has it (if at
+    // all) — e.g. amy corrected it on her other phone first, and a reviewer approved that.
+    counted.value = mine.flatMap(r => !r.failed ? [r.data] : r.server ? [r.server as Entry] : [])
+    entries.value = mine
       .map(r => ({ ...r.data, syncPending: r.pendingOps > 0, syncFailed: r.failed }))
       .sort((a, b) => b.date.localeCompare(a.date) || b.createdAt.localeCompare(a.createdAt))
-    vetoes.value = of<{ year: number, decision: string, revokedAt: string | null }>(POINTS_ENTITY.veto).map(r => r.data)
+    vetoes.value = of<Veto>(POINTS_ENTITY.veto).map(r => r.data).filter(v => v.memberId === me.id)
+    yearBases.value = of<YearBase>(POINTS_ENTITY.yearBase).map(r => r.data)
     const s = of<PointsSettings>(POINTS_ENTITY.settings)[0]
     if (s)
       settings.value = s.data
@@ -81,31 +88,12 @@ export const usePointsStore = defineStore('points', () => {
     loaded.value = true
   }
 
-  const loggable = computed(() => rules.value.filter(r => r.active && !r.retired && r.selfLog && !r.veto && r.points >= 0 && r.approval !== 'checkin'))
+  /** The rules 记积分 offers: exactly those the server accepts an entry for. */
+  const loggable = computed(() => rules.value.filter(mayLog))
 
+  /** The same computation as the server's summary, on the phone's pulled copies of the same records. */
   function summaryFor(year: number): LocalSummary {
-    const byCat = Object.fromEntries(CATEGORIES.map(c => [c, { category: c, points: 0, pending: 0 }])) as Record<Category, { category: Category, points: number, pending: number }>
-    const byMonth = Array.from({ length: 12 }, () => 0)
-    let sum = 0
-    let pending = 0
-    let pendingCount = 0
-    for (const e of entries.value) {
-      if (yearOf(e.date) !== year)
-        continue
-      if (e.status === 'approved' && e.granted !== null) {
-        sum += e.granted
-        byCat[e.category].points += e.granted
-        byMonth[monthOf(e.date) - 1]! += e.granted
-      }
-      else if (e.status === 'pending') {
-        pending += e.points
-        pendingCount++
-        byCat[e.category].pending += e.points
-      }
-    }
-    const veto = vetoes.value.find(v => v.year === year && !v.revokedAt)
-    const base = settings.value.baseScore
-    return { base, total: yearTotal(base, sum, Boolean(veto)), pending, pendingCount, byMonth, byCategory: CATEGORIES.map(c => byCat[c]), vetoed: veto?.decision ?? null }
+    return summarize(year, { entries: counted.value, vetoes: vetoes.value, settings: settings.value, yearBases: yearBases.value })
   }
 
   function remember(ruleId: string): void {
@@ -120,34 +108,10 @@ export const usePointsStore = defineStore('points', () => {
     if (!rule)
       throw new Error('unknown rule')
     const id = crypto.randomUUID()
-    const now = new Date().toISOString()
-    const points = resolvePoints(rule, input.variant) ?? 0
     const photoIds = input.photos?.length ? input.photos.map(p => p.id) : undefined
-    const local: Entry = {
-      id,
-      memberId: me.id,
-      memberName: me.name,
-      ruleId: rule.id,
-      ruleVersionId: rule.versionId,
-      ruleName: rule.name,
-      category: rule.category,
-      variant: input.variant,
-      date: input.date,
-      note: input.note,
-      points,
-      granted: null,
-      clipped: 0,
-      status: 'pending',
-      stage: null,
-      source: 'member',
-      revision: 1,
-      reviewerName: null,
-      returnCode: null,
-      returnReason: null,
-      createdAt: now,
-      updatedAt: now,
-      photoIds: photoIds ?? [],
-    }
+    const local = draftEntry({ id, member: me, rule, variant: input.variant, date: input.date, note: input.note, photoIds, now: new Date().toISOString() })
+    if (!local)
+      throw new Error('choose a tier')
     const payload = { id, ruleId: rule.id, date: input.date, note: input.note, ...(input.variant ? { variant: input.variant } : {}), ...(photoIds ? { photoIds } : {}) }
     await queueWrite(entryCreate, payload, { entity: POINTS_ENTITY.entry, id, data: local }, { photos: input.photos })
     remember(rule.id)
@@ -162,9 +126,12 @@ export const usePointsStore = defineStore('points', () => {
   async function resubmit(entry: Entry, input: { date: string, note: string, variant: string | null, keptPhotoIds?: string[], photos?: QueuedPhoto[] }): Promise<void> {
     const { date, note, variant } = input
     const rule = rules.value.find(r => r.id === entry.ruleId)
-    const points = rule ? resolvePoints(rule, variant) ?? entry.points : entry.points
     const photoIds = [...(input.keptPhotoIds ?? entry.photoIds ?? []), ...(input.photos ?? []).map(p => p.id)]
-    const local: Entry = { ...entry, date, note, variant, photoIds, points, status: 'pending', returnCode: null, returnReason: null, revision: entry.revision + 1, updatedAt: new Date().toISOString() }
+    const now = new Date().toISOString()
+    const groupId = session.me?.groupId ?? null
+    // Without the rule on the phone (not pulled yet) the entry keeps its points until the server answers.
+    const local: Entry = (rule && redraftEntry(entry, { rule, groupId, variant, date, note, photoIds, now }))
+      ?? { ...entry, date, note, variant, photoIds, status: 'pending', returnCode: null, returnReason: null, revision: entry.revision + 1, updatedAt: now }
     const payload = { id: entry.id, date, note, ...(variant ? { variant } : {}), photoIds }
     await queueWrite(entryResubmit, payload, { entity: POINTS_ENTITY.entry, id: entry.id, data: local }, { photos: input.photos })
     await load()

@@ -4,6 +4,7 @@ import type { Selectable, Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
 import type { PointEntryTable } from '../db/points.table'
 import { POINTS_ENTITY } from '#shared/points/ops'
+import { yearOf } from '#shared/points/periods'
 import { photoIdsOf } from '../photos/ids'
 import { newId, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
@@ -46,6 +47,40 @@ export function toEntry(r: EntryRow): Entry {
     updatedAt: r.updated_at,
     photoIds: photoIdsOf(r.photo_ids),
   }
+}
+
+/** Stores a new entry drafted by the shared rules (#shared/points/entry), as the phone shows it. */
+export async function insertEntry(trx: Transaction<Database>, e: Entry, by: { branchId: string, createdBy: string }): Promise<void> {
+  await trx.insertInto('point_entry').values({
+    id: e.id,
+    branch_id: by.branchId,
+    member_id: e.memberId,
+    rule_id: e.ruleId,
+    rule_version_id: e.ruleVersionId,
+    category: e.category,
+    rule_name: e.ruleName,
+    variant: e.variant,
+    date: e.date,
+    year: yearOf(e.date),
+    note: e.note,
+    points: e.points,
+    granted: e.granted,
+    clipped: e.clipped,
+    status: e.status,
+    stage: e.stage,
+    source: e.source as PointEntryTable['source'],
+    revision: e.revision,
+    group_approved_by: null,
+    group_approved_at: null,
+    reviewed_by: null,
+    reviewed_at: null,
+    return_code: e.returnCode,
+    return_reason: e.returnReason,
+    created_by: by.createdBy,
+    created_at: e.createdAt,
+    updated_at: e.updatedAt,
+    photo_ids: JSON.stringify(e.photoIds ?? []),
+  }).execute()
 }
 
 export async function loadEntry(db: Conn, id: string): Promise<Entry | undefined> {

@@ -1,14 +1,15 @@
-import type { RuleContent } from '#shared/points/default-rules'
+import type { DraftRule, LogRefusal } from '#shared/points/entry'
 import type { DateProblem } from '#shared/points/periods'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { OpHandler } from '../sync/registry'
 import { PHOTO_OWNER } from '#shared/photos/constants'
+import { draftEntry, logRefusal, redraftEntry } from '#shared/points/entry'
 import { ENTRY_REJECT, entryCreate, entryResubmit } from '#shared/points/ops'
-import { checkEntryDate, firstStage, localDate, resolvePoints, yearOf } from '#shared/points/periods'
+import { checkEntryDate, localDate, resolvePoints, yearOf } from '#shared/points/periods'
 import { attachPhotos } from '../photos/store'
 import { OpRejection, registerOp } from '../sync/registry'
-import { addEvent, publishEntry } from './entries'
+import { addEvent, insertEntry, loadEntry, publishEntry } from './entries'
 import { loadRule } from './rules'
 import { getSettings } from './settings'
 
@@ -19,31 +20,33 @@ const DATE_REJECTIONS: Record<DateProblem, [string, string]> = {
   year_closed: [ENTRY_REJECT.yearClosed, '该年度已结束，不能再补记 That year is closed for new entries'],
 }
 
+const LOG_REFUSALS: Record<LogRefusal, (name: string) => [string, string]> = {
+  retired: name => [ENTRY_REJECT.ruleRetired, `积分项目"${name}"已停用 The rule has been retired`],
+  inactive: name => [ENTRY_REJECT.ruleInactive, `积分项目"${name}"未启用 The rule is switched off`],
+  not_self_log: name => [ENTRY_REJECT.notSelfLog, `"${name}"由组织记录，个人不能申报 Organizers record this item; members cannot log it`],
+}
+
+const noTier = () => new OpRejection(ENTRY_REJECT.variant, '请选择该项目的档次 Choose one of the rule\'s tiers')
+
 /** Everything a member-logged entry must pass; the same checks for a new entry and a corrected one. */
 async function checkLoggable(trx: Transaction<Database>, branchId: string, ruleId: string, variant: string | null, date: string, receivedAt: string) {
   const found = await loadRule(trx, branchId, ruleId)
   if (!found)
     throw new OpRejection(ENTRY_REJECT.unknownRule, '积分项目不存在，请同步后重新选择 Unknown rule; sync and choose again')
-  if (found.rule.retired_at)
-    throw new OpRejection(ENTRY_REJECT.ruleRetired, `积分项目"${found.content.name}"已停用 The rule has been retired`)
-  if (!found.content.active)
-    throw new OpRejection(ENTRY_REJECT.ruleInactive, `积分项目"${found.content.name}"未启用 The rule is switched off`)
-  if (!isSelfLoggable(found.content))
-    throw new OpRejection(ENTRY_REJECT.notSelfLog, `"${found.content.name}"由组织记录，个人不能申报 Organizers record this item; members cannot log it`)
-  const points = resolvePoints(found.content, variant)
-  if (points === null)
-    throw new OpRejection(ENTRY_REJECT.variant, '请选择该项目的档次 Choose one of the rule\'s tiers')
+  // The same rule the phone's 记积分 picker offers rules by.
+  const refusal = logRefusal({ ...found.content, retired: found.rule.retired_at !== null })
+  if (refusal)
+    throw new OpRejection(...LOG_REFUSALS[refusal](found.content.name))
+  if (resolvePoints(found.content, variant) === null)
+    throw noTier()
   const settings = await getSettings(trx, branchId)
   const problem = checkEntryDate(date, localDate(new Date(receivedAt)), settings.opensOn)
   if (problem) {
     const [code, message] = DATE_REJECTIONS[problem]
     throw new OpRejection(code, message)
   }
-  return { ...found, points }
-}
-
-export function isSelfLoggable(c: RuleContent): boolean {
-  return c.selfLog && !c.veto && c.points >= 0 && c.approval !== 'checkin' && c.variants.every(v => v.points >= 0)
+  const rule: DraftRule = { id: found.rule.id, versionId: found.version.id, ...found.content }
+  return { ...found, rule }
 }
 
 export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
@@ -51,41 +54,15 @@ export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
   async apply({ actor, trx, receivedAt }, p) {
     if (await trx.selectFrom('point_entry').select('id').where('id', '=', p.id).executeTakeFirst())
       throw new OpRejection(ENTRY_REJECT.idTaken, '这条记录已存在 An entry with this id already exists')
-    const variant = p.variant ?? null
-    const ok = await checkLoggable(trx, actor.branchId, p.ruleId, variant, p.date, receivedAt)
-    if (p.points !== undefined && p.points !== ok.points)
-      throw new OpRejection(ENTRY_REJECT.pointsNotAllowed, `该项目的分值是 ${ok.points} 分，个人不能自定分值 This item is worth ${ok.points}; members cannot set points`)
-    await trx.insertInto('point_entry').values({
-      id: p.id,
-      branch_id: actor.branchId,
-      member_id: actor.id,
-      rule_id: ok.rule.id,
-      rule_version_id: ok.version.id,
-      category: ok.content.category,
-      rule_name: ok.content.name,
-      variant,
-      date: p.date,
-      year: yearOf(p.date),
-      note: p.note.trim(),
-      points: ok.points,
-      granted: null,
-      clipped: 0,
-      status: 'pending',
-      stage: firstStage(ok.content.approval, actor.groupId !== null),
-      source: 'member',
-      revision: 1,
-      group_approved_by: null,
-      group_approved_at: null,
-      reviewed_by: null,
-      reviewed_at: null,
-      return_code: null,
-      return_reason: null,
-      created_by: actor.id,
-      created_at: receivedAt,
-      updated_at: receivedAt,
-      photo_ids: JSON.stringify(await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id })),
-    }).execute()
-    await addEvent(trx, p.id, actor.id, 'created', { ruleVersion: ok.version.version, points: ok.points, date: p.date })
+    const ok = await checkLoggable(trx, actor.branchId, p.ruleId, p.variant ?? null, p.date, receivedAt)
+    const draft = draftEntry({ id: p.id, member: actor, rule: ok.rule, variant: p.variant ?? null, date: p.date, note: p.note, now: receivedAt })
+    if (!draft)
+      throw noTier()
+    if (p.points !== undefined && p.points !== draft.points)
+      throw new OpRejection(ENTRY_REJECT.pointsNotAllowed, `该项目的分值是 ${draft.points} 分，个人不能自定分值 This item is worth ${draft.points}; members cannot set points`)
+    draft.photoIds = await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id })
+    await insertEntry(trx, draft, { branchId: actor.branchId, createdBy: actor.id })
+    await addEvent(trx, p.id, actor.id, 'created', { ruleVersion: ok.version.version, points: draft.points, date: p.date })
     return publishEntry(trx, p.id)
   },
 }
@@ -93,39 +70,42 @@ export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
 export const entryResubmitHandler: OpHandler<typeof entryResubmit.payload> = {
   definition: entryResubmit,
   async apply({ actor, trx, receivedAt }, p) {
-    const entry = await trx.selectFrom('point_entry').selectAll().where('id', '=', p.id).executeTakeFirst()
-    if (!entry || entry.member_id !== actor.id)
+    const entry = await loadEntry(trx, p.id)
+    if (!entry || entry.memberId !== actor.id)
       throw new OpRejection(ENTRY_REJECT.notFound, '找不到这条积分记录 No such entry of yours')
     if (entry.status !== 'returned')
       throw new OpRejection(ENTRY_REJECT.notReturned, '只有被退回的记录可以修改后重新提交 Only a returned entry can be corrected and sent again')
     const variant = p.variant === undefined ? entry.variant : p.variant
     // A correction is checked against the rule as it is now, and takes its current version.
-    const ok = await checkLoggable(trx, actor.branchId, entry.rule_id ?? '', variant, p.date, receivedAt)
-    const revision = entry.revision + 1
+    const ok = await checkLoggable(trx, actor.branchId, entry.ruleId ?? '', variant, p.date, receivedAt)
+    const photoIds = p.photoIds ? await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id }) : undefined
+    const next = redraftEntry(entry, { rule: ok.rule, groupId: actor.groupId, variant, date: p.date, note: p.note, photoIds, now: receivedAt })
+    if (!next)
+      throw noTier()
     await trx.updateTable('point_entry').set({
-      rule_version_id: ok.version.id,
-      category: ok.content.category,
-      rule_name: ok.content.name,
-      variant,
-      date: p.date,
-      year: yearOf(p.date),
-      note: p.note.trim(),
-      points: ok.points,
-      status: 'pending',
-      stage: firstStage(ok.content.approval, actor.groupId !== null),
-      revision,
+      rule_version_id: next.ruleVersionId,
+      category: next.category,
+      rule_name: next.ruleName,
+      variant: next.variant,
+      date: next.date,
+      year: yearOf(next.date),
+      note: next.note,
+      points: next.points,
+      status: next.status,
+      stage: next.stage,
+      revision: next.revision,
       group_approved_by: null,
       group_approved_at: null,
       reviewed_by: null,
       reviewed_at: null,
       return_code: null,
       return_reason: null,
-      updated_at: receivedAt,
-      ...(p.photoIds ? { photo_ids: JSON.stringify(await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id })) } : {}),
+      updated_at: next.updatedAt,
+      ...(photoIds ? { photo_ids: JSON.stringify(photoIds) } : {}),
     }).where('id', '=', p.id).execute()
     await addEvent(trx, p.id, actor.id, 'resubmitted', {
-      revision,
-      before: { date: entry.date, note: entry.note, variant: entry.variant, points: entry.points, returnReason: entry.return_reason },
+      revision: next.revision,
+      before: { date: entry.date, note: entry.note, variant: entry.variant, points: entry.points, returnReason: entry.returnReason },
     })
     return publishEntry(trx, p.id)
   },

@@ -2,63 +2,35 @@ import type { Category, EntryStatus } from '#shared/points/categories'
 import type { Entry, Summary } from '#shared/points/schemas'
 import type { Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
-import { CATEGORIES, POINTS } from '#shared/points/categories'
-import { emptyByCategory, yearTotal } from '#shared/points/periods'
+import { POINTS } from '#shared/points/categories'
+import { yearTotal } from '#shared/points/periods'
+import { summarize } from '#shared/points/score'
 import { badRequest } from '../errors'
 import { entrySelect, toEntry } from './entries'
-import { activeVeto } from './review'
-import { baseFor, getSettings } from './settings'
+import { getSettings, yearBasesOf } from './settings'
 
-/** This year's score: base plus the ledger (never below 0, 0 under 一票否决), by category and month; pending apart. */
+/**
+ * This year's score, computed by the shared rule the member's phone runs on its pulled copies of
+ * the same records (entries, vetoes, settings, year bases): #shared/points/score.
+ */
 export async function summary(db: Db, branchId: string, memberId: string, year: number): Promise<Summary> {
-  const [base, ledger, pending, veto, settings] = await Promise.all([
-    baseFor(db, branchId, year),
-    db.selectFrom('point_ledger')
-      .select(['category', 'month', eb => eb.fn.sum<number>('amount').as('s')])
-      .where('member_id', '=', memberId)
-      .where('year', '=', year)
-      .groupBy(['category', 'month'])
-      .execute(),
-    db.selectFrom('point_entry')
-      .select(['category', eb => eb.fn.sum<number>('points').as('s'), eb => eb.fn.countAll<number>().as('n')])
-      .where('member_id', '=', memberId)
-      .where('year', '=', year)
-      .where('status', '=', 'pending')
-      .groupBy('category')
-      .execute(),
-    activeVeto(db, memberId, year),
+  const [entries, vetoes, settings, yearBases] = await Promise.all([
+    db.selectFrom('point_entry').select(['date', 'category', 'status', 'points', 'granted']).where('member_id', '=', memberId).where('year', '=', year).execute(),
+    db.selectFrom('point_veto').select(['id', 'year', 'decision', 'decided_on', 'reason', 'created_at', 'revoked_at']).where('member_id', '=', memberId).where('year', '=', year).execute(),
     getSettings(db, branchId),
+    yearBasesOf(db, branchId, year),
   ])
-  const byCat = emptyByCategory()
-  const pendingByCat = emptyByCategory()
-  const byMonth = Array.from({ length: 12 }, () => 0)
-  let sum = 0
-  for (const r of ledger) {
-    const s = Number(r.s)
-    sum += s
-    byCat[r.category as Category] += s
-    byMonth[r.month - 1]! += s
-  }
-  let pendingSum = 0
-  let pendingCount = 0
-  for (const r of pending) {
-    pendingSum += Number(r.s)
-    pendingCount += Number(r.n)
-    pendingByCat[r.category as Category] += Number(r.s)
-  }
-  const total = yearTotal(base, sum, Boolean(veto))
+  const score = summarize(year, {
+    entries: entries.map(e => ({ ...e, category: e.category as Category, status: e.status as EntryStatus })),
+    vetoes: vetoes.map(v => ({ id: v.id, year: v.year, decision: v.decision, decidedOn: v.decided_on, reason: v.reason, createdAt: v.created_at, revokedAt: v.revoked_at })),
+    settings,
+    yearBases,
+  })
   return {
     memberId,
     year,
-    base,
-    ledger: sum,
-    total,
-    pending: pendingSum,
-    pendingCount,
-    byCategory: CATEGORIES.map(c => ({ category: c, points: byCat[c], pending: pendingByCat[c] })),
-    byMonth,
-    veto: veto ? { id: veto.id, decision: veto.decision, decidedOn: veto.decided_on, reason: veto.reason } : null,
-    rank: settings.ranking ? await rankOf(db, branchId, memberId, year, base) : null,
+    ...score,
+    rank: settings.ranking ? await rankOf(db, branchId, memberId, year, score.base) : null,
   }
 }
 

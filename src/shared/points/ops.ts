@@ -12,6 +12,8 @@ export const POINTS_ENTITY = {
   rule: 'point_rule',
   settings: 'point_settings',
   veto: 'point_veto',
+  /** A year's own base score (entity id `branchId:year`), which overrides the settings' default. */
+  yearBase: 'point_year_base',
 } as const
 
 /** Why an entry op was refused, for good: shown in the member's 同步失败 list. */
