@@ -141,7 +141,7 @@ describe('organizer screens in the browser', () => {
 
     // One tap from the card to the pledge.
     await adminCard.getByText('带教新人 2 名').click()
-    await expect.poll(() => admin.url()).toMatch(/\/pledges\/[\w-]+$/)
+    await expect.poll(() => admin.url(), { timeout: 15_000 }).toMatch(/\/pledges\/[\w-]+$/)
   })
 
   it('should let a branch admin turn ranking on for members, and export a chosen group\'s record sheet', async () => {
