@@ -178,14 +178,14 @@ describe('grants from other features', () => {
   it('should grant a shipped rule through the ledger once per source, within its cap (grantByRule)', async () => {
     const { grantByRule } = await import('#server/points/grants')
     const g = { branchId: b.branchId, memberId: b.amy.id, ruleKey: 'life-meeting', date: today(), note: '组织生活会', actorId: b.lee.id }
-    const run = (source: string) => b.t.handle.db.transaction().execute(trx => grantByRule(trx, { ...g, source }))
+    const run = (source: string) => b.t.handle.db.transaction().execute(trx => grantByRule(trx, { ...g, source, kind: 'checkin' }))
     const approved = (points: number) => ({ points, status: 'approved' })
     expect(await run('meeting:1')).toEqual(approved(2))
     expect(await run('meeting:1')).toEqual(approved(2))
     expect(await run('meeting:2')).toEqual(approved(2))
     expect(await run('meeting:3')).toEqual(approved(0))
     expect((await ledgerOf(b.t, b.amy.id)).map(l => l.amount)).toEqual([2, 2, 0])
-    expect(await b.t.handle.db.transaction().execute(trx => grantByRule(trx, { ...g, ruleKey: 'online-study', source: 'x' }))).toBeNull()
+    expect(await b.t.handle.db.transaction().execute(trx => grantByRule(trx, { ...g, ruleKey: 'online-study', source: 'x', kind: 'checkin' }))).toBeNull()
     expect((await summaryOf(b.amy)).json().total).toBe(64)
   })
 })

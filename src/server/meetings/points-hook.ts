@@ -54,6 +54,7 @@ export async function grantAttendancePoints(trx: Transaction<Database>, meeting:
       ruleKey,
       date,
       source: `meeting:${meeting.id}`,
+      kind: 'checkin',
       note: `${MEETING_TYPE_NAMES[meeting.type]}「${meeting.topic}」`,
       actorId,
     })

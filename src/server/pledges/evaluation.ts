@@ -61,6 +61,7 @@ export async function postEvaluationPoints(trx: Trx, actor: Actor, effects: Pled
       ruleKey: effect.ruleKey,
       date: effect.date,
       source: `pledge-item:${effect.itemId}`,
+      kind: 'pledge',
       note: effect.reason,
       actorId: actor.id,
       // 评诺 is a branch admin's decision: the review the pledge rules (approval `branch`) ask for.

@@ -1,4 +1,4 @@
-import type { EntryStatus } from '#shared/points/categories'
+import type { EntrySource, EntryStatus } from '#shared/points/categories'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import { createHash } from 'node:crypto'
@@ -16,6 +16,8 @@ export interface RuleGrant {
   date: string
   /** What caused it, e.g. `meeting:<id>`: the same source never grants twice to a member. */
   source: string
+  /** The entry's source as stored and shown: `checkin` for attendance, `pledge` for 评诺. */
+  kind: Extract<EntrySource, 'checkin' | 'pledge'>
   note: string
   /** The organizer whose action granted it (e.g. who closed the meeting). */
   actorId: string
@@ -82,7 +84,7 @@ export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Pro
     clipped: 0,
     status: 'pending',
     stage: atOnce ? null : firstStage(content.approval, member.group_id !== null),
-    source: 'checkin',
+    source: g.kind,
     revision: 1,
     group_approved_by: null,
     group_approved_at: null,
