@@ -6,12 +6,16 @@ import { readFile } from 'node:fs/promises'
 import { LIMITS } from '#shared/constants'
 import cookie from '@fastify/cookie'
 import Fastify from 'fastify'
+import { checkinHandler, leaveHandler } from './meetings/checkin'
+import { MeetingSecret } from './meetings/keys'
+import { pledgeProgressHandler } from './pledges/progress'
 import authPlugin from './plugins/auth'
 import dbPlugin from './plugins/db'
 import errorsPlugin from './plugins/errors'
 import securityHeaders from './plugins/security-headers'
 import staticApp from './plugins/static-app'
 import { validatorCompiler } from './plugins/validators'
+import { entryCreateHandler, entryResubmitHandler } from './points/ops'
 import auditRoutes from './routes/audit'
 import authRoutes from './routes/auth'
 import boardRoutes from './routes/board'
@@ -29,6 +33,8 @@ import rulesRoutes from './routes/rules'
 import setupRoutes from './routes/setup'
 import syncRoutes from './routes/sync'
 import { PASSWORD_PARAMS } from './services/password'
+import { profileUpdateHandler } from './sync/ops/profile'
+import { registerOpHandlers } from './sync/registry'
 
 export interface AppOptions {
   config: Config
@@ -85,6 +91,19 @@ export async function buildApp(options: AppOptions) {
   app.decorate('routeList', () => [...routes.keys()].sort())
   app.decorate('routeSchema', (route: string) => routes.get(route))
 
+  // Not read here: building the app must not need the database (health answers 503 while it is down).
+  const meetingSecret = new MeetingSecret(config.secret)
+
+  // What the phone's ops do: one handler for each type of the shared list (#shared/sync/op-types).
+  registerOpHandlers([
+    profileUpdateHandler,
+    entryCreateHandler,
+    entryResubmitHandler,
+    checkinHandler(meetingSecret),
+    leaveHandler,
+    pledgeProgressHandler,
+  ])
+
   // Routes
   await app.register(healthRoutes, { prefix: '/api' })
   await app.register(setupRoutes, { prefix: '/api/setup' })
@@ -97,7 +116,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(groupRoutes, { prefix: '/api/groups' })
   await app.register(memberRoutes, { prefix: '/api/members' })
   await app.register(auditRoutes, { prefix: '/api/audit' })
-  await app.register(meetingRoutes, { prefix: '/api/meetings' })
+  await app.register(meetingRoutes, { prefix: '/api/meetings', secret: meetingSecret })
   await app.register(meetingMinutesRoutes, { prefix: '/api/meetings' })
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })

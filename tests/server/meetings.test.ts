@@ -81,7 +81,7 @@ describe('attendance', () => {
     expect((await f.m1.client.post(`/api/meetings/${id}/attendance/${f.m2.id}`, { action: 'checkin' })).statusCode).toBe(403)
   })
 
-  it('closes once: present gain points, unexcused absence is deducted, leave neither; a second close is refused (200, then 409)', async () => {
+  it('closes once: present gain points, unexcused absence asks a deduction, leave neither; a second close is refused (200, then 409)', async () => {
     const id = await createMeeting(f.admin)
     const shown = await screenCode(f.admin, id)
     await push(f.m1.client, [op('checkin.create', { meetingId: id, token: shown.token, scannedAt: new Date().toISOString() })])
@@ -89,7 +89,8 @@ describe('attendance', () => {
     const closed = await f.admin.post(`/api/meetings/${id}/close`)
     expect(closed.statusCode).toBe(200)
     const expected = (await t.handle.db.selectFrom('member').select('id').where('branch_id', '=', f.branchId).where('active', '=', 1).execute()).length
-    expect(closed.json()).toMatchObject({ present: 1, leave: 1, absent: expected - 2 })
+    // m1 scanned; the admin closing it ran it; m2 was on leave.
+    expect(closed.json()).toMatchObject({ present: 2, leave: 1, absent: expected - 3 })
     const byMember = new Map((await rows(id)).map(r => [r.member_id, r]))
     expect(byMember.get(f.m1.id)).toMatchObject({ status: 'verified', points: 2 })
     expect(byMember.get(f.m2.id)).toMatchObject({ status: 'leave', points: null })
@@ -109,8 +110,30 @@ describe('attendance', () => {
       .filter(e => e.note.includes('对照检查'))
     expect(await history(f.m1.client)).toEqual([expect.objectContaining({ ruleName: '参加组织生活会/讲评会', granted: 2, status: 'approved' })])
     expect((await f.m1.client.get('/api/points/summary')).json().total).toBe(before + 2)
-    expect(await history(f.g2.client)).toEqual([expect.objectContaining({ ruleName: '无故缺席组织生活（未经批准请假）', granted: -2 })])
+    expect(await history(f.g2.client)).toEqual([expect.objectContaining({ ruleName: '无故缺席组织生活（未经批准请假）', points: -2, granted: null, status: 'pending' })])
     expect(await history(f.m2.client)).toEqual([])
+  })
+
+  it('counts the organizer who closes as present, and deducts for absence only once a branch admin confirms it', async () => {
+    const id = await createMeeting(f.leader1.client, { type: 'group_meeting', groupId: f.group1, topic: '小组会：缺席待确认' })
+    await f.leader1.client.post(`/api/meetings/${id}/attendance/${f.m2.id}`, { action: 'leave', reason: '病假' })
+    const before = (await f.m1.client.get('/api/points/summary')).json().total as number
+    const closed = await f.leader1.client.post(`/api/meetings/${id}/close`)
+    expect(closed.json()).toMatchObject({ present: 1, leave: 1, absent: 1 })
+    const byMember = new Map((await rows(id)).map(r => [r.member_id, r]))
+    expect(byMember.get(f.leader1.id)).toMatchObject({ status: 'manual', points: 2 })
+    expect(byMember.get(f.m1.id)).toMatchObject({ status: 'absent', points: -2 })
+    const entries = async (c: typeof f.m1.client) => ((await c.get('/api/points/entries')).json().items as { id: string, note: string, status: string }[])
+      .filter(e => e.note.includes('缺席待确认'))
+    const [absence] = await entries(f.m1.client)
+    expect(absence).toMatchObject({ status: 'pending', stage: 'branch', points: -2, granted: null })
+    expect((await f.m1.client.get('/api/points/summary')).json().total).toBe(before)
+    expect(await entries(f.leader1.client)).toEqual([expect.objectContaining({ status: 'approved', granted: 2 })])
+    // 无故缺席 is confirmed by the branch (支委), not by the group leader who closed the meeting.
+    const byLeader = await f.leader1.client.post('/api/points/reviews/approve', { ids: [absence!.id] })
+    expect(byLeader.json().results[0]).toMatchObject({ ok: false })
+    expect((await f.admin.post('/api/points/reviews/approve', { ids: [absence!.id] })).json().results[0]).toMatchObject({ ok: true, entry: { status: 'approved', granted: -2 } })
+    expect((await f.m1.client.get('/api/points/summary')).json().total).toBe(before - 2)
   })
 
   it('deducts nothing for absence where the branch switched the 无故缺席 rule off (points null)', async () => {

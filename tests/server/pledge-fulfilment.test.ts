@@ -2,6 +2,8 @@ import type { OpResult } from '#shared/sync/protocol'
 import type { Client, TestApp } from './helper'
 import type { Person } from './pledge-helper'
 import { randomUUID } from 'node:crypto'
+import { migrations } from '#server/db/migrations'
+import { grantByRule } from '#server/points/grants'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, setUpBranch } from './helper'
 import { group, person, pledgeBody, publishedPledge } from './pledge-helper'
@@ -119,6 +121,22 @@ describe('评诺', () => {
     expect(await item(excused!)).toMatchObject({ result: 'broken', excused: 1, points_amount: null })
     const audit = await t.handle.db.selectFrom('audit_log').select('entity_id').where('action', '=', 'pledge.points').execute()
     expect(audit.map(a => a.entity_id).sort()).toEqual([kept, broken].sort())
+  })
+
+  it('should file 评诺 points under their own source, pledge, and move older ones stored as a check-in there, leaving attendance alone', async () => {
+    const pledge = await publishedPledge(alice, admin)
+    await admin.post(`/api/pledges/${pledge.id}/evaluate`, { items: [{ itemId: pledge.items[0]!.id, result: 'kept' }] })
+    const { branchId } = await t.handle.db.selectFrom('member').select('branch_id as branchId').where('id', '=', alice.id).executeTakeFirstOrThrow()
+    await t.handle.db.transaction().execute(trx => grantByRule(trx, { branchId, memberId: alice.id, ruleKey: 'meeting', date: '2026-11-30', source: `meeting:${randomUUID()}`, kind: 'checkin', note: '党员大会', actorId: alice.id }))
+    const sources = async () => ((await alice.client.get('/api/points/entries')).json().items as { ruleName: string, source: string }[])
+      .map(e => [e.ruleName.slice(0, 6), e.source])
+      .sort()
+    const now = [['参加党员大会', 'checkin'], ['承诺项按期兑', 'pledge']]
+    expect(await sources()).toEqual(now)
+    // Before this version 评诺 stored its points as `checkin`: the migration tells them apart by rule.
+    await t.handle.db.updateTable('point_entry').set({ source: 'checkin' }).where('member_id', '=', alice.id).execute()
+    await migrations['2026_12_02_1700_pledge_source']!.up(t.handle.db)
+    expect(await sources()).toEqual(now)
   })
 
   it('should refuse evaluating an item twice, an item of another pledge, or an unpublished pledge, changing nothing (409, 400)', async () => {

@@ -201,8 +201,8 @@ async function run(seed: number) {
     [4, async () => { // a meeting closes: its check-in grants the attendance rule, as the meeting's close does
       const m = r.pick(members)!
       const ruleKey = r.pick(['meeting', 'life-meeting'])!
-      const granted = await t.handle.db.transaction().execute(trx => grantByRule(trx, { branchId: b!.branchId, memberId: m.who.id, ruleKey, date: dateOf(r), source: `meeting:${randomUUID()}`, note: '签到', actorId: admin.id }))
-      return `check-in ${m.name} ${ruleKey}: ${granted}`
+      const granted = await t.handle.db.transaction().execute(trx => grantByRule(trx, { branchId: b!.branchId, memberId: m.who.id, ruleKey, date: dateOf(r), source: `meeting:${randomUUID()}`, kind: 'checkin', note: '签到', actorId: admin.id }))
+      return `check-in ${m.name} ${ruleKey}: ${granted?.points ?? null}`
     }],
     [4, async () => { // the admin sets a year's own base score
       const year = r.pick(YEARS)!

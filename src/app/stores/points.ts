@@ -12,22 +12,10 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { get } from '../api/client'
 import { listRecords } from '../db'
-import { registerAppOp } from '../sync/op-types'
 import { queueWrite } from '../sync/write'
 import { useSessionStore } from './session'
 
 const RECENT_KEY = 'xf.points.recentRules'
-
-// How points ops show in the 同步失败 list: the date and the note the member wrote.
-for (const [def, label] of [[entryCreate, 'points.ops.create'], [entryResubmit, 'points.ops.resubmit']] as const) {
-  registerAppOp(def.type, {
-    label,
-    summary: (payload) => {
-      const p = payload as { date: string, note: string }
-      return [p.date, p.note].filter(Boolean).join(' ')
-    },
-  })
-}
 
 /** An entry as the phone shows it: the server's copy, or the member's own not yet synced (待同步) or refused. */
 export interface LocalEntry extends Entry {

@@ -1,6 +1,6 @@
+import type { OpType } from '#shared/sync/op-types'
 import type { RouteLocationRaw } from 'vue-router'
 import type { RejectedOp } from '../db'
-import { profileUpdate } from '#shared/sync/ops'
 
 /** How the app shows an op type in the 同步失败 list, and where the member fixes one. */
 export interface AppOpType {
@@ -12,19 +12,49 @@ export interface AppOpType {
   edit?: (op: RejectedOp) => RouteLocationRaw
 }
 
-const types = new Map<string, AppOpType>()
+/** The parts of a payload worth a line, in order, empty ones left out. */
+const line = (...parts: unknown[]) => parts.filter(p => p !== undefined && p !== null && p !== '').join(' ')
 
-/** Each feature registers its op types here once, next to its queueWrite calls. */
-export function registerAppOp(type: string, info: AppOpType): void {
-  types.set(type, info)
+/**
+ * Every op type of the shared list (#shared/sync/op-types), in words: the 同步失败 list offers
+ * retry and discard for each, and 修改 where `edit` names a form. A type missing here fails the
+ * typecheck (and tests/app/op-types.test.ts).
+ */
+const APP_OPS: Record<OpType, AppOpType> = {
+  'profile.update': {
+    label: 'sync.ops.profileUpdate',
+    summary: payload => (payload as { phone: string | null }).phone ?? '—',
+    edit: op => ({ name: 'me', query: { editPhone: op.opId } }),
+  },
+  'entry.create': {
+    label: 'points.ops.create',
+    summary: (payload) => {
+      const p = payload as { date: string, note: string }
+      return line(p.date, p.note)
+    },
+  },
+  'entry.resubmit': {
+    label: 'points.ops.resubmit',
+    summary: (payload) => {
+      const p = payload as { date: string, note: string }
+      return line(p.date, p.note)
+    },
+  },
+  // The payload names the meeting only by id: the reason below says what went wrong.
+  'checkin.create': { label: 'sync.ops.checkinCreate' },
+  'meeting.leave': {
+    label: 'sync.ops.meetingLeave',
+    summary: payload => line((payload as { reason: string }).reason),
+  },
+  'pledge.progress': {
+    label: 'sync.ops.pledgeProgress',
+    summary: (payload) => {
+      const p = payload as { percent: number, note: string }
+      return line(`${p.percent}%`, p.note)
+    },
+  },
 }
 
 export function appOp(type: string): AppOpType | undefined {
-  return types.get(type)
+  return Object.hasOwn(APP_OPS, type) ? APP_OPS[type as OpType] : undefined
 }
-
-registerAppOp(profileUpdate.type, {
-  label: 'sync.ops.profileUpdate',
-  summary: payload => (payload as { phone: string | null }).phone ?? '—',
-  edit: op => ({ name: 'me', query: { editPhone: op.opId } }),
-})

@@ -1,3 +1,4 @@
+import type { EntrySource } from '#shared/points/categories'
 import type { Generated } from 'kysely'
 
 /** A points rule's identity; its content lives in versions (an edit adds one, old entries keep theirs). */
@@ -52,7 +53,7 @@ export interface PointEntryTable {
   clipped: number
   status: 'pending' | 'approved' | 'returned' | 'revoked'
   stage: 'group' | 'branch' | null
-  source: 'member' | 'organizer' | 'checkin'
+  source: EntrySource
   revision: number
   group_approved_by: string | null
   group_approved_at: string | null

@@ -33,11 +33,13 @@ function ruleKeyOf(type: MeetingType, outcome: AttendanceOutcome['outcome']): st
 
 /**
  * THE POINTS HOOK: called exactly once per meeting, inside the transaction that closes it, with
- * every member who attended or was absent without leave. Each outcome goes to the points ledger
- * through its rule (cap, floor and the branch's on/off switch apply), so it shows in the member's
- * score history; the source `meeting:<id>` makes a grant never happen twice. Returns what each
- * member actually got (null when the branch has no such rule or switched it off), which the
- * caller stores on the attendance row.
+ * every member who attended or was absent without leave. Each outcome becomes a points entry
+ * under its rule (cap, floor and the branch's on/off switch apply), so it shows in the member's
+ * score history; the source `meeting:<id>` makes a grant never happen twice. Attendance rules
+ * (approval `checkin`) are granted at once; 无故缺席 (approval `branch`) waits for a branch
+ * admin (RULES.md: 支委 confirms), who may reject it, e.g. for a leave nobody recorded. Returns
+ * the points of each member's entry (granted, or asked for while it waits; null when the branch
+ * has no such rule or switched it off), which the caller stores on the attendance row.
  */
 export async function grantAttendancePoints(trx: Transaction<Database>, meeting: ClosedMeeting, actorId: string, outcomes: AttendanceOutcome[]): Promise<Map<string, number | null>> {
   const granted = new Map<string, number | null>()
@@ -46,15 +48,17 @@ export async function grantAttendancePoints(trx: Transaction<Database>, meeting:
     const ruleKey = ruleKeyOf(meeting.type, o.outcome)
     if (!ruleKey)
       continue
-    granted.set(o.memberId, await grantByRule(trx, {
+    const outcome = await grantByRule(trx, {
       branchId: meeting.branch_id,
       memberId: o.memberId,
       ruleKey,
       date,
       source: `meeting:${meeting.id}`,
+      kind: 'checkin',
       note: `${MEETING_TYPE_NAMES[meeting.type]}「${meeting.topic}」`,
       actorId,
-    }))
+    })
+    granted.set(o.memberId, outcome?.points ?? null)
   }
   return granted
 }

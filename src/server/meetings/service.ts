@@ -187,7 +187,15 @@ export async function closeMeeting(trx: Transaction<Database>, actor: Actor, mee
   const expected = meeting.type === 'committee' ? [] : await scopeMembers(trx, meeting)
   for (const m of expected) {
     const s = status.get(m.id)
-    if (s === undefined || s === 'rejected') {
+    // The organizer who closes the meeting ran it (the screen with the code, the attendance list)
+    // and so attended, though they never scanned their own code; unless they were on leave and
+    // close it afterwards. Not every organizer: branch admins organize every meeting of the
+    // branch and a creator may hand a meeting over, so only closing it proves being there.
+    if (m.id === actor.id && (s === undefined || s === 'rejected')) {
+      await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.id, status: 'manual', method: 'organizer', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'manual', method: 'organizer', updated_at: now })).execute()
+      status.set(m.id, 'manual')
+    }
+    else if (s === undefined || s === 'rejected') {
       await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.id, status: 'absent', method: 'close', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'absent', updated_at: now })).execute()
       status.set(m.id, 'absent')
     }

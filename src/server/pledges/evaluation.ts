@@ -55,15 +55,19 @@ export function evaluationPoints(pledge: Pledge, evaluated: { itemId: string, re
 export async function postEvaluationPoints(trx: Trx, actor: Actor, effects: PledgePointsEffect[]): Promise<(number | null)[]> {
   const results: (number | null)[] = []
   for (const effect of effects) {
-    const granted = await grantByRule(trx, {
+    const outcome = await grantByRule(trx, {
       branchId: actor.branchId,
       memberId: effect.memberId,
       ruleKey: effect.ruleKey,
       date: effect.date,
       source: `pledge-item:${effect.itemId}`,
+      kind: 'pledge',
       note: effect.reason,
       actorId: actor.id,
+      // 评诺 is a branch admin's decision: the review the pledge rules (approval `branch`) ask for.
+      reviewed: true,
     })
+    const granted = outcome?.points ?? null
     await trx.updateTable('pledge_item').set({ points_rule_key: effect.ruleKey, points_amount: granted }).where('id', '=', effect.itemId).execute()
     await writeAudit(trx, actor, { action: 'pledge.points', entity: 'pledge_item', entityId: effect.itemId, data: { ...effect, granted } })
     results.push(granted)

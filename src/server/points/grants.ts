@@ -1,9 +1,10 @@
+import type { EntrySource, EntryStatus } from '#shared/points/categories'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import { createHash } from 'node:crypto'
-import { monthOf, yearOf } from '#shared/points/periods'
+import { firstStage, monthOf, yearOf } from '#shared/points/periods'
 import { nowIso } from '../services/tokens'
-import { addEvent } from './entries'
+import { addEvent, publishEntry } from './entries'
 import { grant, lockMember } from './review'
 import { versionContent } from './rules'
 
@@ -15,9 +16,24 @@ export interface RuleGrant {
   date: string
   /** What caused it, e.g. `meeting:<id>`: the same source never grants twice to a member. */
   source: string
+  /** The entry's source as stored and shown: `checkin` for attendance, `pledge` for 评诺. */
+  kind: Extract<EntrySource, 'checkin' | 'pledge'>
   note: string
   /** The organizer whose action granted it (e.g. who closed the meeting). */
   actorId: string
+  /**
+   * The actor's act is itself the review the rule asks for (评诺 is done by a branch admin, whom
+   * a `branch` rule needs): the entry is approved at once. Otherwise only a `checkin` rule (the
+   * check-in is the proof) is approved at once; any other waits in the review queue at the rule's
+   * first stage, as a member's own entry would.
+   */
+  reviewed?: boolean
+}
+
+/** What a grant came to: the points granted once approved, else the points the entry asks for. */
+export interface GrantOutcome {
+  points: number
+  status: EntryStatus
 }
 
 /** A stable entry id for (source, member): a second call finds the first entry instead of granting again. */
@@ -27,15 +43,16 @@ function entryIdFor(source: string, memberId: string): string {
 }
 
 /**
- * For other features (meeting attendance, 评诺): grant a rule's points to a member through the
- * ledger, with its cap and the floor, inside the caller's transaction. Returns the points granted,
- * or null when the branch has no such rule or switched it off. Idempotent per (source, member).
+ * For other features (meeting attendance, 评诺): an entry under a rule for a member, inside the
+ * caller's transaction, reviewed as the rule's approval says (see RuleGrant.reviewed); once
+ * approved, the ledger applies its cap and the floor. Returns what it came to, or null when the
+ * branch has no such rule or switched it off. Idempotent per (source, member).
  */
-export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Promise<number | null> {
+export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Promise<GrantOutcome | null> {
   const id = entryIdFor(g.source, g.memberId)
-  const existing = await trx.selectFrom('point_entry').select(['granted', 'status']).where('id', '=', id).executeTakeFirst()
+  const existing = await trx.selectFrom('point_entry').select(['granted', 'points', 'status']).where('id', '=', id).executeTakeFirst()
   if (existing)
-    return existing.granted
+    return outcomeOf(existing)
   const rule = await trx.selectFrom('point_rule')
     .innerJoin('point_rule_version as v', 'v.id', 'point_rule.current_version_id')
     .selectAll('v')
@@ -48,6 +65,8 @@ export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Pro
   const content = versionContent(rule)
   const now = nowIso()
   await lockMember(trx, g.memberId)
+  const member = await trx.selectFrom('member').select('group_id').where('id', '=', g.memberId).executeTakeFirstOrThrow()
+  const atOnce = g.reviewed === true || content.approval === 'checkin'
   await trx.insertInto('point_entry').values({
     id,
     branch_id: g.branchId,
@@ -64,8 +83,8 @@ export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Pro
     granted: null,
     clipped: 0,
     status: 'pending',
-    stage: null,
-    source: 'checkin',
+    stage: atOnce ? null : firstStage(content.approval, member.group_id !== null),
+    source: g.kind,
     revision: 1,
     group_approved_by: null,
     group_approved_at: null,
@@ -78,6 +97,14 @@ export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Pro
     updated_at: now,
   }).execute()
   await addEvent(trx, id, g.actorId, 'recorded', { source: g.source, month: monthOf(g.date) })
+  if (!atOnce) {
+    await publishEntry(trx, id)
+    return outcomeOf({ granted: null, points: content.points, status: 'pending' })
+  }
   const entry = await grant(trx, { id: g.actorId }, id)
-  return entry.granted
+  return outcomeOf({ granted: entry.granted, points: entry.points, status: entry.status })
+}
+
+function outcomeOf(e: { granted: number | null, points: number, status: string }): GrantOutcome {
+  return { points: e.status === 'approved' ? e.granted ?? 0 : e.points, status: e.status as EntryStatus }
 }

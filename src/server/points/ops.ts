@@ -8,7 +8,7 @@ import { draftEntry, logRefusal, redraftEntry } from '#shared/points/entry'
 import { ENTRY_REJECT, entryCreate, entryResubmit } from '#shared/points/ops'
 import { checkEntryDate, localDate, resolvePoints, yearOf } from '#shared/points/periods'
 import { attachPhotos } from '../photos/store'
-import { OpRejection, registerOp } from '../sync/registry'
+import { OpRejection } from '../sync/registry'
 import { addEvent, insertEntry, loadEntry, publishEntry } from './entries'
 import { loadRule } from './rules'
 import { getSettings } from './settings'
@@ -109,10 +109,4 @@ export const entryResubmitHandler: OpHandler<typeof entryResubmit.payload> = {
     })
     return publishEntry(trx, p.id)
   },
-}
-
-/** Called once by the points routes plugin, like the foundation's ops. */
-export function registerPointsOps(): void {
-  registerOp(entryCreateHandler)
-  registerOp(entryResubmitHandler)
 }

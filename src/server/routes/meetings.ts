@@ -1,18 +1,17 @@
 import type { AttendanceAction as AttendanceActionT, MeetingBody as MeetingBodyT, MeetingListQuery as MeetingListQueryT, MemberParams as MemberParamsT } from '#shared/meetings/schemas'
 import type { FastifyInstance } from 'fastify'
+import type { MeetingSecret } from '../meetings/keys'
 import { CHECKIN } from '#shared/meetings/constants'
 import { AttendanceAction, AttendanceSummary, CloseResult, Meeting, MeetingBody, MeetingList, MeetingListItem, MeetingListQuery, MeetingScreen, MemberParams } from '#shared/meetings/schemas'
 import { toBase64Url } from '#shared/meetings/token'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { notFound } from '../errors'
-import { checkinHandler, leaveHandler } from '../meetings/checkin'
-import { meetingKey, MeetingSecret } from '../meetings/keys'
+import { meetingKey } from '../meetings/keys'
 import { canOrganize, inScope, loadMeeting, publishMeeting, toListItem } from '../meetings/repository'
 import { attendanceSummary, bodyColumns, checkBody, closeMeeting, decideAttendance, listMeetings, requireOrganized, requireScheduled } from '../meetings/service'
 import { actorOf } from '../plugins/auth'
 import { writeAudit } from '../services/audit'
 import { newId, nowIso } from '../services/tokens'
-import { registerOp } from '../sync/registry'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
@@ -20,11 +19,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
  * Meetings (三会一课, 组织生活会) and their attendance. Organizers act here online; a member's
  * check-in and leave request are ops through the outbox (checkin.create, meeting.leave).
  */
-export default async function meetingRoutes(app: FastifyInstance) {
-  // Not read here: building the app must not need the database (health answers 503 while it is down).
-  const secret = new MeetingSecret(app.config.secret)
-  registerOp(checkinHandler(secret))
-  registerOp(leaveHandler)
+export default async function meetingRoutes(app: FastifyInstance, { secret }: { secret: MeetingSecret }) {
   const organizer = app.requireRole('group_leader')
 
   app.get<{ Querystring: MeetingListQueryT }>('/', {

@@ -7,13 +7,11 @@ import { conflict, notFound } from '../errors'
 import { boardSlug, listFeedback } from '../pledges/board'
 import { evaluatePledge } from '../pledges/evaluation'
 import { archiveWorkbook } from '../pledges/export'
-import { pledgeProgressHandler } from '../pledges/progress'
 import { listPledges, requirePledge, withDetails } from '../pledges/views'
 import { createPledge, reviewPledge, submitPledge, updatePledge } from '../pledges/workflow'
 import { actorOf } from '../plugins/auth'
 import { writeAudit } from '../services/audit'
 import { nowIso } from '../services/tokens'
-import { registerOp } from '../sync/registry'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 interface Params { Params: { id: string } }
@@ -23,7 +21,6 @@ interface Params { Params: { id: string } }
  * through the sync push as the pledge.progress op.
  */
 export default async function pledgeRoutes(app: FastifyInstance) {
-  registerOp(pledgeProgressHandler)
   const admin = app.requireRole('branch_admin')
   const auth = app.authenticate
 

@@ -8,7 +8,6 @@ import { notFound } from '../errors'
 import { actorOf } from '../plugins/auth'
 import { memberVisibleTo } from '../points/access'
 import { entryEvents, loadEntry } from '../points/entries'
-import { registerPointsOps } from '../points/ops'
 import { recordVeto, revokeEntry, revokeVeto } from '../points/review'
 import { auditTrail, summary, timeline } from '../points/score'
 import { getSettings, saveSettings, setYearBase } from '../points/settings'
@@ -19,8 +18,6 @@ const thisYear = () => yearOf(localDate(new Date()))
 
 /** A member's score and history, settings, 一票否决, the audit trail and the 党员平时积分记录表. */
 export default async function pointsRoutes(app: FastifyInstance) {
-  registerPointsOps()
-
   app.get<{ Querystring: MemberYearQueryT }>('/summary', {
     preHandler: app.authenticate,
     schema: { querystring: MemberYearQuery, response: { 200: Summary, ...errors } },

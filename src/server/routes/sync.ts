@@ -5,14 +5,11 @@ import { ErrorBody } from '#shared/schemas/common'
 import { PULL_LIMITS, PullQuery, PullResponse, PushEnvelope, PushResponse, SYNC_PROTOCOL } from '#shared/sync/protocol'
 import { badRequest, HttpError } from '../errors'
 import { actorOf } from '../plugins/auth'
-import { registerFoundationOps } from '../sync/ops'
 import { pullChanges } from '../sync/pull'
 import { pushBatch } from '../sync/push'
 
 /** The one write path from the phone (push) and the one read path of changes (pull); DESIGN §1. */
 export default async function syncRoutes(app: FastifyInstance) {
-  registerFoundationOps()
-
   app.post<{ Body: PushEnvelopeT }>('/push', {
     preHandler: app.authenticate,
     schema: { body: PushEnvelope, response: { 200: PushResponse, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 500: ErrorBody, 503: ErrorBody } },

@@ -5,6 +5,7 @@ import type { Static, TSchema } from 'typebox'
 import type { Database } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { hasRole } from '#shared/roles'
+import { OP_TYPES } from '#shared/sync/op-types'
 import { REJECT } from '#shared/sync/protocol'
 
 /** What an op handler gets: the session's member (never an id from the payload) and the open transaction. */
@@ -44,7 +45,25 @@ export interface OpHandler<S extends TSchema = TSchema> {
 const handlers = new Map<string, OpHandler<any>>()
 
 /**
- * Each feature registers its op types once at start; there is no other write path from the phone.
+ * The server's handlers, one for each op type of the shared list (OP_TYPES) and for no other:
+ * called once by buildApp, so a type without a handler, or a handler for a type the app does
+ * not know, stops the server at start instead of refusing members' records later.
+ */
+export function registerOpHandlers(list: OpHandler<any>[]): void {
+  const given = list.map(h => h.definition.type)
+  const unlisted = given.filter(type => !OP_TYPES.includes(type as never))
+  if (unlisted.length > 0)
+    throw new Error(`op handlers for types not in OP_TYPES (src/shared/sync/op-types.ts): ${unlisted.join(', ')}`)
+  const missing = OP_TYPES.filter(type => !given.includes(type))
+  if (missing.length > 0)
+    throw new Error(`op types without a server handler: ${missing.join(', ')}`)
+  for (const handler of list)
+    registerOp(handler)
+}
+
+/**
+ * Registers one handler; there is no other write path from the phone. Production code goes through
+ * registerOpHandlers; tests register throw-away types here directly and remove them afterwards.
  * Registering the same definition again (a second app built in the same process, as tests do)
  * replaces the handler; a different definition under a taken type name is a bug and throws.
  */

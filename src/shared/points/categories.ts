@@ -28,6 +28,13 @@ export type CapPeriod = (typeof CAP_PERIODS)[number]
 export const ENTRY_STATUSES = ['pending', 'approved', 'returned', 'revoked'] as const
 export type EntryStatus = (typeof ENTRY_STATUSES)[number]
 
+/**
+ * Where an entry comes from: a member logged it, an organizer recorded it (记分/扣分), a meeting's
+ * attendance (签到) or a pledge's 评诺 granted it.
+ */
+export const ENTRY_SOURCES = ['member', 'organizer', 'checkin', 'pledge'] as const
+export type EntrySource = (typeof ENTRY_SOURCES)[number]
+
 /** The review level a pending entry waits at. */
 export const STAGES = ['group', 'branch'] as const
 export type Stage = (typeof STAGES)[number]

@@ -4,13 +4,14 @@ import { Type } from 'typebox'
 import { LIMITS } from '../constants'
 import { PhotoIds } from '../photos/constants'
 import { Id, IsoDate, IsoDateTime, Line, Text } from '../schemas/common'
-import { APPROVALS, CAP_PERIODS, CATEGORIES, ENTRY_STATUSES, POINTS, RETURN_REASONS, STAGES } from './categories'
+import { APPROVALS, CAP_PERIODS, CATEGORIES, ENTRY_SOURCES, ENTRY_STATUSES, POINTS, RETURN_REASONS, STAGES } from './categories'
 
 export const CategorySchema = Type.Enum(CATEGORIES)
 export const ApprovalSchema = Type.Enum(APPROVALS)
 export const CapPeriodSchema = Type.Enum(CAP_PERIODS)
 export const EntryStatusSchema = Type.Enum(ENTRY_STATUSES)
 export const StageSchema = Type.Enum(STAGES)
+export const EntrySourceSchema = Type.Enum(ENTRY_SOURCES)
 export const ReturnReasonSchema = Type.Enum(RETURN_REASONS)
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()])
 
@@ -97,7 +98,7 @@ export const Entry = Type.Object({
   clipped: Type.Integer(),
   status: EntryStatusSchema,
   stage: Nullable(StageSchema),
-  source: Type.String(),
+  source: EntrySourceSchema,
   revision: Type.Integer(),
   reviewerName: Nullable(Type.String()),
   returnCode: Nullable(Type.String()),

@@ -4,7 +4,8 @@ import { defineOp } from './protocol'
 
 /**
  * The op types of the foundation. Each feature adds its own definitions next to its schemas
- * (e.g. points.entry.create) and registers a server handler for it; none adds a new sync path.
+ * (e.g. entry.create), lists them in ./op-types.ts and gives app.ts a server handler for each;
+ * none adds a new sync path.
  */
 
 /** A member edits their own contact phone (shown to their organizers); null clears it. */

@@ -106,12 +106,12 @@ export type PullResponse = Static<typeof PullResponse>
  * One op type, shared by the app (to validate before queueing) and the server (to validate on
  * arrival). The server adds the permission check and the apply function in its own registry.
  */
-export interface OpDefinition<S extends TSchema = TSchema> {
-  type: string
+export interface OpDefinition<S extends TSchema = TSchema, T extends string = string> {
+  type: T
   payload: S
 }
 
-export function defineOp<S extends TSchema>(type: string, payload: S): OpDefinition<S> {
+export function defineOp<const T extends string, S extends TSchema>(type: T, payload: S): OpDefinition<S, T> {
   return { type, payload }
 }
 

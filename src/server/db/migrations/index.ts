@@ -8,6 +8,7 @@ import * as syncScope from './2026_11_28_0810_sync_scope'
 import * as loginFailure from './2026_12_02_1200_login_failure'
 import * as checkinFlagReason from './2026_12_02_1300_checkin_flag_reason'
 import * as retention from './2026_12_02_1500_retention'
+import * as pledgeSource from './2026_12_02_1700_pledge_source'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1200_login_failure': loginFailure,
   '2026_12_02_1300_checkin_flag_reason': checkinFlagReason,
   '2026_12_02_1500_retention': retention,
+  '2026_12_02_1700_pledge_source': pledgeSource,
 }

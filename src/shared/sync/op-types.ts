@@ -1,0 +1,22 @@
+import { checkinCreate, leaveRequest } from '../meetings/ops'
+import { pledgeProgress } from '../pledges/ops'
+import { entryCreate, entryResubmit } from '../points/ops'
+import { profileUpdate } from './ops'
+
+/**
+ * Every op type the phone may push, listed once: the server registers exactly one handler for
+ * each (and refuses a handler for any other), the app has a label and a way out of 同步失败 for
+ * each. Each definition lives next to its feature's schemas; a new op type is added here too.
+ */
+export const OP_DEFINITIONS = [
+  profileUpdate,
+  entryCreate,
+  entryResubmit,
+  checkinCreate,
+  leaveRequest,
+  pledgeProgress,
+] as const
+
+export type OpType = typeof OP_DEFINITIONS[number]['type']
+
+export const OP_TYPES: readonly OpType[] = OP_DEFINITIONS.map(d => d.type)

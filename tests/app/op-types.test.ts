@@ -1,0 +1,66 @@
+// @vitest-environment happy-dom
+import type { RejectedOp } from '#app/db'
+import SyncFailedItem from '#app/components/sync/SyncFailedItem.vue'
+import { i18n, setLocale } from '#app/i18n'
+import { routes } from '#app/router'
+import { appOp } from '#app/sync/op-types'
+import { OP_TYPES } from '#shared/sync/op-types'
+import { mount } from '@vue/test-utils'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory, createRouter } from 'vue-router'
+
+vi.mock('vant/es/button/style', () => ({}))
+
+const payloads: Record<string, unknown> = {
+  'profile.update': { phone: '13800000001' },
+  'entry.create': { id: 'e1', ruleId: 'r1', date: '2026-11-30', note: '参加志愿服务' },
+  'entry.resubmit': { id: 'e1', date: '2026-11-30', note: '补充说明' },
+  'checkin.create': { meetingId: 'm1', code: '123456', window: 3, scannedAt: '2026-12-01T08:00:00.000Z' },
+  'meeting.leave': { meetingId: 'm1', reason: '出差' },
+  'pledge.progress': { id: 'p1', itemId: 'i1', status: 'in_progress', percent: 40, note: '走访三户' },
+}
+
+function failedOp(type: string): RejectedOp {
+  return { seq: 1, opId: `op-${type}`, memberId: 'm', type, payload: payloads[type], clientTime: '2026-12-01T08:00:00.000Z', attempts: 1, code: 'X', message: '不行 No', rejectedAt: '2026-12-01T09:00:00.000Z' }
+}
+
+const LOCALES = [
+  { locale: 'zh-CN', retry: '重试', edit: '修改', discard: '放弃' },
+  { locale: 'en', retry: 'Retry', edit: 'Edit', discard: 'Discard' },
+] as const
+
+afterEach(() => setLocale('zh-CN'))
+
+describe('op types in the 同步失败 list', () => {
+  it('should list the same types as the test knows, so a new type must be given a sample here', () => {
+    expect([...OP_TYPES].sort()).toEqual(Object.keys(payloads).sort())
+  })
+
+  for (const type of OP_TYPES) {
+    for (const { locale, retry, edit, discard } of LOCALES) {
+      it(`should show a refused ${type} in words in ${locale} and offer retry and discard, and edit where it has a form`, async () => {
+        await setLocale(locale)
+        const info = appOp(type)
+        expect(info, `no app label for ${type}`).toBeDefined()
+        expect(i18n.global.te(info!.label, locale), `${info!.label} missing in ${locale}`).toBe(true)
+        const item = mount(SyncFailedItem, { props: { op: failedOp(type) }, global: { plugins: [i18n] } })
+        const title = item.find('h2').text()
+        expect(title).toContain(i18n.global.t(info!.label))
+        expect(title).not.toContain(type)
+        const buttons = item.findAll('button').map(b => b.text())
+        expect(buttons).toEqual(info!.edit ? [retry, edit, discard] : [retry, discard])
+      })
+    }
+  }
+
+  it('should send each editable type to a page the app has', () => {
+    const router = createRouter({ history: createMemoryHistory(), routes })
+    const editable = OP_TYPES.filter(type => appOp(type)?.edit)
+    expect(editable).toContain('profile.update')
+    for (const type of editable) {
+      const target = router.resolve(appOp(type)!.edit!(failedOp(type)))
+      expect(target.name, type).not.toBe('not-found')
+      expect(target.matched.length, type).toBeGreaterThan(0)
+    }
+  })
+})
