@@ -28,6 +28,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A screen updates after a lazy chunk, a sync or a service-worker answer: on a busy 2-core
+          // machine that takes longer than expect.poll's one-second default.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },
