@@ -21,7 +21,7 @@ export function cspDirectives(https: boolean): Record<string, string[]> {
     'script-src-attr': ['\'none\''],
     // Built CSS files only; Vue and Vant set style properties through the CSSOM, which CSP allows.
     'style-src': ['\'self\''],
-    // Photos (local previews and decrypted thumbnails) are object URLs; invite and board QR codes are data: PNGs.
+    // Photos kept on the phone (previews, thumbnails from IndexedDB) are object URLs; invite and board QR codes are data: PNGs.
     'img-src': ['\'self\'', 'data:', 'blob:'],
     // Vant's icon font is inlined in its CSS as a data: woff2.
     'font-src': ['\'self\'', 'data:'],
