@@ -18,7 +18,7 @@ export default defineConfig({
       },
       {
         resolve: { alias },
-        test: { name: 'server', include: ['tests/server/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 },
+        test: { name: 'server', include: ['tests/server/**/*.test.ts'], globalSetup: ['tests/server/pg-template.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000 },
       },
       {
         resolve: { alias },

@@ -10,13 +10,15 @@ import { openDatabase } from '#server/db/database'
 import { migrateToLatest } from '#server/db/migrate'
 import { issueSetupToken } from '#server/services/setup'
 import pg from 'pg'
+import { inject } from 'vitest'
 
 /** Cheap scrypt for tests only; the production parameters are tested on their own. */
 export const TEST_PASSWORD_PARAMS = { N: 2 ** 10, r: 8, p: 1 }
 
 /**
  * Tests run on a real SQLite file, or on a real PostgreSQL server when TEST_PG_URL is set
- * (a fresh database per test file, dropped afterwards).
+ * (a fresh database per test file, dropped afterwards; copied from a migrated template when the
+ * run made one, and migrated here either way, which is then a no-op).
  */
 export async function freshDatabase(): Promise<{ handle: DbHandle, url: string, drop: () => Promise<void> }> {
   const pgUrl = process.env.TEST_PG_URL
@@ -24,7 +26,9 @@ export async function freshDatabase(): Promise<{ handle: DbHandle, url: string, 
   if (pgUrl) {
     const admin = new pg.Client({ connectionString: pgUrl })
     await admin.connect()
-    await admin.query(`create database ${name}`)
+    // Copied from the run's migrated template (tests/server/pg-template.ts) when there is one.
+    const template = inject('pgTemplate')
+    await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`)
     await admin.end()
     const url = new URL(pgUrl)
     url.pathname = `/${name}`
