@@ -1,8 +1,11 @@
 import { SESSION } from '#shared/constants'
 
-/** An API error with the server's code and its person-readable message. */
+/**
+ * An API error with the server's code, its person-readable message (both languages) and, for codes
+ * of the shared error catalog, the params errorText words it with in the member's language.
+ */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly params?: Record<string, string | number>) {
     super(message)
   }
 
@@ -39,8 +42,8 @@ export async function api<T>(method: Method, path: string, body?: unknown, init:
   const text = await response.text()
   const data = text ? safeJson(text) : undefined
   if (!response.ok) {
-    const err = (data ?? {}) as { code?: string, message?: string }
-    throw new ApiError(response.status, err.code ?? `HTTP_${response.status}`, err.message ?? response.statusText)
+    const err = (data ?? {}) as { code?: string, message?: string, params?: Record<string, string | number> }
+    throw new ApiError(response.status, err.code ?? `HTTP_${response.status}`, err.message ?? response.statusText, err.params)
   }
   return data as T
 }

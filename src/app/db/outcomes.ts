@@ -28,7 +28,7 @@ export async function applyPushResults(ops: OutboxOp[], results: OpResult[]): Pr
       const record = op.record ? await records.get(op.record) : undefined
       if (result.status === 'rejected') {
         rejected++
-        await tx.objectStore('rejected').put({ ...op, code: result.code ?? 'REJECTED', message: result.message ?? '', rejectedAt: now } satisfies RejectedOp)
+        await tx.objectStore('rejected').put({ ...op, code: result.code ?? 'REJECTED', message: result.message ?? '', ...(result.params ? { params: result.params } : {}), rejectedAt: now } satisfies RejectedOp)
         if (record)
           await records.put({ ...record, pendingOps: Math.max(0, record.pendingOps - 1), failed: true })
       }

@@ -20,6 +20,8 @@ export interface OutboxOp {
 export interface RejectedOp extends OutboxOp {
   code: string
   message: string
+  /** With a code of the shared error catalog: the app words the reason from these. */
+  params?: Record<string, string | number>
   rejectedAt: string
 }
 

@@ -1,7 +1,9 @@
+import type { ErrorParams } from '#shared/errors/catalog'
 import type { FastifyError, FastifyInstance } from 'fastify'
+import { bilingual } from '#shared/errors/catalog'
 import { hasForbiddenCharacters, LINE_PATTERNS, TEXT_PATTERNS } from '#shared/schemas/common'
 import fp from 'fastify-plugin'
-import { HttpError } from '../errors'
+import { failure, HttpError } from '../errors'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -16,7 +18,7 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
-export const DB_UNAVAILABLE_MESSAGE = '服务器暂时不可用，请稍后重试 The server is temporarily unavailable; try again later'
+export const DB_UNAVAILABLE_MESSAGE = bilingual('DB_UNAVAILABLE')
 
 /**
  * Database errors that mean "try again later", not "your request was wrong" (nor "this request
@@ -29,34 +31,46 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     || /Connection terminated|connect ECONNREFUSED|database (?:is locked|system is shutting down)|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '')
 }
 
-/** One place turns every error into `{statusCode, code, error, message}`: 4xx keep their message, 5xx are logged and made generic. */
+/**
+ * One place turns every error into `{statusCode, code, error, message, params?}`: 4xx keep their
+ * message, 5xx are logged and made generic. Codes of the shared catalog carry their params, so
+ * the app words them in the member's language.
+ */
 export default fp(async (app: FastifyInstance) => {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
+    const send = (e: HttpError) => reply.status(e.statusCode).headers(e.headers).send(body(e.statusCode, e.code, e.message, e.params))
     if (err instanceof HttpError)
-      return reply.status(err.statusCode).headers(err.headers).send(body(err.statusCode, err.code, err.message))
+      return send(err)
 
     if ('validation' in err && err.validation) {
-      return reply.status(400).send(body(400, 'VALIDATION', `请求数据有误 Invalid request: ${textProblem(err) ?? err.message}`))
+      // The code stays VALIDATION (clients test it); a text field's problem is named by `reason`,
+      // another code of the catalog, instead of quoting the pattern.
+      const text = textProblem(err)
+      if (text)
+        return send(new HttpError(400, 'VALIDATION', `请求数据有误 Invalid request: ${bilingual(text.code, { field: text.field })}`, {}, { field: text.field, reason: text.code }))
+      return send(failure(400, 'VALIDATION', { detail: err.message }))
     }
     const status = err.statusCode ?? 500
     if (status === 413)
-      return reply.status(413).send(body(413, 'TOO_LARGE', `请求内容过大 Request body is larger than the limit of ${app.initialConfig.bodyLimit} bytes`))
+      return send(failure(413, 'TOO_LARGE', { limit: app.initialConfig.bodyLimit ?? 0 }))
     if (status === 429)
       return reply.status(429).send(body(429, 'RATE_LIMITED', err.message))
     if (status >= 400 && status < 500) {
-      const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST'
-      return reply.status(status).send(body(status, code, `请求无效 ${err.message}`))
+      if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+        return send(failure(status, 'UNSUPPORTED_MEDIA_TYPE'))
+      return reply.status(status).send(body(status, 'BAD_REQUEST', `请求无效 ${err.message}`))
     }
     if (isDatabaseUnavailable(err)) {
       request.log.warn({ err }, 'database unavailable')
-      return reply.status(503).send(body(503, 'DB_UNAVAILABLE', DB_UNAVAILABLE_MESSAGE))
+      return send(failure(503, 'DB_UNAVAILABLE'))
     }
     request.log.error({ err }, 'unhandled error')
-    return reply.status(500).send(body(500, 'INTERNAL', '服务器出错了，请稍后再试 Something went wrong on the server'))
+    return send(failure(500, 'INTERNAL'))
   })
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(body(404, 'NOT_FOUND', `没有这个接口 No route ${request.method} ${request.url}`))
+    const e = failure(404, 'NO_ROUTE', { method: request.method, url: request.url })
+    reply.status(404).send(body(404, 'NOT_FOUND', e.message, { ...e.params, reason: 'NO_ROUTE' }))
   })
 }, { name: 'errors' })
 
@@ -67,18 +81,18 @@ interface ValidationIssue { instancePath: string, keyword: string, params: { pat
  * instead of quoting the regular expression: characters no field accepts (NUL, controls, a lone
  * surrogate), or a value of only spaces.
  */
-function textProblem(err: FastifyError): string | undefined {
+function textProblem(err: FastifyError): { code: 'FIELD_BAD_CHARACTERS' | 'FIELD_BAD_CHARACTERS_TEXT' | 'FIELD_BLANK', field: string } | undefined {
   const issue = (err.validation as ValidationIssue[] | undefined)?.[0]
   const pattern = issue?.keyword === 'pattern' ? issue.params.pattern : undefined
   const multiLine = (TEXT_PATTERNS as readonly string[]).includes(pattern ?? '')
   if (!pattern || !(multiLine || (LINE_PATTERNS as readonly string[]).includes(pattern)) || typeof issue?.data !== 'string')
     return undefined
   const field = `${err.validationContext ?? 'body'}${issue.instancePath}`
-  return hasForbiddenCharacters(issue.data, multiLine)
-    ? `${field} 含有不允许的字符（如控制字符${multiLine ? '' : '、换行'}） contains characters that are not allowed (control characters${multiLine ? '' : ', line breaks'})`
-    : `${field} 不能只有空格 must not be blank`
+  if (!hasForbiddenCharacters(issue.data, multiLine))
+    return { code: 'FIELD_BLANK', field }
+  return { code: multiLine ? 'FIELD_BAD_CHARACTERS_TEXT' : 'FIELD_BAD_CHARACTERS', field }
 }
 
-function body(statusCode: number, code: string, message: string) {
-  return { statusCode, code, error: STATUS_TEXT[statusCode] ?? 'Error', message }
+function body(statusCode: number, code: string, message: string, params?: ErrorParams) {
+  return { statusCode, code, error: STATUS_TEXT[statusCode] ?? 'Error', message, ...(params ? { params } : {}) }
 }

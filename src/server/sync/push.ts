@@ -178,7 +178,7 @@ async function settle(db: Db, actor: Actor, deviceId: string, op: Op): Promise<O
 }
 
 async function recordRejection(db: Db, actor: Actor, deviceId: string, op: Op, hash: string, rejection: OpRejection, receivedAt: string): Promise<OpResult> {
-  const result: OpResult = { opId: op.opId, status: 'rejected', code: rejection.code, message: rejection.message }
+  const result: OpResult = { opId: op.opId, status: 'rejected', code: rejection.code, message: rejection.message, ...(rejection.params ? { params: rejection.params } : {}) }
   return db.transaction().execute(async (trx) => {
     const inserted = await trx.insertInto('sync_op').values({
       op_id: op.opId,

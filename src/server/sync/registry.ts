@@ -1,9 +1,11 @@
+import type { ErrorCode, ErrorParams } from '#shared/errors/catalog'
 import type { Role } from '#shared/roles'
 import type { OpDefinition } from '#shared/sync/protocol'
 import type { Transaction } from 'kysely'
 import type { Static, TSchema } from 'typebox'
 import type { Database } from '../db/database'
 import type { Actor } from '../plugins/auth'
+import { bilingual } from '#shared/errors/catalog'
 import { hasRole } from '#shared/roles'
 import { OP_TYPES } from '#shared/sync/op-types'
 import { REJECT } from '#shared/sync/protocol'
@@ -26,9 +28,14 @@ export interface OpContext {
  * recorded so a retry of the same op gets the same answer.
  */
 export class OpRejection extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly params?: ErrorParams) {
     super(message)
   }
+}
+
+/** A rejection worded by the shared catalog: the phone shows it in the member's language. */
+export function opRejection(code: ErrorCode, params: ErrorParams = {}): OpRejection {
+  return new OpRejection(code, bilingual(code, params), params)
 }
 
 export interface OpHandler<S extends TSchema = TSchema> {

@@ -57,7 +57,10 @@ export const ErrorBody = Type.Object({
   statusCode: Type.Integer(),
   code: Type.String(),
   error: Type.String(),
+  /** Both languages, Chinese first: for API clients and logs. The app words the code itself. */
   message: Type.String(),
+  /** With a code of the shared error catalog (src/shared/errors): what the app words it with. */
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
 })
 
 export const OkBody = Type.Object({ ok: Type.Literal(true) })

@@ -68,6 +68,8 @@ export const OpResult = Type.Object({
   status: OpStatus,
   code: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
+  /** With a code of the shared error catalog: what the app words it with (src/shared/errors). */
+  params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]))),
   /** The record as the server stored it, so the phone can replace its pending copy. */
   entity: Type.Optional(Type.Unknown()),
 })

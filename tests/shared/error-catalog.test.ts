@@ -1,0 +1,20 @@
+import { ERRORS, errorWords, NOUNS } from '#shared/errors/catalog'
+import { describe, expect, it } from 'vitest'
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)(:noun)?\}/g)].map(m => m[0]).sort()
+
+describe('the shared error catalog', () => {
+  it.each(Object.entries(ERRORS))('%s: the Chinese words use no parameter the English lacks, and both are filled in', (code, words) => {
+    for (const p of placeholders(words.zh))
+      expect(placeholders(words.en)).toContain(p)
+    const params = Object.fromEntries(placeholders(words.en).map(p => [p.slice(1, -1).split(':')[0]!, 'member']))
+    expect(errorWords(code, params, 'zh-CN')).not.toMatch(/\{\w+/)
+    expect(errorWords(code, params, 'en')).not.toMatch(/\{\w+/)
+  })
+
+  it('words a noun in the language asked for', () => {
+    expect(errorWords('NOT_FOUND', { what: 'meeting' }, 'zh-CN')).toBe(`${NOUNS.meeting.zh}不存在`)
+    expect(errorWords('NOT_FOUND', { what: 'meeting' }, 'en')).toBe('Meeting not found')
+    expect(errorWords('NOT_IN_CATALOG', {}, 'en')).toBeUndefined()
+  })
+})
