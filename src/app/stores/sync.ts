@@ -186,6 +186,20 @@ export const useSyncStore = defineStore('sync', () => {
 
   const isOffline = computed(() => status.value === 'offline' || !online.value)
 
+  /**
+   * The space this app uses on the phone and whether the browser keeps it under storage
+   * pressure, for 我的 → 数据与同步; undefined where the browser does not say.
+   */
+  async function storageUse(): Promise<{ usage?: number, quota?: number, persisted?: boolean }> {
+    try {
+      const e = await navigator.storage?.estimate?.()
+      return { usage: e?.usage, quota: e?.quota, persisted: await navigator.storage?.persisted?.() }
+    }
+    catch {
+      return {}
+    }
+  }
+
   /** Reads the member's refused ops from the phone into `failed`. */
   async function loadFailed(): Promise<RejectedOp[]> {
     const id = memberId()
@@ -213,5 +227,5 @@ export const useSyncStore = defineStore('sync', () => {
     await loadFailed()
   }
 
-  return { status, pending, rejected, lastSyncAt, lastError, version, outdated, online, isOffline, failed, start, syncNow, afterWrite, refreshCounts, changed, loadFailed, failedOp, retryFailed, discardFailed }
+  return { status, pending, rejected, lastSyncAt, lastError, version, outdated, online, isOffline, failed, start, syncNow, afterWrite, refreshCounts, changed, storageUse, loadFailed, failedOp, retryFailed, discardFailed }
 })
