@@ -4,6 +4,12 @@ import { errorText } from '../api/errors'
 export interface SubmitOptions {
   /** What "no network" means for this form (e.g. 已保存，联网后同步); the generic offline words otherwise. */
   offlineText?: string
+  /**
+   * This form's own words for a failure (e.g. the server's refusal code in the member's
+   * language), or undefined for the usual ones; '' shows nothing, when the form said it another
+   * way (a dead invite link replaces the whole form).
+   */
+  describe?: (err: unknown) => string | undefined
 }
 
 /**
@@ -25,7 +31,7 @@ export function useSubmit(options: SubmitOptions = {}) {
       return await action()
     }
     catch (err) {
-      error.value = errorText(err, options.offlineText)
+      error.value = options.describe?.(err) ?? errorText(err, options.offlineText)
       return undefined
     }
     finally {

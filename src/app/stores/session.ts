@@ -1,4 +1,4 @@
-import type { Me } from '#shared/schemas/auth'
+import type { ChangePasswordBody, InviteInfo, Me, SetupBody } from '#shared/schemas/auth'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { ApiError, get, post } from '../api/client'
@@ -54,5 +54,28 @@ export const useSessionStore = defineStore('session', () => {
     clearCachedMe()
   }
 
-  return { me, checked, expired, isLoggedIn, role, isOrganizer, isBranchAdmin, setMe, refresh, login, logout }
+  /** 修改密码: the server logs out the member's other devices; this one stays logged in. */
+  async function changePassword(body: ChangePasswordBody): Promise<void> {
+    await post('/auth/password', body)
+  }
+
+  /** Whether the branch still needs its first start (the 初始设置 link is unused). */
+  async function needsSetup(): Promise<boolean> {
+    return (await get<{ needsSetup: boolean }>('/setup')).needsSetup
+  }
+
+  /** 初始设置: creates the branch and its first admin, who is then logged in. */
+  async function setup(body: SetupBody): Promise<void> {
+    setMe(await post<Me>('/setup', body))
+  }
+
+  /** Whose invite a link is (name, branch, login, expiry), before the member sets a password. */
+  const inviteInfo = (token: string): Promise<InviteInfo> => get<InviteInfo>(`/invites/${token}`)
+
+  /** 接受邀请: sets the member's password; they are then logged in. */
+  async function acceptInvite(token: string, password: string): Promise<void> {
+    setMe(await post<Me>(`/invites/${token}/accept`, { password }))
+  }
+
+  return { me, checked, expired, isLoggedIn, role, isOrganizer, isBranchAdmin, setMe, refresh, login, logout, changePassword, needsSetup, setup, inviteInfo, acceptInvite }
 })

@@ -1,10 +1,16 @@
+import type { RejectedOp } from '../db'
 import type { SyncOutcome } from '../sync/engine'
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
 import { DB_OUTDATED_EVENT, getMeta, listRejected, outboxCount, setMeta } from '../db'
+import { discardRejected, retryRejected } from '../db/outcomes'
 import { CHANNEL_NAME, SyncRunner } from '../sync/runner'
 import { httpTransport } from '../sync/transport'
+import { bindWriteHooks } from '../sync/write'
 import { useSessionStore } from './session'
+
+/** An op the server refused, as 同步失败 lists it. */
+export type { RejectedOp }
 
 export type SyncStatus = 'idle' | 'syncing' | 'synced' | 'offline' | 'error' | 'auth'
 
@@ -26,11 +32,18 @@ export const useSyncStore = defineStore('sync', () => {
   const outdated = ref(false)
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
 
+  /** 同步失败: the ops the server refused, in the order they were made (loadFailed fills it). */
+  const failed = ref<RejectedOp[]>([])
+
   let channel: BroadcastChannel | null = null
   let started = false
   let debounce: ReturnType<typeof setTimeout> | null = null
 
   const memberId = () => session.me?.id ?? null
+
+  // Every queueWrite goes to the logged-in member's outbox and is followed by afterWrite. The
+  // store is looked up when the write happens, so the one the app (or a test) holds is used.
+  bindWriteHooks({ memberId, afterWrite: () => useSyncStore().afterWrite() })
 
   async function refreshCounts(): Promise<void> {
     const id = memberId()
@@ -114,6 +127,11 @@ export const useSyncStore = defineStore('sync', () => {
     await navigator.storage.persist().catch(() => false)
   }
 
+  // Another member on this phone never sees the last one's refused ops, not even for a moment.
+  watch(() => session.me?.id, () => {
+    failed.value = []
+  })
+
   // Logging in (again) resumes a paused sync with every op still queued. Watched here, in the
   // store's own scope, so it outlives the components that come and go (the login page has none).
   watch(() => session.me, (me, before) => {
@@ -168,5 +186,46 @@ export const useSyncStore = defineStore('sync', () => {
 
   const isOffline = computed(() => status.value === 'offline' || !online.value)
 
-  return { status, pending, rejected, lastSyncAt, lastError, version, outdated, online, isOffline, start, syncNow, afterWrite, refreshCounts, changed }
+  /**
+   * The space this app uses on the phone and whether the browser keeps it under storage
+   * pressure, for 我的 → 数据与同步; undefined where the browser does not say.
+   */
+  async function storageUse(): Promise<{ usage?: number, quota?: number, persisted?: boolean }> {
+    try {
+      const e = await navigator.storage?.estimate?.()
+      return { usage: e?.usage, quota: e?.quota, persisted: await navigator.storage?.persisted?.() }
+    }
+    catch {
+      return {}
+    }
+  }
+
+  /** Reads the member's refused ops from the phone into `failed`. */
+  async function loadFailed(): Promise<RejectedOp[]> {
+    const id = memberId()
+    failed.value = id ? await listRejected(id) : []
+    return failed.value
+  }
+
+  /** One refused op of this member, e.g. the one 修改 opens in its form; undefined once it is gone. */
+  async function failedOp(opId: string): Promise<RejectedOp | undefined> {
+    const id = memberId()
+    return id ? (await listRejected(id)).find(op => op.opId === opId) : undefined
+  }
+
+  /** 重试: the op goes back into the outbox under a new id (its record 待同步 again), and a sync is scheduled. */
+  async function retryFailed(opId: string): Promise<void> {
+    await retryRejected(opId)
+    useSyncStore().afterWrite()
+    await loadFailed()
+  }
+
+  /** 放弃 (after the member confirmed): the op is dropped and its record goes back to the server's copy. */
+  async function discardFailed(opId: string): Promise<void> {
+    await discardRejected(opId)
+    changed()
+    await loadFailed()
+  }
+
+  return { status, pending, rejected, lastSyncAt, lastError, version, outdated, online, isOffline, failed, start, syncNow, afterWrite, refreshCounts, changed, storageUse, loadFailed, failedOp, retryFailed, discardFailed }
 })
