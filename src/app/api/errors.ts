@@ -10,7 +10,7 @@ const lang = (): Lang => (i18n.global.locale.value === 'en' ? 'en' : 'zh-CN')
  * (or by `params.reason`, a more precise code, where the code itself stays general for clients);
  * any other code keeps the server's own message.
  */
-export function refusalText(code: string, params: ErrorParams | undefined, message: string): string {
+export function wordRefusal(code: string, params: ErrorParams | undefined, message: string): string {
   const reason = typeof params?.reason === 'string' ? params.reason : undefined
   return (reason && errorWords(reason, params, lang())) ?? (params && errorWords(code, params, lang())) ?? message
 }
@@ -23,6 +23,6 @@ export function errorText(err: unknown, offlineText?: string): string {
   if (err instanceof ApiError && err.isNetwork)
     return offlineText ?? i18n.global.t('common.offline')
   if (err instanceof ApiError)
-    return refusalText(err.code, err.params, err.message)
+    return wordRefusal(err.code, err.params, err.message)
   return err instanceof Error ? err.message : String(err)
 }
