@@ -50,12 +50,6 @@ export default antfu({
     'src/app/components/meetings/MeetingsList.vue',
     'src/app/components/meetings/MeetingsMinutes.vue',
     'src/app/components/meetings/MeetingsScreen.vue',
-    'src/app/components/organizer/OrganizerAdjust.vue',
-    'src/app/components/organizer/OrganizerAudit.vue',
-    'src/app/components/organizer/OrganizerMemberPoints.vue',
-    'src/app/components/organizer/OrganizerMembers.vue',
-    'src/app/components/organizer/OrganizerSettings.vue',
-    'src/app/components/organizer/OrganizerVetoForm.vue',
     'src/app/components/pledges/PledgesArchive.vue',
     'src/app/components/pledges/PledgesBoardLink.vue',
     'src/app/components/pledges/PledgesDetail.vue',
@@ -69,10 +63,6 @@ export default antfu({
     'src/app/components/pledges/PledgesReviewActions.vue',
     'src/app/components/points/PointsReturnForm.vue',
     'src/app/components/points/PointsReview.vue',
-    'src/app/components/points/PointsRuleForm.vue',
-    'src/app/components/points/PointsRulesEditor.vue',
-    'src/app/components/points/PointsScreen.vue',
-    'src/app/components/points/PointsSheet.vue',
   ],
   rules: {
     'no-restricted-imports': ['error', {

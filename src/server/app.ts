@@ -15,6 +15,7 @@ import errorsPlugin from './plugins/errors'
 import securityHeaders from './plugins/security-headers'
 import staticApp from './plugins/static-app'
 import { validatorCompiler } from './plugins/validators'
+import { pointsAdjustHandler } from './points/grants'
 import { entryCreateHandler, entryResubmitHandler } from './points/ops'
 import auditRoutes from './routes/audit'
 import authRoutes from './routes/auth'
@@ -102,6 +103,7 @@ export async function buildApp(options: AppOptions) {
     checkinHandler(meetingSecret),
     leaveHandler,
     pledgeProgressHandler,
+    pointsAdjustHandler,
   ])
 
   // Routes

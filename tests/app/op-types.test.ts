@@ -18,6 +18,7 @@ const payloads: Record<string, unknown> = {
   'checkin.create': { meetingId: 'm1', code: '123456', window: 3, scannedAt: '2026-12-01T08:00:00.000Z' },
   'meeting.leave': { meetingId: 'm1', reason: '出差' },
   'pledge.progress': { id: 'p1', itemId: 'i1', status: 'in_progress', percent: 40, note: '走访三户' },
+  'points.adjust': { id: 'e2', memberId: 'm2', date: '2026-11-30', reason: '迟到', ruleId: 'r2', points: -1 },
 }
 
 function failedOp(type: string): RejectedOp {

@@ -3,6 +3,7 @@ import { closeDb, DB_NAME, DB_VERSION, getDb, getRecord, listRecords, listReject
 import { openXfDb } from '#app/db/index'
 import { applyPullPage, applyPushResults, discardRejected, retryRejected } from '#app/db/outcomes'
 import { getLocalPhoto, prunePhotos } from '#app/db/photos'
+import { getRoster, putRoster } from '#app/db/rosters'
 import { deleteDB } from 'idb'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import 'fake-indexeddb/auto'
@@ -32,7 +33,7 @@ describe('schema and upgrades', () => {
 
     const db = await getDb()
     expect(db.version).toBe(DB_VERSION)
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'photos', 'records', 'rejected'])
+    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'photos', 'records', 'rejected', 'rosters'])
     expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
     expect((await db.getFromIndex('outbox', 'opId', 'op-1'))?.seq).toBe(1)
     const next = await write(ALICE, '2')
@@ -48,13 +49,25 @@ describe('schema and upgrades', () => {
     v2.close()
 
     const db = await getDb()
-    expect(db.version).toBe(3)
+    expect(db.version).toBe(DB_VERSION)
     expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
     expect((await listRejected(ALICE)).map(r => r.opId)).toEqual(['op-2'])
     expect(await getRecord('profile', ALICE)).toMatchObject({ pendingOps: 1 })
     const bytes = new Uint8Array([0x89, 0x50, 0x4E, 0x47]).buffer
     await localWrite({ memberId: ALICE, type: 'entry.create', payload: { photoIds: ['p-1'] }, photos: [{ id: 'p-1', mime: 'image/jpeg', bytes }] })
     expect(new Uint8Array((await db.get('photos', 'p-1'))!.bytes)).toEqual(new Uint8Array([0x89, 0x50, 0x4E, 0x47]))
+  })
+
+  it('should keep an organizer\'s queued ops when a version-3 database gains the saved member lists', async () => {
+    const v3 = await openXfDb(DB_NAME, 3)
+    await v3.put('outbox', { seq: 1, opId: 'op-1', memberId: ALICE, type: 'points.adjust', payload: { id: 'e-1' }, clientTime: '2026-01-01T00:00:00Z', attempts: 0 } as OutboxOp)
+    v3.close()
+
+    const db = await getDb()
+    expect(db.version).toBe(DB_VERSION)
+    expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
+    await putRoster(ALICE, [{ id: 'm-1', name: '张三', groupId: null, groupName: null }])
+    expect((await getRoster(ALICE))?.members.map(m => m.name)).toEqual(['张三'])
   })
 
   it('should write a photo with its op in one transaction, and drop it once no queued or rejected op needs it', async () => {

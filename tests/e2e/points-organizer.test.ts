@@ -61,8 +61,9 @@ describe('organizer screens in the browser', () => {
     await admin.locator('[data-testid=adjust-points] input').fill('5')
     await admin.locator('[data-testid=adjust-reason] textarea').fill('抗洪抢险表现突出')
     await admin.getByTestId('adjust-submit').click()
+    // Saved on the phone at once (待同步), then shown as the server granted it once synced.
     await expect.poll(() => admin.getByTestId('adjust-results').textContent(), { timeout: 10_000 }).toContain('张测试')
-    expect(await admin.getByTestId('adjust-results').textContent()).toContain('已记 5 分')
+    await expect.poll(() => admin.getByTestId('adjust-results').textContent(), { timeout: 30_000 }).toContain('已记 5 分')
 
     await member.getByTestId('sync-now').click()
     await expect.poll(() => member.getByTestId('points-total').textContent(), { timeout: 30_000 }).toContain('65')

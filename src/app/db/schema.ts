@@ -60,12 +60,31 @@ export interface LocalPhoto {
   createdAt: string
 }
 
+/** A member an organizer may act on, as the organizer's pickers show them: no phone or login kept. */
+export interface RosterMember {
+  id: string
+  name: string
+  groupId: string | null
+  groupName: string | null
+}
+
+/**
+ * The members in an organizer's scope, saved when last fetched: 记分/扣分 picks from it with no
+ * signal. One row per organizer (another organizer on the same phone has their own).
+ */
+export interface Roster {
+  owner: string
+  members: RosterMember[]
+  savedAt: string
+}
+
 export interface XfSchema extends DBSchema {
   outbox: { key: number, value: OutboxOp, indexes: { opId: string } }
   rejected: { key: string, value: RejectedOp }
   meta: { key: string, value: MetaRow }
   records: { key: RecordKey, value: LocalRecord, indexes: { owner: string } }
   photos: { key: string, value: LocalPhoto }
+  rosters: { key: string, value: Roster }
 }
 
 export type XfDb = IDBPDatabase<XfSchema>
@@ -93,6 +112,10 @@ export const UPGRADES: ((db: XfDb, tx: UpgradeTx) => void)[] = [
   // v3: evidence photos waiting to be uploaded (points entries, 践诺 records).
   (db) => {
     db.createObjectStore('photos', { keyPath: 'id' })
+  },
+  // v4: the organizer's members, so 记分/扣分 works offline.
+  (db) => {
+    db.createObjectStore('rosters', { keyPath: 'owner' })
   },
 ]
 

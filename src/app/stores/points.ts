@@ -1,5 +1,5 @@
 import type { EntryStatus } from '#shared/points/categories'
-import type { Entry, PointsSettings, Rule, Veto } from '#shared/points/schemas'
+import type { Entry, PointsSettings, Rule, Summary, Veto } from '#shared/points/schemas'
 import type { YearBase, YearScore } from '#shared/points/score'
 import type { LocalRecord } from '../db'
 import type { QueuedPhoto } from '../sync/write'
@@ -125,9 +125,14 @@ export const usePointsStore = defineStore('points', () => {
     await load()
   }
 
+  /** The member's rank in the branch (where the branch shows ranks): it needs every member's total, so it comes from the server. */
+  async function rankFor(year: number): Promise<Summary['rank']> {
+    return (await get<Summary>(`/points/summary?year=${year}`)).rank
+  }
+
   const today = () => localDate(new Date())
   const thisYear = () => yearOf(today())
   const statusOf = (e: LocalEntry): EntryStatus | 'sync' | 'failed' => e.syncFailed ? 'failed' : e.syncPending ? 'sync' : e.status
 
-  return { rules, entries, settings, recent, loaded, loggable, load, summaryFor, logEntry, resubmit, today, thisYear, statusOf }
+  return { rules, entries, settings, recent, loaded, loggable, load, summaryFor, logEntry, resubmit, rankFor, today, thisYear, statusOf }
 })

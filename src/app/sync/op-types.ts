@@ -1,6 +1,8 @@
 import type { OpType } from '#shared/sync/op-types'
 import type { RouteLocationRaw } from 'vue-router'
 import type { RejectedOp } from '../db'
+import { signed } from '../components/points/format'
+import { memberName } from '../db/rosters'
 
 /** How the app shows an op type in the 同步失败 list, and where the member fixes one. */
 export interface AppOpType {
@@ -51,6 +53,13 @@ const APP_OPS: Record<OpType, AppOpType> = {
     summary: (payload) => {
       const p = payload as { percent: number, note: string }
       return line(`${p.percent}%`, p.note)
+    },
+  },
+  'points.adjust': {
+    label: 'points.ops.adjust',
+    summary: (payload) => {
+      const p = payload as { memberId: string, date: string, reason: string, points?: number }
+      return line(memberName(p.memberId), p.points === undefined ? undefined : signed(p.points), p.date, p.reason)
     },
   },
 }

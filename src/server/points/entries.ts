@@ -49,8 +49,11 @@ export function toEntry(r: EntryRow): Entry {
   }
 }
 
-/** Stores a new entry drafted by the shared rules (#shared/points/entry), as the phone shows it. */
-export async function insertEntry(trx: Transaction<Database>, e: Entry, by: { branchId: string, createdBy: string }): Promise<void> {
+/**
+ * Stores a new entry drafted by the shared rules (#shared/points/entry), as the phone shows it.
+ * `groupApprovedBy`: a group leader's own 加分/扣分 counts as the group's approval.
+ */
+export async function insertEntry(trx: Transaction<Database>, e: Entry, by: { branchId: string, createdBy: string, groupApprovedBy?: string }): Promise<void> {
   await trx.insertInto('point_entry').values({
     id: e.id,
     branch_id: by.branchId,
@@ -70,8 +73,8 @@ export async function insertEntry(trx: Transaction<Database>, e: Entry, by: { br
     stage: e.stage,
     source: e.source as PointEntryTable['source'],
     revision: e.revision,
-    group_approved_by: null,
-    group_approved_at: null,
+    group_approved_by: by.groupApprovedBy ?? null,
+    group_approved_at: by.groupApprovedBy ? e.createdAt : null,
     reviewed_by: null,
     reviewed_at: null,
     return_code: e.returnCode,

@@ -1,12 +1,22 @@
 import type { EntrySource, EntryStatus } from '#shared/points/categories'
+import type { DraftRule } from '#shared/points/entry'
+import type { AdjustmentBody, Entry } from '#shared/points/schemas'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import type { OpHandler } from '../sync/registry'
 import { createHash } from 'node:crypto'
-import { firstStage, monthOf, yearOf } from '#shared/points/periods'
-import { nowIso } from '../services/tokens'
-import { addEvent, publishEntry } from './entries'
+import { adjustmentWaits, draftAdjustment, draftEntry } from '#shared/points/entry'
+import { ADJUST_REJECT, POINTS_ENTITY, pointsAdjust } from '#shared/points/ops'
+import { checkEntryDate, localDate, monthOf } from '#shared/points/periods'
+import { badRequest, conflict, HttpError } from '../errors'
+import { newId, nowIso } from '../services/tokens'
+import { OpRejection } from '../sync/registry'
+import { isOrganizerOver } from './access'
+import { audit } from './audit'
+import { addEvent, insertEntry, publishEntry } from './entries'
 import { grant, lockMember } from './review'
-import { versionContent } from './rules'
+import { loadRule, versionContent } from './rules'
 
 export interface RuleGrant {
   branchId: string
@@ -65,41 +75,16 @@ export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Pro
   const content = versionContent(rule)
   const now = nowIso()
   await lockMember(trx, g.memberId)
-  const member = await trx.selectFrom('member').select('group_id').where('id', '=', g.memberId).executeTakeFirstOrThrow()
+  const member = await trx.selectFrom('member').select(['id', 'name', 'group_id']).where('id', '=', g.memberId).executeTakeFirstOrThrow()
   const atOnce = g.reviewed === true || content.approval === 'checkin'
-  await trx.insertInto('point_entry').values({
-    id,
-    branch_id: g.branchId,
-    member_id: g.memberId,
-    rule_id: rule.rule_id_,
-    rule_version_id: rule.id,
-    category: content.category,
-    rule_name: content.name,
-    variant: null,
-    date: g.date,
-    year: yearOf(g.date),
-    note: g.note,
-    points: content.points,
-    granted: null,
-    clipped: 0,
-    status: 'pending',
-    stage: atOnce ? null : firstStage(content.approval, member.group_id !== null),
-    source: g.kind,
-    revision: 1,
-    group_approved_by: null,
-    group_approved_at: null,
-    reviewed_by: null,
-    reviewed_at: null,
-    return_code: null,
-    return_reason: null,
-    created_by: g.actorId,
-    created_at: now,
-    updated_at: now,
-  }).execute()
+  // A rule grant is worth the rule's own points: the tiers are for what members and organizers choose.
+  const draftRule: DraftRule = { ...content, id: rule.rule_id_, versionId: rule.id, variants: [] }
+  const draft = draftEntry({ id, member: { id: member.id, name: member.name, groupId: member.group_id }, rule: draftRule, variant: null, date: g.date, note: g.note, now, source: g.kind, ...(atOnce ? { stage: null } : {}) })!
+  await insertEntry(trx, draft, { branchId: g.branchId, createdBy: g.actorId })
   await addEvent(trx, id, g.actorId, 'recorded', { source: g.source, month: monthOf(g.date) })
   if (!atOnce) {
     await publishEntry(trx, id)
-    return outcomeOf({ granted: null, points: content.points, status: 'pending' })
+    return outcomeOf({ granted: null, points: draft.points, status: 'pending' })
   }
   const entry = await grant(trx, { id: g.actorId }, id)
   return outcomeOf({ granted: entry.granted, points: entry.points, status: entry.status })
@@ -107,4 +92,78 @@ export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Pro
 
 function outcomeOf(e: { granted: number | null, points: number, status: string }): GrantOutcome {
   return { points: e.status === 'approved' ? e.granted ?? 0 : e.points, status: e.status as EntryStatus }
+}
+
+const adjustRefusal = (status: number, code: string, message: string) => new HttpError(status, code, message)
+
+/**
+ * An organizer's grant or deduction (加分/扣分) with a reason, for the REST route and the
+ * `points.adjust` op alike. A branch admin's takes effect at once (the ledger applies the rule's
+ * cap and the year's floor of 0, clipping what is over); a group leader's (only over their
+ * group) waits for a branch admin when it is a deduction, worth 5 or more, or by a rule for the
+ * branch (adjustmentWaits). Refusals carry the ADJUST_REJECT codes.
+ */
+export async function adjustPoints(trx: Transaction<Database>, actor: Actor, body: AdjustmentBody & { id?: string }): Promise<Entry> {
+  const row = await trx.selectFrom('member').select(['id', 'branch_id', 'group_id', 'name', 'active']).where('id', '=', body.memberId).executeTakeFirst()
+  if (!row || row.branch_id !== actor.branchId)
+    throw adjustRefusal(404, ADJUST_REJECT.memberUnknown, '成员不存在 Member not found')
+  const member = { id: row.id, branchId: row.branch_id, groupId: row.group_id, name: row.name }
+  if (member.id === actor.id)
+    throw adjustRefusal(403, ADJUST_REJECT.own, '不能给自己加分或扣分 You cannot grant or deduct your own points')
+  if (row.active !== 1)
+    throw conflict(ADJUST_REJECT.memberLeft, `${member.name} 已离开本支部，不能再记分 This member has left the branch`)
+  if (!isOrganizerOver(actor, member))
+    throw adjustRefusal(403, ADJUST_REJECT.notInScope, `${member.name} 不是本小组成员，只能为本小组成员记分 You can only record points for your own group`)
+  let rule: DraftRule | null = null
+  if (body.ruleId) {
+    const found = await loadRule(trx, actor.branchId, body.ruleId)
+    if (!found || found.rule.retired_at)
+      throw badRequest(ADJUST_REJECT.ruleUnknown, '积分项目不存在或已停用 Unknown or retired rule')
+    if (!found.content.active)
+      throw conflict(ADJUST_REJECT.ruleInactive, `积分项目"${found.content.name}"已关闭，请另选项目 The rule has been switched off; choose another`)
+    if (found.content.veto)
+      throw badRequest(ADJUST_REJECT.ruleIsVeto, '一票否决请通过"一票否决"记录决定 Record a veto as a decision, not as points')
+    rule = { ...found.content, id: found.rule.id, versionId: found.version.id }
+  }
+  const now = nowIso()
+  const draft = draftAdjustment({ id: body.id ?? newId(), member, rule, variant: body.variant ?? null, category: body.category, points: body.points, date: body.date, reason: body.reason, now })
+  if (rule && !draft)
+    throw badRequest(ADJUST_REJECT.variant, '请选择该项目的档次 Choose one of the rule\'s tiers')
+  if (rule && draft && body.points !== undefined && body.points !== draft.points)
+    throw badRequest(ADJUST_REJECT.pointsNotAllowed, `该项目的分值是 ${draft.points} 分 This item is worth ${draft.points}`)
+  if (!draft)
+    throw badRequest(ADJUST_REJECT.incomplete, '请选择积分项目，或填写类别和分值 Choose a rule, or give a category and non-zero points')
+  const problem = checkEntryDate(body.date, localDate(new Date()), null)
+  if (problem)
+    throw badRequest(ADJUST_REJECT.date, problem === 'future' ? '日期不能晚于今天 The date cannot be in the future' : '日期不在可记分的年度内 The date is outside the open year')
+  if (await trx.selectFrom('point_entry').select('id').where('id', '=', draft.id).executeTakeFirst())
+    throw conflict(ADJUST_REJECT.idTaken, '这条记录已存在 An entry with this id already exists')
+  const waits = adjustmentWaits(actor.role, rule, draft.points)
+  await insertEntry(trx, draft, { branchId: actor.branchId, createdBy: actor.id, groupApprovedBy: waits ? actor.id : undefined })
+  await addEvent(trx, draft.id, actor.id, 'recorded', { points: draft.points, reason: body.reason })
+  await audit(trx, { branchId: actor.branchId, actorId: actor.id, action: 'points.adjust', entity: POINTS_ENTITY.entry, entityId: draft.id, data: { memberId: member.id, points: draft.points, reason: body.reason } })
+  if (waits)
+    return publishEntry(trx, draft.id)
+  await lockMember(trx, member.id)
+  return grant(trx, actor, draft.id)
+}
+
+/**
+ * `points.adjust`: the organizer's phone queues 加分/扣分 offline; the same service as the REST
+ * route decides it, and each of its refusals becomes the op's rejection (same code and words),
+ * shown in the organizer's 同步失败 list.
+ */
+export const pointsAdjustHandler: OpHandler<typeof pointsAdjust.payload> = {
+  definition: pointsAdjust,
+  role: 'group_leader',
+  async apply({ actor, trx }, p) {
+    try {
+      return await adjustPoints(trx, actor, p)
+    }
+    catch (err) {
+      if (err instanceof HttpError && err.statusCode < 500)
+        throw new OpRejection(err.code, err.message)
+      throw err
+    }
+  },
 }

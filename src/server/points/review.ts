@@ -1,18 +1,18 @@
 import type { RuleContent } from '#shared/points/default-rules'
-import type { AdjustmentBody, Entry, ReturnBody, Veto, VetoBody } from '#shared/points/schemas'
+import type { Entry, ReturnBody, Veto, VetoBody } from '#shared/points/schemas'
 import type { Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { RETURN_REASON_ZH } from '#shared/points/categories'
 import { POINTS_ENTITY } from '#shared/points/ops'
-import { checkEntryDate, clipToCap, clipToFloor, isCalendarDate, localDate, monthOf, needsBranchAdmin, periodOf, resolvePoints, yearOf } from '#shared/points/periods'
+import { clipToCap, clipToFloor, isCalendarDate, localDate, monthOf, needsBranchAdmin, periodOf, yearOf } from '#shared/points/periods'
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors'
 import { newId, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
 import { isOrganizerOver, loadMember } from './access'
 import { audit } from './audit'
 import { addEvent, publishEntry } from './entries'
-import { loadRule, loadVersion } from './rules'
+import { loadVersion } from './rules'
 import { baseFor } from './settings'
 
 type Conn = Db | Transaction<Database>
@@ -132,89 +132,6 @@ export async function returnEntry(trx: Transaction<Database>, actor: Actor, id: 
   await addEvent(trx, id, actor.id, 'returned', { reason: body.reason, text })
   await audit(trx, { branchId: e.branch_id, actorId: actor.id, action: 'points.return', entity: POINTS_ENTITY.entry, entityId: id, data: { memberId: e.member_id, reason } })
   return publishEntry(trx, id)
-}
-
-/**
- * An organizer's grant or deduction with a reason. A branch admin's takes effect at once; a
- * group leader's (only over their group) needs a branch admin too when it is a deduction or worth 5 or more.
- */
-export async function adjust(trx: Transaction<Database>, actor: Actor, body: AdjustmentBody): Promise<Entry> {
-  const member = await loadMember(trx, body.memberId)
-  if (!member || member.branchId !== actor.branchId)
-    throw notFound('成员 Member')
-  if (member.id === actor.id)
-    throw new HttpError(403, 'OWN_ENTRY', '不能给自己加分或扣分 You cannot grant or deduct your own points')
-  if (!isOrganizerOver(actor, member))
-    throw forbidden('只能为本小组成员记分 You can only record points for your own group')
-  let ruleId: string | null = null
-  let versionId: string | null = null
-  let name = body.reason.trim()
-  let category = body.category
-  let points = body.points
-  let approval: string = 'branch'
-  if (body.ruleId) {
-    const found = await loadRule(trx, actor.branchId, body.ruleId)
-    if (!found || found.rule.retired_at)
-      throw badRequest('RULE_UNKNOWN', '积分项目不存在或已停用 Unknown or retired rule')
-    if (found.content.veto)
-      throw badRequest('RULE_IS_VETO', '一票否决请通过"一票否决"记录决定 Record a veto as a decision, not as points')
-    const p = resolvePoints(found.content, body.variant ?? null)
-    if (p === null)
-      throw badRequest('RULE_VARIANT', '请选择该项目的档次 Choose one of the rule\'s tiers')
-    if (points !== undefined && points !== p)
-      throw badRequest('POINTS_NOT_ALLOWED', `该项目的分值是 ${p} 分 This item is worth ${p}`)
-    ruleId = found.rule.id
-    versionId = found.version.id
-    name = found.content.name
-    category = found.content.category
-    points = p
-    approval = found.content.approval
-  }
-  if (category === undefined || points === undefined || points === 0)
-    throw badRequest('ADJUSTMENT_INCOMPLETE', '请选择积分项目，或填写类别和分值 Choose a rule, or give a category and non-zero points')
-  const problem = checkEntryDate(body.date, localDate(new Date()), null)
-  if (problem)
-    throw badRequest('ADJUSTMENT_DATE', problem === 'future' ? '日期不能晚于今天 The date cannot be in the future' : '日期不在可记分的年度内 The date is outside the open year')
-  const id = body.id ?? newId()
-  if (await trx.selectFrom('point_entry').select('id').where('id', '=', id).executeTakeFirst())
-    throw conflict('ENTRY_ID_TAKEN', '这条记录已存在 An entry with this id already exists')
-  const now = nowIso()
-  const leaderNeedsBranch = actor.role !== 'branch_admin' && needsBranchAdmin(approval as never, points)
-  await trx.insertInto('point_entry').values({
-    id,
-    branch_id: actor.branchId,
-    member_id: member.id,
-    rule_id: ruleId,
-    rule_version_id: versionId,
-    category,
-    rule_name: name,
-    variant: body.variant ?? null,
-    date: body.date,
-    year: yearOf(body.date),
-    note: body.reason.trim(),
-    points,
-    granted: null,
-    clipped: 0,
-    status: 'pending',
-    stage: 'branch',
-    source: 'organizer',
-    revision: 1,
-    group_approved_by: leaderNeedsBranch ? actor.id : null,
-    group_approved_at: leaderNeedsBranch ? now : null,
-    reviewed_by: null,
-    reviewed_at: null,
-    return_code: null,
-    return_reason: null,
-    created_by: actor.id,
-    created_at: now,
-    updated_at: now,
-  }).execute()
-  await addEvent(trx, id, actor.id, 'recorded', { points, reason: body.reason })
-  await audit(trx, { branchId: actor.branchId, actorId: actor.id, action: 'points.adjust', entity: POINTS_ENTITY.entry, entityId: id, data: { memberId: member.id, points, reason: body.reason } })
-  if (leaderNeedsBranch)
-    return publishEntry(trx, id)
-  await lockMember(trx, member.id)
-  return grant(trx, actor, id)
 }
 
 /** A correction never edits the ledger: it appends a reversing row and marks the entry revoked. */

@@ -4,7 +4,8 @@ import { AdjustmentBody, ApproveBody, ApproveResponse, Entry, ReturnBody, Review
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { HttpError } from '../errors'
 import { actorOf } from '../plugins/auth'
-import { adjust, approveEntry, returnEntry } from '../points/review'
+import { adjustPoints } from '../points/grants'
+import { approveEntry, returnEntry } from '../points/review'
 import { reviewQueue } from '../points/score'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -49,6 +50,6 @@ export default async function reviewsRoutes(app: FastifyInstance) {
     schema: { body: AdjustmentBody, response: { 200: Entry, ...errors } },
   }, async (request) => {
     const actor = actorOf(request)
-    return app.db.transaction().execute(trx => adjust(trx, actor, request.body))
+    return app.db.transaction().execute(trx => adjustPoints(trx, actor, request.body))
   })
 }

@@ -1,10 +1,12 @@
 import { defineOp } from '../sync/protocol'
-import { EntryCreatePayload, EntryResubmitPayload } from './schemas'
+import { AdjustmentPayload, EntryCreatePayload, EntryResubmitPayload } from './schemas'
 
 /** A member logs an activity for points (saved on the phone first, then pushed). */
 export const entryCreate = defineOp('entry.create', EntryCreatePayload)
 /** A member corrects a returned entry and sends it again. */
 export const entryResubmit = defineOp('entry.resubmit', EntryResubmitPayload)
+/** An organizer grants or deducts points (加分/扣分) for a member of their group or branch. */
+export const pointsAdjust = defineOp('points.adjust', AdjustmentPayload)
 
 /** Entities of points as they appear in pulled changes and in the phone's records. */
 export const POINTS_ENTITY = {
@@ -31,4 +33,23 @@ export const ENTRY_REJECT = {
   idTaken: 'ENTRY_ID_TAKEN',
   notFound: 'ENTRY_NOT_FOUND',
   notReturned: 'ENTRY_NOT_RETURNED',
+} as const
+
+/**
+ * Why an organizer's 加分/扣分 was refused, by the REST route (with its HTTP status) and the
+ * `points.adjust` op alike: shown in the organizer's 同步失败 list.
+ */
+export const ADJUST_REJECT = {
+  memberUnknown: 'ADJUSTMENT_MEMBER_UNKNOWN',
+  memberLeft: 'ADJUSTMENT_MEMBER_LEFT',
+  notInScope: 'ADJUSTMENT_NOT_IN_SCOPE',
+  own: 'OWN_ENTRY',
+  ruleUnknown: 'RULE_UNKNOWN',
+  ruleInactive: 'RULE_INACTIVE',
+  ruleIsVeto: 'RULE_IS_VETO',
+  variant: 'RULE_VARIANT',
+  pointsNotAllowed: 'POINTS_NOT_ALLOWED',
+  incomplete: 'ADJUSTMENT_INCOMPLETE',
+  date: 'ADJUSTMENT_DATE',
+  idTaken: 'ENTRY_ID_TAKEN',
 } as const

@@ -191,6 +191,13 @@ export const AdjustmentBody = Type.Object({
 }, { additionalProperties: false })
 export type AdjustmentBody = Static<typeof AdjustmentBody>
 
+/** Payload of the `points.adjust` op: an adjustment whose id the phone made, so a resend cannot grant twice. */
+export const AdjustmentPayload = Type.Object({
+  ...AdjustmentBody.properties,
+  id: Id,
+}, { additionalProperties: false })
+export type AdjustmentPayload = Static<typeof AdjustmentPayload>
+
 export const ReverseBody = Type.Object({ reason: Reason }, { additionalProperties: false })
 export type ReverseBody = Static<typeof ReverseBody>
 
