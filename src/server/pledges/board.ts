@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto'
 import { PLEDGE_LIMITS as L } from '#shared/pledges/constants'
 import { HttpError, notFound } from '../errors'
 import { hitRateLimit } from '../services/rate-limit'
-import { hashToken, newId, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { hashToken, newId } from '../util/ids'
 import { loadPledges } from './views'
 
 const BOARD_NOT_FOUND = () => notFound('承诺公示栏 Pledge board')

@@ -7,7 +7,7 @@ import { hasRole } from '#shared/roles'
 import { badRequest, conflict, forbidden } from '../errors'
 import { grantByRule } from '../points/grants'
 import { writeAudit } from '../services/audit'
-import { nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
 import { pledgeOfBranch } from './views'
 import { recordPledge } from './workflow'
 

@@ -8,8 +8,9 @@ import { hasRole } from '#shared/roles'
 import { badRequest, conflict, forbidden } from '../errors'
 import { writeAudit } from '../services/audit'
 import { requireGroup } from '../services/org'
-import { newId, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
+import { nowIso } from '../util/clock'
+import { newId } from '../util/ids'
 import { pledgeOfBranch } from './views'
 
 type Trx = Transaction<Database>

@@ -4,7 +4,8 @@ import { SESSION } from '#shared/constants'
 import { hasRole } from '#shared/roles'
 import fp from 'fastify-plugin'
 import { forbidden, HttpError, unauthorized } from '../errors'
-import { hashToken, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { hashToken } from '../util/ids'
 
 /** The logged-in member as every route sees it. The actor is always this, never an id from a body. */
 export interface Actor {

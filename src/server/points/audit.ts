@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
-import { newId, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { newId } from '../util/ids'
 
 export interface AuditInput {
   branchId: string

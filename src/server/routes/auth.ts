@@ -10,7 +10,7 @@ import { loadMe } from '../services/me'
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../services/password'
 import { backoffWait, clearFailures, hitRateLimit, peekRateLimit, recordFailure, tooManyFailures } from '../services/rate-limit'
 import { endSession, revokeSessions, startSession } from '../services/sessions'
-import { hashToken } from '../services/tokens'
+import { hashToken } from '../util/ids'
 
 /**
  * Only failures count, and never against the account alone, or anyone could lock its owner out:

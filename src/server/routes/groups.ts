@@ -6,8 +6,9 @@ import { conflict } from '../errors'
 import { actorOf } from '../plugins/auth'
 import { writeAudit } from '../services/audit'
 import { assertGroupNameFree, listGroups, requireGroup } from '../services/org'
-import { newId, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
+import { nowIso } from '../util/clock'
+import { newId } from '../util/ids'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 

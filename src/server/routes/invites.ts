@@ -9,7 +9,8 @@ import { loadMe } from '../services/me'
 import { hashPassword } from '../services/password'
 import { checkLinkToken } from '../services/rate-limit'
 import { revokeSessions, startSession } from '../services/sessions'
-import { hashToken, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { hashToken } from '../util/ids'
 
 /** Finds a usable invite or says plainly why it cannot be used. */
 async function usableInvite(db: Db, token: string) {

@@ -9,8 +9,8 @@ import { requireOrganized } from '../meetings/service'
 import { attachPhotos } from '../photos/store'
 import { actorOf } from '../plugins/auth'
 import { writeAudit } from '../services/audit'
-import { nowIso } from '../services/tokens'
 import { OpRejection } from '../sync/registry'
+import { nowIso } from '../util/clock'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const STATUS: Record<string, number> = { [PHOTO_REJECT.missing]: 400, [PHOTO_REJECT.notYours]: 403, [PHOTO_REJECT.inUse]: 409 }

@@ -11,7 +11,8 @@ import { canOrganize, inScope, loadMeeting, publishMeeting, toListItem } from '.
 import { attendanceSummary, bodyColumns, checkBody, closeMeeting, decideAttendance, listMeetings, requireOrganized, requireScheduled } from '../meetings/service'
 import { actorOf } from '../plugins/auth'
 import { writeAudit } from '../services/audit'
-import { newId, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { newId } from '../util/ids'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 

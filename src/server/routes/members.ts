@@ -12,8 +12,9 @@ import { writeAudit } from '../services/audit'
 import { assertLoginFree, isUniqueViolation, listMembers, otherActiveAdmins, requireGroup, requireMember } from '../services/org'
 import { linkOrigin } from '../services/origin'
 import { revokeSessions } from '../services/sessions'
-import { addMs, DAY, hashToken, newId, newToken, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
+import { addMs, DAY, nowIso } from '../util/clock'
+import { hashToken, newId, newToken } from '../util/ids'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 interface Params { Params: { id: string } }

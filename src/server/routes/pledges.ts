@@ -11,7 +11,7 @@ import { listPledges, requirePledge, withDetails } from '../pledges/views'
 import { createPledge, reviewPledge, submitPledge, updatePledge } from '../pledges/workflow'
 import { actorOf } from '../plugins/auth'
 import { writeAudit } from '../services/audit'
-import { nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 interface Params { Params: { id: string } }

@@ -10,7 +10,8 @@ import { hashPassword } from '../services/password'
 import { checkLinkToken } from '../services/rate-limit'
 import { startSession } from '../services/sessions'
 import { hasBranchAdmin } from '../services/setup'
-import { hashToken, newId, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { hashToken, newId } from '../util/ids'
 
 const alreadySetUp = () => conflict('ALREADY_SET_UP', '先锋已经完成初始设置，请直接登录 Setup is already done; log in instead')
 const tokenUsed = () => gone('SETUP_TOKEN_USED', '该设置链接已使用过 This setup link was already used')

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { randomBytes } from 'node:crypto'
-import { nowIso } from './tokens'
+import { nowIso } from '../util/clock'
 
 export interface AuditInput {
   /** Dotted verb such as group.create or member.update. */

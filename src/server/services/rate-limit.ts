@@ -1,7 +1,7 @@
 import type { Db } from '../db/database'
 import { sql } from 'kysely'
 import { HttpError } from '../errors'
-import { hashToken } from './tokens'
+import { hashToken } from '../util/ids'
 
 export interface RateLimitResult { allowed: boolean, retryAfterSeconds: number }
 

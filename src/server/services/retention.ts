@@ -3,8 +3,8 @@ import type { Database, Db } from '../db/database'
 import { sql } from 'kysely'
 import { pruneLoosePhotos } from '../photos/store'
 import { FLOOR_KEY } from '../sync/pull'
+import { DAY } from '../util/clock'
 import { purgeForgottenFailures } from './rate-limit'
-import { DAY } from './tokens'
 
 /**
  * How long the server keeps what only serves a while. The audit log, the records themselves and

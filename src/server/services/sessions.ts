@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database'
 import { SESSION } from '#shared/constants'
-import { addMs, DAY, hashToken, newToken, nowIso } from './tokens'
+import { addMs, DAY, nowIso } from '../util/clock'
+import { hashToken, newToken } from '../util/ids'
 
 const MAX_AGE_MS = SESSION.days * DAY
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database'
 import { SETUP_TOKEN_HOURS } from '#shared/constants'
-import { addMs, hashToken, HOUR, newToken, nowIso } from './tokens'
+import { addMs, HOUR, nowIso } from '../util/clock'
+import { hashToken, newToken } from '../util/ids'
 
 export async function hasBranchAdmin(db: Db): Promise<boolean> {
   const row = await db.selectFrom('member').select('id').where('role', '=', 'branch_admin').where('active', '=', 1).limit(1).executeTakeFirst()

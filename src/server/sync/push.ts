@@ -12,7 +12,7 @@ import { Compile } from 'typebox/compile'
 import { HttpError } from '../errors'
 import { DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../plugins/errors'
 import { isUniqueViolation } from '../services/org'
-import { nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
 import { mayRun, opHandler, OpRejection } from './registry'
 
 /** Compiled once per schema: checking each op with the interpreter costs ~0.1 ms, compiled ~0.01 ms. */
