@@ -5,10 +5,10 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildApp } from '#server/app'
+import { issueSetupToken } from '#server/auth/setup'
 import { loadConfig } from '#server/config'
 import { openDatabase } from '#server/db/database'
 import { migrateToLatest } from '#server/db/migrate'
-import { issueSetupToken } from '#server/services/setup'
 import pg from 'pg'
 
 /** Cheap scrypt for tests only; the production parameters are tested on their own. */

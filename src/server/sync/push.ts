@@ -10,8 +10,8 @@ import { canonicalJson, Op, REJECT, SERVER_ERROR_MESSAGE } from '#shared/sync/pr
 import { sql } from 'kysely'
 import { Compile } from 'typebox/compile'
 import { HttpError } from '../errors'
+import { isUniqueViolation } from '../org/repository'
 import { DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../plugins/errors'
-import { isUniqueViolation } from '../services/org'
 import { nowIso } from '../util/clock'
 import { mayRun, opHandler, OpRejection } from './registry'
 

@@ -1,6 +1,6 @@
-import type { OpHandler } from '../registry'
+import type { OpHandler } from '../sync/registry'
 import { ENTITY, profileUpdate } from '#shared/sync/ops'
-import { recordChange } from '../changes'
+import { recordChange } from '../sync/changes'
 
 /** profile.update: the session's member changes their own phone; the payload never names a member. */
 export const profileUpdateHandler: OpHandler<typeof profileUpdate.payload> = {

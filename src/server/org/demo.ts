@@ -1,10 +1,10 @@
 import type { Db } from '../db/database'
 import { ORG_ENTITY } from '#shared/schemas/org'
+import { hashPassword, PASSWORD_PARAMS } from '../auth/password'
 import { seedDefaultRules } from '../points/rules'
 import { recordChange } from '../sync/changes'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
-import { hashPassword, PASSWORD_PARAMS } from './password'
 
 export const DEMO_PASSWORD = 'xianfeng-demo'
 export const DEMO_BRANCH = '示例党支部'
