@@ -1,9 +1,9 @@
-import type { TestApp } from './helper'
+import type { TestApp } from '../helper'
 import { localOrigin } from '#server/auth/origin'
 import { issueSetupToken } from '#server/auth/setup'
 import { loadConfig } from '#server/config'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestApp, Client, setUpBranch } from './helper'
+import { buildTestApp, Client, setUpBranch } from '../helper'
 
 let t: TestApp
 beforeEach(async () => {

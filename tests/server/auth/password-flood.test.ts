@@ -8,7 +8,7 @@ import { loadConfig } from '#server/config'
 import { addMs, nowIso } from '#server/util/clock'
 import { hashToken, newToken } from '#server/util/ids'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshDatabase } from './helper'
+import { freshDatabase } from '../helper'
 
 /* The production scrypt parameters (128 MiB per hash), on purpose: what is measured is memory. */
 
