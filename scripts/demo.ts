@@ -1,9 +1,9 @@
 import type { Config } from '../src/server/config'
+import { localOrigin } from '../src/server/auth/origin'
 import { ConfigError, loadConfig } from '../src/server/config'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
-import { DEMO_BRANCH, DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, seedDemo } from '../src/server/services/demo'
-import { localOrigin } from '../src/server/services/origin'
+import { DEMO_BRANCH, DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, seedDemo } from '../src/server/org/demo'
 
 /** `npm run demo`: fills an EMPTY database (DATABASE_URL, as the server) with a sample branch, then says how to log in. */
 let config: Config

@@ -1,8 +1,8 @@
+import { localOrigin } from '../src/server/auth/origin'
+import { issueSetupToken, setupUrl } from '../src/server/auth/setup'
 import { loadConfig } from '../src/server/config'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
-import { localOrigin } from '../src/server/services/origin'
-import { issueSetupToken, setupUrl } from '../src/server/services/setup'
 
 /** Prints a new one-time setup link, for when the first start's output was lost. */
 const config = loadConfig()

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app'
+import { localOrigin } from './auth/origin'
+import { issueSetupToken, setupUrl } from './auth/setup'
 import { ConfigError, loadConfig } from './config'
 import { openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
-import { localOrigin } from './services/origin'
 import { housekeeping, HOUSEKEEPING_EVERY_MS } from './services/retention'
-import { issueSetupToken, setupUrl } from './services/setup'
 
 /** Starts the real server: validate config, migrate, listen, print the setup link, shut down gracefully. */
 export async function startServer(env = process.env): Promise<FastifyInstance> {

@@ -151,7 +151,7 @@ export const RAW_BODIES: { what: string, payload: string | Buffer, type: string 
 
 /**
  * Every table but sessions and the throttling counters, as one hash per table: a refused login or
- * password change still counts as a failure there, by design (services/rate-limit.ts).
+ * password change still counts as a failure there, by design (src/server/auth/rate-limit.ts).
  */
 const tablesOf = new WeakMap<DbHandle, string[]>()
 async function tables(handle: DbHandle): Promise<string[]> {

@@ -4,7 +4,7 @@ import type { Role } from '#shared/roles'
 import type { FastifyInstance } from 'fastify'
 import type { TestApp } from './helper'
 import { randomUUID } from 'node:crypto'
-import { hashPassword } from '#server/services/password'
+import { hashPassword } from '#server/auth/password'
 import { codeForWindow, importMeetingKey, windowAt } from '#shared/meetings/token'
 import { Client, setUpBranch, TEST_PASSWORD_PARAMS } from './helper'
 

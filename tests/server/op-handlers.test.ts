@@ -1,5 +1,5 @@
 import type { TestApp } from './helper'
-import { profileUpdateHandler } from '#server/sync/ops/profile'
+import { profileUpdateHandler } from '#server/org/profile'
 import { registeredOpTypes, registerOpHandlers } from '#server/sync/registry'
 import { OP_TYPES } from '#shared/sync/op-types'
 import { defineOp } from '#shared/sync/protocol'

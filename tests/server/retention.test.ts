@@ -1,7 +1,7 @@
 import type { Change } from '#shared/sync/protocol'
 import type { PointsBranch } from './points-helper'
 import { randomUUID } from 'node:crypto'
-import { BACKOFF, hitRateLimit, recordFailure } from '#server/services/rate-limit'
+import { BACKOFF, hitRateLimit, recordFailure } from '#server/auth/rate-limit'
 import { housekeeping, pruneChangeLog, RETENTION } from '#server/services/retention'
 import { recordChange } from '#server/sync/changes'
 import { FLOOR_KEY } from '#server/sync/pull'

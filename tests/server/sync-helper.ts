@@ -3,7 +3,7 @@ import type { Role } from '#shared/roles'
 import type { Op } from '#shared/sync/protocol'
 import type { FastifyInstance } from 'fastify'
 import { randomUUID } from 'node:crypto'
-import { hashPassword } from '#server/services/password'
+import { hashPassword } from '#server/auth/password'
 import { SYNC_PROTOCOL } from '#shared/sync/protocol'
 import { Client, TEST_PASSWORD_PARAMS } from './helper'
 

@@ -30,7 +30,7 @@ export interface RateLimitTable {
   count: number
 }
 
-/** Failed logins per `login|address` key (see services/rate-limit.ts); purgeable by last_failed_at. */
+/** Failed logins per `login|address` key (see auth/rate-limit.ts); purgeable by last_failed_at. */
 export interface LoginFailureTable {
   key: string
   failures: number

@@ -8,7 +8,7 @@ import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } 
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely'
 import pg from 'pg'
 
 export interface Database {
@@ -61,6 +61,11 @@ export function openDatabase(url: string): DbHandle {
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => {})
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres' }
+}
+
+/** The cheapest round trip to the database (GET /api/health): throws when it cannot be reached. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db)
 }
 
 function openSqlite(file: string): SQLite.Database {

@@ -8,7 +8,7 @@ import type { MeetingRow } from './repository'
 import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
 import { windowStartMs } from '#shared/meetings/token'
 import { badRequest, conflict, forbidden, notFound } from '../errors'
-import { nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
 import { grantAttendancePoints } from './points-hook'
 import { canOrganize, inScope, loadMeeting, meetingSelect, publishAttendance, publishMeeting, toListItem, toMeeting } from './repository'
 

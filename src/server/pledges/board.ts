@@ -3,9 +3,10 @@ import type { Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { randomBytes } from 'node:crypto'
 import { PLEDGE_LIMITS as L } from '#shared/pledges/constants'
+import { hitRateLimit } from '../auth/rate-limit'
 import { HttpError, notFound } from '../errors'
-import { hitRateLimit } from '../services/rate-limit'
-import { hashToken, newId, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { hashToken, newId } from '../util/ids'
 import { loadPledges } from './views'
 
 const BOARD_NOT_FOUND = () => notFound('承诺公示栏 Pledge board')

@@ -3,8 +3,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { SESSION } from '#shared/constants'
 import { hasRole } from '#shared/roles'
 import fp from 'fastify-plugin'
+import { findSessionActor } from '../auth/repository'
 import { forbidden, HttpError, unauthorized } from '../errors'
-import { hashToken, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { hashToken } from '../util/ids'
 
 /** The logged-in member as every route sees it. The actor is always this, never an id from a body. */
 export interface Actor {
@@ -45,16 +47,7 @@ export default fp(async (app: FastifyInstance) => {
     const token = request.cookies[SESSION.cookie]
     if (!token)
       return
-    const row = await app.db.selectFrom('session')
-      .innerJoin('member', 'member.id', 'session.member_id')
-      .select(['member.id', 'member.branch_id', 'member.group_id', 'member.role', 'member.name'])
-      .where('session.token_hash', '=', hashToken(token))
-      .where('session.revoked_at', 'is', null)
-      .where('session.expires_at', '>', nowIso())
-      .where('member.active', '=', 1)
-      .executeTakeFirst()
-    if (row)
-      request.actor = { id: row.id, branchId: row.branch_id, groupId: row.group_id, role: row.role, name: row.name }
+    request.actor = await findSessionActor(app.db, hashToken(token), nowIso()) ?? null
   })
 
   app.decorate('authenticate', async (request: FastifyRequest) => {

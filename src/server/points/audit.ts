@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
-import { newId, nowIso } from '../services/tokens'
+import { writeAudit } from '../audit/writer'
 
 export interface AuditInput {
   branchId: string
@@ -11,16 +11,7 @@ export interface AuditInput {
   data: unknown
 }
 
-/** Who did what, when and why: every change to points writes one row in the same transaction. */
+/** Who did what, when and why: every change to points writes one row in the same transaction (through the one writer, audit/writer.ts). */
 export async function audit(trx: Transaction<Database>, a: AuditInput): Promise<void> {
-  await trx.insertInto('audit_log').values({
-    id: newId(),
-    branch_id: a.branchId,
-    actor_id: a.actorId,
-    action: a.action,
-    entity: a.entity,
-    entity_id: a.entityId,
-    data: JSON.stringify(a.data ?? {}),
-    created_at: nowIso(),
-  }).execute()
+  await writeAudit(trx, { id: a.actorId, branchId: a.branchId }, { action: a.action, entity: a.entity, entityId: a.entityId, data: a.data })
 }

@@ -6,8 +6,9 @@ import type { PointEntryTable } from '../db/points.table'
 import { POINTS_ENTITY } from '#shared/points/ops'
 import { yearOf } from '#shared/points/periods'
 import { photoIdsOf } from '../photos/ids'
-import { newId, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
+import { nowIso } from '../util/clock'
+import { newId } from '../util/ids'
 
 type Conn = Db | Transaction<Database>
 

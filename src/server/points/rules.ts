@@ -7,8 +7,9 @@ import type { PointRuleTable, PointRuleVersionTable } from '../db/points.table'
 import { DEFAULT_RULES } from '#shared/points/default-rules'
 import { POINTS_ENTITY } from '#shared/points/ops'
 import { badRequest } from '../errors'
-import { newId, nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
+import { nowIso } from '../util/clock'
+import { newId } from '../util/ids'
 import { audit } from './audit'
 
 type Conn = Db | Transaction<Database>

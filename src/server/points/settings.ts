@@ -5,8 +5,8 @@ import type { Database, Db } from '../db/database'
 import { POINTS } from '#shared/points/categories'
 import { POINTS_ENTITY } from '#shared/points/ops'
 import { baseOf } from '#shared/points/score'
-import { nowIso } from '../services/tokens'
 import { recordChange } from '../sync/changes'
+import { nowIso } from '../util/clock'
 import { audit } from './audit'
 
 type Conn = Db | Transaction<Database>

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { sql } from 'kysely'
 import { Type } from 'typebox'
+import { pingDatabase } from '../db/database'
 
 export default async function healthRoutes(app: FastifyInstance) {
   app.get('/health', {
@@ -12,7 +12,7 @@ export default async function healthRoutes(app: FastifyInstance) {
     },
   }, async (_request, reply) => {
     try {
-      await sql`select 1`.execute(app.db)
+      await pingDatabase(app.db)
       return { status: 'ok' as const, database: app.dbKind }
     }
     catch (err) {

@@ -3,14 +3,14 @@ import type { FastifyInstance } from 'fastify'
 import { Meeting, MinutesBody } from '#shared/meetings/schemas'
 import { PHOTO_OWNER, PHOTO_REJECT } from '#shared/photos/constants'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
+import { writeAudit } from '../audit/writer'
 import { HttpError } from '../errors'
 import { publishMeeting } from '../meetings/repository'
 import { requireOrganized } from '../meetings/service'
 import { attachPhotos } from '../photos/store'
 import { actorOf } from '../plugins/auth'
-import { writeAudit } from '../services/audit'
-import { nowIso } from '../services/tokens'
 import { OpRejection } from '../sync/registry'
+import { nowIso } from '../util/clock'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const STATUS: Record<string, number> = { [PHOTO_REJECT.missing]: 400, [PHOTO_REJECT.notYours]: 403, [PHOTO_REJECT.inUse]: 409 }

@@ -5,13 +5,14 @@ import { CHECKIN } from '#shared/meetings/constants'
 import { AttendanceAction, AttendanceSummary, CloseResult, Meeting, MeetingBody, MeetingList, MeetingListItem, MeetingListQuery, MeetingScreen, MemberParams } from '#shared/meetings/schemas'
 import { toBase64Url } from '#shared/meetings/token'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
+import { writeAudit } from '../audit/writer'
 import { notFound } from '../errors'
 import { meetingKey } from '../meetings/keys'
 import { canOrganize, inScope, loadMeeting, publishMeeting, toListItem } from '../meetings/repository'
 import { attendanceSummary, bodyColumns, checkBody, closeMeeting, decideAttendance, listMeetings, requireOrganized, requireScheduled } from '../meetings/service'
 import { actorOf } from '../plugins/auth'
-import { writeAudit } from '../services/audit'
-import { newId, nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
+import { newId } from '../util/ids'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { BoardLink, EvaluateBody, EvaluateResponse, FeedbackQuery, ModerateBody, ModerationList, Pledge, PledgeCreateBody, PledgeDetail, PledgeDetailList, PledgeList, PledgeQuery, PledgeUpdateBody, ReturnBody } from '#shared/pledges/schemas'
 import { todayIn } from '#shared/pledges/status'
 import { ErrorBody, IdParams, OkBody } from '#shared/schemas/common'
+import { writeAudit } from '../audit/writer'
 import { conflict, notFound } from '../errors'
 import { boardSlug, listFeedback } from '../pledges/board'
 import { evaluatePledge } from '../pledges/evaluation'
@@ -10,8 +11,7 @@ import { archiveWorkbook } from '../pledges/export'
 import { listPledges, requirePledge, withDetails } from '../pledges/views'
 import { createPledge, reviewPledge, submitPledge, updatePledge } from '../pledges/workflow'
 import { actorOf } from '../plugins/auth'
-import { writeAudit } from '../services/audit'
-import { nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 interface Params { Params: { id: string } }

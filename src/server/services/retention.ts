@@ -1,10 +1,10 @@
 import type { ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '../db/database'
 import { sql } from 'kysely'
+import { purgeForgottenFailures } from '../auth/rate-limit'
 import { pruneLoosePhotos } from '../photos/store'
 import { FLOOR_KEY } from '../sync/pull'
-import { purgeForgottenFailures } from './rate-limit'
-import { DAY } from './tokens'
+import { DAY } from '../util/clock'
 
 /**
  * How long the server keeps what only serves a while. The audit log, the records themselves and

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
-import { nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
 
 export interface ChangeInput {
   entity: string

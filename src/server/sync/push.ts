@@ -9,10 +9,10 @@ import { createHash } from 'node:crypto'
 import { canonicalJson, Op, REJECT, SERVER_ERROR_MESSAGE } from '#shared/sync/protocol'
 import { sql } from 'kysely'
 import { Compile } from 'typebox/compile'
+import { isUniqueViolation } from '../db/errors'
 import { HttpError } from '../errors'
 import { DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../plugins/errors'
-import { isUniqueViolation } from '../services/org'
-import { nowIso } from '../services/tokens'
+import { nowIso } from '../util/clock'
 import { mayRun, opHandler, OpRejection } from './registry'
 
 /** Compiled once per schema: checking each op with the interpreter costs ~0.1 ms, compiled ~0.01 ms. */

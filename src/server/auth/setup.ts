@@ -1,10 +1,12 @@
 import type { Db } from '../db/database'
 import { SETUP_TOKEN_HOURS } from '#shared/constants'
-import { addMs, hashToken, HOUR, newToken, nowIso } from './tokens'
+import { addMs, HOUR, nowIso } from '../util/clock'
+import { hashToken, newToken } from '../util/ids'
+import { hasActiveBranchAdmin, insertSetupToken } from './repository'
 
+/** Setup is open until the first branch admin exists (and again should every admin be deactivated). */
 export async function hasBranchAdmin(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('member').select('id').where('role', '=', 'branch_admin').where('active', '=', 1).limit(1).executeTakeFirst()
-  return Boolean(row)
+  return hasActiveBranchAdmin(db)
 }
 
 /**
@@ -15,12 +17,12 @@ export async function issueSetupToken(db: Db): Promise<string | null> {
   if (await hasBranchAdmin(db))
     return null
   const token = newToken()
-  await db.insertInto('setup_token').values({
+  await insertSetupToken(db, {
     token_hash: hashToken(token),
     created_at: nowIso(),
     expires_at: addMs(SETUP_TOKEN_HOURS * HOUR),
     used_at: null,
-  }).execute()
+  })
   return token
 }
 

@@ -1,8 +1,8 @@
-import type { TestApp } from './helper'
-import type { OrgFixture } from './org-helper'
+import type { TestApp } from '../helper'
+import type { OrgFixture } from '../org-helper'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestApp } from './helper'
-import { countRows, orgFixture } from './org-helper'
+import { buildTestApp } from '../helper'
+import { countRows, orgFixture } from '../org-helper'
 
 let t: TestApp
 let f: OrgFixture

@@ -1,9 +1,9 @@
-import type { TestApp } from './helper'
+import type { TestApp } from '../helper'
+import { localOrigin } from '#server/auth/origin'
+import { issueSetupToken } from '#server/auth/setup'
 import { loadConfig } from '#server/config'
-import { localOrigin } from '#server/services/origin'
-import { issueSetupToken } from '#server/services/setup'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestApp, Client, setUpBranch } from './helper'
+import { buildTestApp, Client, setUpBranch } from '../helper'
 
 let t: TestApp
 beforeEach(async () => {

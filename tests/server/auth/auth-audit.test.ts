@@ -1,8 +1,8 @@
-import type { TestApp } from './helper'
-import type { OrgFixture } from './org-helper'
+import type { TestApp } from '../helper'
+import type { OrgFixture } from '../org-helper'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildTestApp, Client } from './helper'
-import { countRows, MEMBER_PASSWORD, orgFixture, tokenOf } from './org-helper'
+import { buildTestApp, Client } from '../helper'
+import { countRows, MEMBER_PASSWORD, orgFixture, tokenOf } from '../org-helper'
 
 /* Who logged in, changed a password or accepted an invite, and when, is in the branch's audit
    log (GET /api/audit); what they typed is not. */

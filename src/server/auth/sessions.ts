@@ -1,20 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database'
 import { SESSION } from '#shared/constants'
-import { addMs, DAY, hashToken, newToken, nowIso } from './tokens'
+import { addMs, DAY, nowIso } from '../util/clock'
+import { hashToken, newToken } from '../util/ids'
+import { insertSession, revokeMemberSessions, revokeSession } from './repository'
 
 const MAX_AGE_MS = SESSION.days * DAY
 
 /** Opaque random token in an HttpOnly cookie; only its hash is stored, so it can be revoked. */
 export async function startSession(db: Db, reply: FastifyReply, memberId: string): Promise<void> {
   const token = newToken()
-  await db.insertInto('session').values({
+  await insertSession(db, {
     token_hash: hashToken(token),
     member_id: memberId,
     created_at: nowIso(),
     expires_at: addMs(MAX_AGE_MS),
     revoked_at: null,
-  }).execute()
+  })
   reply.setCookie(SESSION.cookie, token, {
     path: '/',
     httpOnly: true,
@@ -26,16 +28,12 @@ export async function startSession(db: Db, reply: FastifyReply, memberId: string
 
 export async function endSession(db: Db, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = request.cookies[SESSION.cookie]
-  if (token) {
-    await db.updateTable('session').set({ revoked_at: nowIso() }).where('token_hash', '=', hashToken(token)).execute()
-  }
+  if (token)
+    await revokeSession(db, hashToken(token), nowIso())
   reply.clearCookie(SESSION.cookie, { path: '/' })
 }
 
 /** After a password change or deactivation, every other device must log in again. */
 export async function revokeSessions(db: Db, memberId: string, exceptToken?: string): Promise<void> {
-  let q = db.updateTable('session').set({ revoked_at: nowIso() }).where('member_id', '=', memberId).where('revoked_at', 'is', null)
-  if (exceptToken)
-    q = q.where('token_hash', '!=', hashToken(exceptToken))
-  await q.execute()
+  await revokeMemberSessions(db, memberId, nowIso(), exceptToken === undefined ? undefined : hashToken(exceptToken))
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { ErrorBody } from '#shared/schemas/common'
 import { AUDIT_PAGE, AuditPage, AuditQuery } from '#shared/schemas/org'
 import { actorOf } from '../plugins/auth'
+import { auditPage, countAudit } from './repository'
 
 /** Who changed what and when, for the branch admin; only their own branch, newest first. */
 export default async function auditRoutes(app: FastifyInstance) {
@@ -13,19 +14,8 @@ export default async function auditRoutes(app: FastifyInstance) {
     const { branchId } = actorOf(request)
     const page = request.query.page ?? 1
     const pageSize = request.query.pageSize ?? AUDIT_PAGE.default
-    const { total } = await app.db.selectFrom('audit_log')
-      .select(eb => eb.fn.countAll<number>().as('total'))
-      .where('branch_id', '=', branchId)
-      .executeTakeFirstOrThrow()
-    const rows = await app.db.selectFrom('audit_log')
-      .leftJoin('member', 'member.id', 'audit_log.actor_id')
-      .select(['audit_log.id', 'audit_log.actor_id', 'member.name as actor_name', 'audit_log.action', 'audit_log.entity', 'audit_log.entity_id', 'audit_log.data', 'audit_log.created_at'])
-      .where('audit_log.branch_id', '=', branchId)
-      .orderBy('audit_log.created_at', 'desc')
-      .orderBy('audit_log.id', 'desc')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute()
+    const total = await countAudit(app.db, branchId)
+    const rows = await auditPage(app.db, branchId, page, pageSize)
     return {
       entries: rows.map(r => ({
         id: r.id,
@@ -39,7 +29,7 @@ export default async function auditRoutes(app: FastifyInstance) {
       })),
       page,
       pageSize,
-      total: Number(total),
+      total,
     }
   })
 }

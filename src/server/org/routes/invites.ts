@@ -1,34 +1,16 @@
 import type { AcceptInviteBody as AcceptInviteBodyT } from '#shared/schemas/auth'
 import type { FastifyInstance } from 'fastify'
-import type { Db } from '../db/database'
 import { AcceptInviteBody, InviteInfo, Me, TokenParams } from '#shared/schemas/auth'
 import { ErrorBody } from '#shared/schemas/common'
-import { gone, HttpError } from '../errors'
-import { writeAudit } from '../services/audit'
-import { loadMe } from '../services/me'
-import { hashPassword } from '../services/password'
-import { checkLinkToken } from '../services/rate-limit'
-import { revokeSessions, startSession } from '../services/sessions'
-import { hashToken, nowIso } from '../services/tokens'
-
-/** Finds a usable invite or says plainly why it cannot be used. */
-async function usableInvite(db: Db, token: string) {
-  const row = await db.selectFrom('invite')
-    .innerJoin('member', 'member.id', 'invite.member_id')
-    .innerJoin('branch', 'branch.id', 'member.branch_id')
-    .select(['invite.token_hash', 'invite.created_at', 'invite.expires_at', 'invite.used_at', 'member.id as member_id', 'member.branch_id', 'member.name', 'member.login', 'member.active', 'branch.name as branch_name'])
-    .where('invite.token_hash', '=', hashToken(token))
-    .executeTakeFirst()
-  if (!row)
-    throw new HttpError(404, 'INVITE_INVALID', '邀请链接无效，请向支部管理员索取新链接 This invite link is not valid; ask your branch admin for a new one')
-  if (row.used_at)
-    throw gone('INVITE_USED', '该邀请链接已使用过，请直接登录或索取新链接 This invite was already used; log in, or ask for a new one')
-  if (row.expires_at <= nowIso())
-    throw gone('INVITE_EXPIRED', '邀请链接已过期，请向支部管理员索取新链接 This invite has expired; ask your branch admin for a new one')
-  if (row.active !== 1)
-    throw gone('MEMBER_INACTIVE', '该账号已停用 This account is deactivated')
-  return row
-}
+import { writeAudit } from '../../audit/writer'
+import { hashPassword } from '../../auth/password'
+import { checkLinkToken } from '../../auth/rate-limit'
+import { setPasswordHash } from '../../auth/repository'
+import { revokeSessions, startSession } from '../../auth/sessions'
+import { gone } from '../../errors'
+import { nowIso } from '../../util/clock'
+import { claimInvite, isMemberActive, releaseInvite } from '../repository'
+import { loadMe, usableInvite } from '../service'
 
 export default async function inviteRoutes(app: FastifyInstance) {
   app.get<{ Params: { token: string } }>('/:token', {
@@ -46,8 +28,7 @@ export default async function inviteRoutes(app: FastifyInstance) {
     const { row, claimedAt } = await checkLinkToken(app.db, request.ip, async () => {
       const row = await usableInvite(app.db, request.params.token)
       const claimedAt = nowIso()
-      const claimed = await app.db.updateTable('invite').set({ used_at: claimedAt }).where('token_hash', '=', row.token_hash).where('used_at', 'is', null).executeTakeFirst()
-      if (Number(claimed.numUpdatedRows) !== 1)
+      if (!(await claimInvite(app.db, row.token_hash, claimedAt)))
         throw gone('INVITE_USED', '该邀请链接已使用过 This invite was already used')
       return { row, claimedAt }
     })
@@ -55,10 +36,9 @@ export default async function inviteRoutes(app: FastifyInstance) {
       const hash = await hashPassword(request.body.password, app.passwordParams)
       await app.db.transaction().execute(async (trx) => {
         // Deactivated while the password was being hashed: no password for them.
-        const member = await trx.selectFrom('member').select('active').where('id', '=', row.member_id).executeTakeFirstOrThrow()
-        if (member.active !== 1)
+        if (!(await isMemberActive(trx, row.member_id)))
           throw gone('MEMBER_INACTIVE', '该账号已停用 This account is deactivated')
-        await trx.updateTable('member').set({ password_hash: hash, updated_at: nowIso() }).where('id', '=', row.member_id).execute()
+        await setPasswordHash(trx, row.member_id, hash, nowIso())
         // The member is the actor: they set their own password through the link (never recorded).
         await writeAudit(trx, { id: row.member_id, branchId: row.branch_id }, { action: 'invite.accept', entity: 'member', entityId: row.member_id, data: { login: row.login } })
       })
@@ -66,7 +46,7 @@ export default async function inviteRoutes(app: FastifyInstance) {
     catch (err) {
       // Hashing was refused (busy) or the write failed: the link works again for a retry, unless a
       // newer invite for the member was issued meanwhile (that one replaced it).
-      await app.db.updateTable('invite').set({ used_at: null }).where('token_hash', '=', row.token_hash).where('used_at', '=', claimedAt).where(({ not, exists, selectFrom }) => not(exists(selectFrom('invite as newer').select('newer.token_hash').where('newer.member_id', '=', row.member_id).where('newer.created_at', '>', row.created_at)))).execute()
+      await releaseInvite(app.db, row, claimedAt)
       throw err
     }
     // A new password set through an invite (e.g. a lost password) logs out every old device.

@@ -1,19 +1,22 @@
 import type { Member, MemberCreateBody as MemberCreateBodyT, MemberListQuery as MemberListQueryT, MemberUpdateBody as MemberUpdateBodyT } from '#shared/schemas/org'
 import type { FastifyInstance } from 'fastify'
 import type { Transaction } from 'kysely'
-import type { Database } from '../db/database'
-import type { Actor } from '../plugins/auth'
+import type { Database } from '../../db/database'
+import type { Actor } from '../../plugins/auth'
 import { INVITE_DAYS } from '#shared/constants'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { Invite, MemberCreateBody, MemberList, MemberListQuery, Member as MemberSchema, MemberUpdateBody, ORG_ENTITY } from '#shared/schemas/org'
-import { badRequest, conflict, forbidden } from '../errors'
-import { actorOf } from '../plugins/auth'
-import { writeAudit } from '../services/audit'
-import { assertLoginFree, isUniqueViolation, listMembers, otherActiveAdmins, requireGroup, requireMember } from '../services/org'
-import { linkOrigin } from '../services/origin'
-import { revokeSessions } from '../services/sessions'
-import { addMs, DAY, hashToken, newId, newToken, nowIso } from '../services/tokens'
-import { recordChange } from '../sync/changes'
+import { writeAudit } from '../../audit/writer'
+import { linkOrigin } from '../../auth/origin'
+import { revokeSessions } from '../../auth/sessions'
+import { isUniqueViolation } from '../../db/errors'
+import { badRequest, conflict, forbidden } from '../../errors'
+import { actorOf } from '../../plugins/auth'
+import { recordChange } from '../../sync/changes'
+import { addMs, DAY, nowIso } from '../../util/clock'
+import { hashToken, newId, newToken } from '../../util/ids'
+import { expireOpenInvites, insertInvite, insertMember, listMembers, otherActiveAdmins, setScopeSeq, updateMember } from '../repository'
+import { assertLoginFree, requireGroup, requireMember } from '../service'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 interface Params { Params: { id: string } }
@@ -78,7 +81,7 @@ export default async function memberRoutes(app: FastifyInstance) {
           await requireGroup(trx, actor, body.groupId)
         const now = nowIso()
         const titles = cleanTitles(body.titles)
-        await trx.insertInto('member').values({
+        await insertMember(trx, {
           id,
           branch_id: actor.branchId,
           group_id: body.groupId,
@@ -91,7 +94,7 @@ export default async function memberRoutes(app: FastifyInstance) {
           active: 1,
           created_at: now,
           updated_at: now,
-        }).execute()
+        })
         const member = await requireMember(trx, actor, id)
         await writeAudit(trx, actor, { action: 'member.create', entity: 'member', entityId: id, data: { name: member.name, login: member.login, role: member.role, groupId: member.groupId, titles } })
         await recordMember(trx, actor, member)
@@ -139,27 +142,18 @@ export default async function memberRoutes(app: FastifyInstance) {
         if (losesAdmin && await otherActiveAdmins(trx, actor.branchId, before.id) === 0)
           throw conflict('LAST_ADMIN', '这是支部唯一的管理员，请先任命另一位支部管理员 This is the branch\'s only admin; make someone else a branch admin first')
 
-        await trx.updateTable('member').set({
-          name: next.name,
-          login: next.login,
-          phone: next.phone,
-          role: next.role,
-          titles: JSON.stringify(next.titles),
-          group_id: next.groupId,
-          active: next.active ? 1 : 0,
-          updated_at: nowIso(),
-        }).where('id', '=', before.id).execute()
+        await updateMember(trx, before.id, next, nowIso())
         if (changed.active && !next.active) {
           // Deactivated: logged out everywhere at once, and no pending invite can bring them back.
           await revokeSessions(trx, before.id)
-          await trx.updateTable('invite').set({ expires_at: nowIso() }).where('member_id', '=', before.id).where('used_at', 'is', null).execute()
+          await expireOpenInvites(trx, before.id, nowIso())
         }
         const after = await requireMember(trx, actor, before.id)
         await writeAudit(trx, actor, { action: actionFor(changed, next.active), entity: 'member', entityId: before.id, data: changed })
         const seq = await recordMember(trx, actor, after)
         // Another group or role shows other group-scoped records: the phone's next pull starts over.
         if (changed.groupId || changed.role)
-          await trx.updateTable('member').set({ scope_seq: seq }).where('id', '=', before.id).execute()
+          await setScopeSeq(trx, before.id, seq)
         return after
       })
     }
@@ -180,8 +174,8 @@ export default async function memberRoutes(app: FastifyInstance) {
         throw conflict('MEMBER_INACTIVE', '该成员已停用，请先恢复再邀请 This member is deactivated; reactivate them first')
       const now = nowIso()
       // Only the newest link works: an older one forwarded to the wrong person is dead.
-      await trx.updateTable('invite').set({ expires_at: now }).where('member_id', '=', member.id).where('used_at', 'is', null).where('expires_at', '>', now).execute()
-      await trx.insertInto('invite').values({ token_hash: hashToken(token), member_id: member.id, created_by: actor.id, created_at: now, expires_at: expiresAt, used_at: null }).execute()
+      await expireOpenInvites(trx, member.id, now)
+      await insertInvite(trx, { token_hash: hashToken(token), member_id: member.id, created_by: actor.id, created_at: now, expires_at: expiresAt, used_at: null })
       await writeAudit(trx, actor, { action: 'member.invite', entity: 'member', entityId: member.id, data: { expiresAt, resetsPassword: member.hasPassword } })
     })
     // The token travels in the fragment, which browsers never send to a server or write to its logs.

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database'
-import { sql } from 'kysely'
 import { HttpError } from '../errors'
-import { hashToken } from './tokens'
+import { hashToken } from '../util/ids'
+import { addFailure, countRateLimitHit, deleteFailures, deleteFailuresBefore, deleteRateLimit, findFailures, rateLimitCount } from './repository'
 
 export interface RateLimitResult { allowed: boolean, retryAfterSeconds: number }
 
@@ -11,27 +11,20 @@ export interface RateLimitResult { allowed: boolean, retryAfterSeconds: number }
  */
 export async function hitRateLimit(db: Db, key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateLimitResult> {
   const windowStart = now - (now % windowMs)
-  const row = await db.insertInto('rate_limit')
-    .values({ key, window_start: windowStart, count: 1 })
-    .onConflict(oc => oc.column('key').doUpdateSet({
-      count: sql<number>`case when rate_limit.window_start = ${windowStart} then rate_limit.count + 1 else 1 end`,
-      window_start: windowStart,
-    }))
-    .returning(['count'])
-    .executeTakeFirstOrThrow()
+  const count = await countRateLimitHit(db, key, windowStart)
   const retryAfterSeconds = Math.ceil((windowStart + windowMs - now) / 1000)
-  return { allowed: Number(row.count) <= limit, retryAfterSeconds }
+  return { allowed: count <= limit, retryAfterSeconds }
 }
 
 export async function clearRateLimit(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('rate_limit').where('key', '=', key).execute()
+  await deleteRateLimit(db, key)
 }
 
 /** Like hitRateLimit, but only looks: for limits that count failures, checked before the attempt and hit after it fails. */
 export async function peekRateLimit(db: Db, key: string, limit: number, windowMs: number, now = Date.now()): Promise<RateLimitResult> {
   const windowStart = now - (now % windowMs)
-  const row = await db.selectFrom('rate_limit').select(['count']).where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst()
-  return { allowed: Number(row?.count ?? 0) < limit, retryAfterSeconds: Math.ceil((windowStart + windowMs - now) / 1000) }
+  const count = await rateLimitCount(db, key, windowStart)
+  return { allowed: count < limit, retryAfterSeconds: Math.ceil((windowStart + windowMs - now) / 1000) }
 }
 
 /** Failures that cost nothing; from the next one on, each doubles the wait, up to the cap. */
@@ -46,32 +39,25 @@ export function backoffDelayMs(failures: number): number {
 
 /** Seconds until `key` may try again (0: now). A day without failures forgets them. */
 export async function backoffWait(db: Db, key: string, now = Date.now()): Promise<number> {
-  const row = await db.selectFrom('login_failure').select(['failures', 'last_failed_at']).where('key', '=', key).executeTakeFirst()
-  if (!row || Number(row.last_failed_at) < now - BACKOFF.forgetAfterMs)
+  const row = await findFailures(db, key)
+  if (!row || row.lastFailedAt < now - BACKOFF.forgetAfterMs)
     return 0
-  const until = Number(row.last_failed_at) + backoffDelayMs(Number(row.failures))
+  const until = row.lastFailedAt + backoffDelayMs(row.failures)
   return until > now ? Math.ceil((until - now) / 1000) : 0
 }
 
 /** Counts one more failure for `key` (in the database, so every instance sees it). */
 export async function recordFailure(db: Db, key: string, now = Date.now()): Promise<void> {
-  await db.insertInto('login_failure')
-    .values({ key, failures: 1, last_failed_at: now })
-    .onConflict(oc => oc.column('key').doUpdateSet({
-      failures: sql<number>`case when login_failure.last_failed_at < ${now - BACKOFF.forgetAfterMs} then 1 else login_failure.failures + 1 end`,
-      last_failed_at: now,
-    }))
-    .execute()
+  await addFailure(db, key, now, now - BACKOFF.forgetAfterMs)
 }
 
 /** Failure counts nobody has added to for longer than backoffWait remembers: they count as nothing already. */
 export async function purgeForgottenFailures(db: Db, now = Date.now()): Promise<number> {
-  const result = await db.deleteFrom('login_failure').where('last_failed_at', '<', now - BACKOFF.forgetAfterMs).executeTakeFirst()
-  return Number(result.numDeletedRows)
+  return deleteFailuresBefore(db, now - BACKOFF.forgetAfterMs)
 }
 
 export async function clearFailures(db: Db, key: string): Promise<void> {
-  await db.deleteFrom('login_failure').where('key', '=', key).execute()
+  await deleteFailures(db, key)
 }
 
 /** "30 秒" / "30 seconds", "4 分钟" / "4 minutes": a wait a person can read. */

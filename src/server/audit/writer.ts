@@ -1,8 +1,17 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
-import type { Actor } from '../plugins/auth'
 import { randomBytes } from 'node:crypto'
-import { nowIso } from './tokens'
+import { nowIso } from '../util/clock'
+import { insertAuditRow } from './repository'
+
+/* The one audit writer: every change any feature makes is logged through writeAudit, in the
+   transaction of the change, so a row exists exactly when the change does. */
+
+/** Who acted: a member of the branch, or nobody (null) for what the server did itself, e.g. the demo seed. */
+export interface AuditActor {
+  id: string | null
+  branchId: string
+}
 
 export interface AuditInput {
   /** Dotted verb such as group.create or member.update. */
@@ -14,8 +23,8 @@ export interface AuditInput {
 }
 
 /** Appends one audit row. Call it inside the transaction of the change it describes. */
-export async function writeAudit(trx: Transaction<Database>, actor: Pick<Actor, 'id' | 'branchId'>, input: AuditInput): Promise<void> {
-  await trx.insertInto('audit_log').values({
+export async function writeAudit(trx: Transaction<Database>, actor: AuditActor, input: AuditInput): Promise<void> {
+  await insertAuditRow(trx, {
     id: timeOrderedId(),
     branch_id: actor.branchId,
     actor_id: actor.id,
@@ -24,7 +33,7 @@ export async function writeAudit(trx: Transaction<Database>, actor: Pick<Actor, 
     entity_id: input.entityId,
     data: JSON.stringify(input.data ?? {}),
     created_at: nowIso(),
-  }).execute()
+  })
 }
 
 let lastMs = 0

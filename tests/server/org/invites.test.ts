@@ -1,10 +1,10 @@
-import type { TestApp } from './helper'
-import type { OrgFixture } from './org-helper'
+import type { TestApp } from '../helper'
+import type { OrgFixture } from '../org-helper'
 import { buildApp } from '#server/app'
 import { loadConfig } from '#server/config'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestApp, Client, TEST_PASSWORD_PARAMS } from './helper'
-import { MEMBER_PASSWORD, memberRow, orgFixture, tokenOf } from './org-helper'
+import { buildTestApp, Client, TEST_PASSWORD_PARAMS } from '../helper'
+import { MEMBER_PASSWORD, memberRow, orgFixture, tokenOf } from '../org-helper'
 
 let t: TestApp
 let f: OrgFixture

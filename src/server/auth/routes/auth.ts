@@ -3,18 +3,20 @@ import type { FastifyInstance } from 'fastify'
 import { SESSION } from '#shared/constants'
 import { ChangePasswordBody, LoginBody, Me } from '#shared/schemas/auth'
 import { ErrorBody, OkBody } from '#shared/schemas/common'
-import { badRequest, HttpError, unauthorized } from '../errors'
-import { actorOf } from '../plugins/auth'
-import { writeAudit } from '../services/audit'
-import { loadMe } from '../services/me'
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../services/password'
-import { backoffWait, clearFailures, hitRateLimit, peekRateLimit, recordFailure, tooManyFailures } from '../services/rate-limit'
-import { endSession, revokeSessions, startSession } from '../services/sessions'
-import { hashToken } from '../services/tokens'
+import { writeAudit } from '../../audit/writer'
+import { badRequest, HttpError, unauthorized } from '../../errors'
+import { loadMe } from '../../org/service'
+import { actorOf } from '../../plugins/auth'
+import { nowIso } from '../../util/clock'
+import { hashToken } from '../../util/ids'
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../password'
+import { backoffWait, clearFailures, hitRateLimit, peekRateLimit, recordFailure, tooManyFailures } from '../rate-limit'
+import { findCredentials, passwordHashOf, setPasswordHash } from '../repository'
+import { endSession, revokeSessions, startSession } from '../sessions'
 
 /**
  * Only failures count, and never against the account alone, or anyone could lock its owner out:
- * failures of one login name from one address back off (services/rate-limit.ts BACKOFF: five free,
+ * failures of one login name from one address back off (auth/rate-limit.ts BACKOFF: five free,
  * then 15 s doubling to 15 min), and one address may fail at most 50 times per 15 minutes over all
  * login names. The owner, elsewhere, is not slowed by either; a success clears its own pair.
  */
@@ -39,7 +41,7 @@ export default async function authRoutes(app: FastifyInstance) {
     if (wait > 0)
       throw tooManyFailures(wait, '该账号在此网络地址登录失败次数过多', 'Too many failed logins to this account from your network address')
 
-    const member = await app.db.selectFrom('member').select(['id', 'branch_id', 'password_hash', 'active']).where(eb => eb.fn('lower', ['login']), '=', login).executeTakeFirst()
+    const member = await findCredentials(app.db, login)
     // Verify against a dummy hash when there is no such account, so timing does not reveal which logins exist.
     const ok = await verifyPassword(request.body.password, member?.password_hash ?? await dummyPasswordHash(app.passwordParams))
     if (!member || !member.password_hash || member.active !== 1 || !ok) {
@@ -74,8 +76,8 @@ export default async function authRoutes(app: FastifyInstance) {
     const wait = await backoffWait(app.db, pairKey)
     if (wait > 0)
       throw tooManyFailures(wait, '当前密码输错次数过多', 'Too many wrong current passwords')
-    const row = await app.db.selectFrom('member').select('password_hash').where('id', '=', actor.id).executeTakeFirstOrThrow()
-    if (!row.password_hash || !(await verifyPassword(currentPassword, row.password_hash))) {
+    const current = await passwordHashOf(app.db, actor.id)
+    if (!current || !(await verifyPassword(currentPassword, current))) {
       await recordFailure(app.db, pairKey)
       throw new HttpError(400, 'WRONG_PASSWORD', '当前密码不正确 The current password is wrong')
     }
@@ -87,7 +89,7 @@ export default async function authRoutes(app: FastifyInstance) {
       throw unauthorized()
     const hash = await hashPassword(newPassword, app.passwordParams)
     await app.db.transaction().execute(async (trx) => {
-      await trx.updateTable('member').set({ password_hash: hash, updated_at: new Date().toISOString() }).where('id', '=', actor.id).execute()
+      await setPasswordHash(trx, actor.id, hash, nowIso())
       // That it changed, and that other devices were logged out; never the password or its hash.
       await writeAudit(trx, actor, { action: 'auth.password', entity: 'member', entityId: actor.id, data: { otherSessionsEnded: true } })
     })

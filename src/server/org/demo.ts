@@ -1,9 +1,12 @@
 import type { Db } from '../db/database'
 import { ORG_ENTITY } from '#shared/schemas/org'
+import { writeAudit } from '../audit/writer'
+import { hashPassword, PASSWORD_PARAMS } from '../auth/password'
 import { seedDefaultRules } from '../points/rules'
 import { recordChange } from '../sync/changes'
-import { hashPassword, PASSWORD_PARAMS } from './password'
-import { newId, nowIso } from './tokens'
+import { nowIso } from '../util/clock'
+import { newId } from '../util/ids'
+import { insertBranch, insertGroup, insertMember, isOrgEmpty } from './repository'
 
 export const DEMO_PASSWORD = 'xianfeng-demo'
 export const DEMO_BRANCH = '示例党支部'
@@ -30,33 +33,26 @@ const PEOPLE: DemoPerson[] = [
   { name: '示例·王四', login: 'demo.member8', role: 'member', titles: [], group: 2 },
 ]
 
-/** True when the database holds no branch and no member: the only state the demo may fill. */
-export async function isEmpty(db: Db): Promise<boolean> {
-  const branch = await db.selectFrom('branch').select('id').limit(1).executeTakeFirst()
-  const member = await db.selectFrom('member').select('id').limit(1).executeTakeFirst()
-  return !branch && !member
-}
-
 /**
  * Fills an empty database with a sample branch: 3 groups, 12 members (one branch admin, a leader
  * per group), every account with the demo password, the default point rules, and the change-log
  * rows phones pull. Refuses (DemoRefused) when anything is already there.
  */
 export async function seedDemo(db: Db, params = PASSWORD_PARAMS): Promise<{ branchId: string, members: number }> {
-  if (!(await isEmpty(db)))
+  if (!(await isOrgEmpty(db)))
     throw new DemoRefused('数据库不是空的，示例数据只能写入空数据库 The database is not empty; the demo only fills an empty database')
   // One scrypt hash shared by the sample accounts: 12 hashes at N=2^17 would take a while, and these are not real people.
   const passwordHash = await hashPassword(DEMO_PASSWORD, params)
   const branchId = newId()
   await db.transaction().execute(async (trx) => {
-    if (!(await isEmpty(trx)))
+    if (!(await isOrgEmpty(trx)))
       throw new DemoRefused('数据库不是空的 The database is not empty')
     const now = nowIso()
-    await trx.insertInto('branch').values({ id: branchId, name: DEMO_BRANCH, upper_org_id: null, settings: '{}', created_at: now }).execute()
+    await insertBranch(trx, { id: branchId, name: DEMO_BRANCH, upper_org_id: null, settings: '{}', created_at: now })
     const groupIds = GROUPS.map(() => newId())
     for (const [i, name] of GROUPS.entries()) {
       // A millisecond apart: groups are listed in creation order.
-      await trx.insertInto('party_group').values({ id: groupIds[i]!, branch_id: branchId, name, created_at: new Date(Date.parse(now) + i).toISOString(), removed_at: null }).execute()
+      await insertGroup(trx, { id: groupIds[i]!, branch_id: branchId, name, created_at: new Date(Date.parse(now) + i).toISOString(), removed_at: null })
       await recordChange(trx, { entity: ORG_ENTITY.group, entityId: groupIds[i]!, branchId, memberId: null, op: 'upsert', data: { id: groupIds[i], name } })
     }
     let adminId: string | null = null
@@ -64,11 +60,11 @@ export async function seedDemo(db: Db, params = PASSWORD_PARAMS): Promise<{ bran
       const id = newId()
       adminId ??= p.role === 'branch_admin' ? id : null
       const groupId = p.group === null ? null : groupIds[p.group]!
-      await trx.insertInto('member').values({ id, branch_id: branchId, group_id: groupId, name: p.name, login: p.login, phone: null, role: p.role, titles: JSON.stringify(p.titles), password_hash: passwordHash, active: 1, created_at: now, updated_at: now }).execute()
+      await insertMember(trx, { id, branch_id: branchId, group_id: groupId, name: p.name, login: p.login, phone: null, role: p.role, titles: JSON.stringify(p.titles), password_hash: passwordHash, active: 1, created_at: now, updated_at: now })
       await recordChange(trx, { entity: ORG_ENTITY.member, entityId: id, branchId, memberId: id, op: 'upsert', data: { id, name: p.name, login: p.login, role: p.role, titles: p.titles, groupId } })
     }
     await seedDefaultRules(trx, branchId, adminId)
-    await trx.insertInto('audit_log').values({ id: newId(), branch_id: branchId, actor_id: null, action: 'demo.seed', entity: 'branch', entity_id: branchId, data: JSON.stringify({ groups: GROUPS.length, members: PEOPLE.length }), created_at: now }).execute()
+    await writeAudit(trx, { id: null, branchId }, { action: 'demo.seed', entity: 'branch', entityId: branchId, data: { groups: GROUPS.length, members: PEOPLE.length } })
   })
   return { branchId, members: PEOPLE.length }
 }

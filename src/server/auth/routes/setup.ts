@@ -1,21 +1,23 @@
 import type { SetupBody as SetupBodyT } from '#shared/schemas/auth'
 import type { FastifyInstance } from 'fastify'
-import type { Db } from '../db/database'
 import { Me, SetupBody, SetupStatus } from '#shared/schemas/auth'
 import { ErrorBody } from '#shared/schemas/common'
-import { conflict, gone, HttpError } from '../errors'
-import { seedDefaultRules } from '../points/rules'
-import { loadMe } from '../services/me'
-import { hashPassword } from '../services/password'
-import { checkLinkToken } from '../services/rate-limit'
-import { startSession } from '../services/sessions'
-import { hasBranchAdmin } from '../services/setup'
-import { hashToken, newId, nowIso } from '../services/tokens'
+import { writeAudit } from '../../audit/writer'
+import { conflict, gone, HttpError } from '../../errors'
+import { insertBranch, insertMember, loginTaken } from '../../org/repository'
+import { loadMe } from '../../org/service'
+import { seedDefaultRules } from '../../points/rules'
+import { nowIso } from '../../util/clock'
+import { hashToken, newId } from '../../util/ids'
+import { hashPassword } from '../password'
+import { checkLinkToken } from '../rate-limit'
+import { claimSetupToken, findSetupToken, releaseSetupToken, spendSetupTokens } from '../repository'
+import { startSession } from '../sessions'
+import { hasBranchAdmin } from '../setup'
 
 const alreadySetUp = () => conflict('ALREADY_SET_UP', '先锋已经完成初始设置，请直接登录 Setup is already done; log in instead')
 const tokenUsed = () => gone('SETUP_TOKEN_USED', '该设置链接已使用过 This setup link was already used')
 const loginTakenError = () => conflict('LOGIN_TAKEN', '该登录名已被使用 This login name is taken')
-const loginTaken = async (db: Db, login: string) => Boolean(await db.selectFrom('member').select('id').where('login', '=', login).executeTakeFirst())
 
 export default async function setupRoutes(app: FastifyInstance) {
   app.get('/', { schema: { response: { 200: SetupStatus } } }, async () => {
@@ -32,7 +34,7 @@ export default async function setupRoutes(app: FastifyInstance) {
     const claimedAt = await checkLinkToken(app.db, request.ip, async () => {
       if (await hasBranchAdmin(app.db))
         throw alreadySetUp()
-      const token = await app.db.selectFrom('setup_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
+      const token = await findSetupToken(app.db, tokenHash)
       if (!token)
         throw new HttpError(400, 'SETUP_TOKEN_INVALID', '设置链接无效，请使用服务器启动时打印的链接 This setup link is not valid; use the one the server printed')
       if (token.used_at)
@@ -42,8 +44,7 @@ export default async function setupRoutes(app: FastifyInstance) {
       if (await loginTaken(app.db, body.login))
         throw loginTakenError()
       const now = nowIso()
-      const claimed = await app.db.updateTable('setup_token').set({ used_at: now }).where('token_hash', '=', tokenHash).where('used_at', 'is', null).executeTakeFirst()
-      if (Number(claimed.numUpdatedRows) !== 1)
+      if (!(await claimSetupToken(app.db, tokenHash, now)))
         throw tokenUsed()
       return now
     })
@@ -58,9 +59,9 @@ export default async function setupRoutes(app: FastifyInstance) {
         const now = nowIso()
         const branchId = newId()
         // Any other link printed meanwhile is spent too: setup happens once.
-        await trx.updateTable('setup_token').set({ used_at: now }).where('used_at', 'is', null).execute()
-        await trx.insertInto('branch').values({ id: branchId, name: body.branchName.trim(), upper_org_id: null, settings: '{}', created_at: now }).execute()
-        await trx.insertInto('member').values({
+        await spendSetupTokens(trx, now)
+        await insertBranch(trx, { id: branchId, name: body.branchName.trim(), upper_org_id: null, settings: '{}', created_at: now })
+        await insertMember(trx, {
           id: memberId,
           branch_id: branchId,
           group_id: null,
@@ -73,24 +74,15 @@ export default async function setupRoutes(app: FastifyInstance) {
           active: 1,
           created_at: now,
           updated_at: now,
-        }).execute()
-        await trx.insertInto('audit_log').values({
-          id: newId(),
-          branch_id: branchId,
-          actor_id: memberId,
-          action: 'setup',
-          entity: 'branch',
-          entity_id: branchId,
-          data: JSON.stringify({ branchName: body.branchName }),
-          created_at: now,
-        }).execute()
+        })
+        await writeAudit(trx, { id: memberId, branchId }, { action: 'setup', entity: 'branch', entityId: branchId, data: { branchName: body.branchName } })
         // A new branch starts with the default points rules (RULES.md) and settings.
         await seedDefaultRules(trx, branchId, memberId)
       })
     }
     catch (err) {
       // Hashing was refused (busy) or setup failed: the link works again for a retry.
-      await app.db.updateTable('setup_token').set({ used_at: null }).where('token_hash', '=', tokenHash).where('used_at', '=', claimedAt).execute()
+      await releaseSetupToken(app.db, tokenHash, claimedAt)
       throw err
     }
     await startSession(app.db, reply, memberId)

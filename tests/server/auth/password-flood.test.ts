@@ -2,12 +2,13 @@ import type { DbHandle } from '#server/db/database'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { randomUUID } from 'node:crypto'
 import { buildApp } from '#server/app'
+import { HASH_QUEUE, HASH_SLOTS, PASSWORD_PARAMS, passwordHashStats } from '#server/auth/password'
+import { issueSetupToken } from '#server/auth/setup'
 import { loadConfig } from '#server/config'
-import { HASH_QUEUE, HASH_SLOTS, PASSWORD_PARAMS, passwordHashStats } from '#server/services/password'
-import { issueSetupToken } from '#server/services/setup'
-import { addMs, hashToken, newToken, nowIso } from '#server/services/tokens'
+import { addMs, nowIso } from '#server/util/clock'
+import { hashToken, newToken } from '#server/util/ids'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshDatabase } from './helper'
+import { freshDatabase } from '../helper'
 
 /* The production scrypt parameters (128 MiB per hash), on purpose: what is measured is memory. */
 

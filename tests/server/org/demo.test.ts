@@ -1,13 +1,13 @@
-import type { TestApp } from './helper'
+import type { TestApp } from '../helper'
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, seedDemo } from '#server/services/demo'
+import { DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, seedDemo } from '#server/org/demo'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestApp, Client, TEST_PASSWORD_PARAMS } from './helper'
-import { countRows } from './org-helper'
+import { buildTestApp, Client, TEST_PASSWORD_PARAMS } from '../helper'
+import { countRows } from '../org-helper'
 
 let t: TestApp
 beforeEach(async () => {

@@ -2,12 +2,14 @@ import type { GroupBody as GroupBodyT } from '#shared/schemas/org'
 import type { FastifyInstance } from 'fastify'
 import { ErrorBody, IdParams, OkBody } from '#shared/schemas/common'
 import { Group, GroupBody, GroupList, ORG_ENTITY } from '#shared/schemas/org'
-import { conflict } from '../errors'
-import { actorOf } from '../plugins/auth'
-import { writeAudit } from '../services/audit'
-import { assertGroupNameFree, listGroups, requireGroup } from '../services/org'
-import { newId, nowIso } from '../services/tokens'
-import { recordChange } from '../sync/changes'
+import { writeAudit } from '../../audit/writer'
+import { conflict } from '../../errors'
+import { actorOf } from '../../plugins/auth'
+import { recordChange } from '../../sync/changes'
+import { nowIso } from '../../util/clock'
+import { newId } from '../../util/ids'
+import { insertGroup, listGroups, markGroupRemoved, renameGroup } from '../repository'
+import { assertGroupNameFree, requireGroup } from '../service'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
@@ -25,7 +27,7 @@ export default async function groupRoutes(app: FastifyInstance) {
     const id = newId()
     await app.db.transaction().execute(async (trx) => {
       await assertGroupNameFree(trx, actor.branchId, name)
-      await trx.insertInto('party_group').values({ id, branch_id: actor.branchId, name, created_at: nowIso(), removed_at: null }).execute()
+      await insertGroup(trx, { id, branch_id: actor.branchId, name, created_at: nowIso(), removed_at: null })
       await writeAudit(trx, actor, { action: 'group.create', entity: 'group', entityId: id, data: { name } })
       await recordChange(trx, { entity: ORG_ENTITY.group, entityId: id, branchId: actor.branchId, memberId: null, op: 'upsert', data: { id, name } })
     })
@@ -43,7 +45,7 @@ export default async function groupRoutes(app: FastifyInstance) {
       if (group.name === name)
         return group
       await assertGroupNameFree(trx, actor.branchId, name, group.id)
-      await trx.updateTable('party_group').set({ name }).where('id', '=', group.id).execute()
+      await renameGroup(trx, group.id, name)
       await writeAudit(trx, actor, { action: 'group.rename', entity: 'group', entityId: group.id, data: { from: group.name, to: name } })
       await recordChange(trx, { entity: ORG_ENTITY.group, entityId: group.id, branchId: actor.branchId, memberId: null, op: 'upsert', data: { id: group.id, name } })
       return { ...group, name }
@@ -59,8 +61,7 @@ export default async function groupRoutes(app: FastifyInstance) {
       const group = await requireGroup(trx, actor, request.params.id)
       if (group.memberCount > 0)
         throw conflict('GROUP_NOT_EMPTY', `「${group.name}」还有 ${group.memberCount} 名成员，请先把他们移到其他党小组 The group still has ${group.memberCount} active members; move them to another group first`)
-      // Kept, not deleted: past entries, meetings and deactivated members still name this group.
-      await trx.updateTable('party_group').set({ removed_at: nowIso() }).where('id', '=', group.id).execute()
+      await markGroupRemoved(trx, group.id, nowIso())
       await writeAudit(trx, actor, { action: 'group.remove', entity: 'group', entityId: group.id, data: { name: group.name } })
       await recordChange(trx, { entity: ORG_ENTITY.group, entityId: group.id, branchId: actor.branchId, memberId: null, op: 'delete', data: { id: group.id } })
     })
