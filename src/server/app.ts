@@ -12,6 +12,7 @@ import authRoutes from './auth/routes/auth'
 import setupRoutes from './auth/routes/setup'
 import { checkinHandler, leaveHandler } from './meetings/checkin'
 import { MeetingSecret } from './meetings/keys'
+import openapi from './openapi/plugin'
 import { profileUpdateHandler } from './org/profile'
 import groupRoutes from './org/routes/groups'
 import inviteRoutes from './org/routes/invites'
@@ -80,6 +81,10 @@ export async function buildApp(options: AppOptions) {
   await app.register(dbPlugin, { db: options.database.db, kind: options.database.kind })
   await app.register(cookie)
   await app.register(authPlugin)
+
+  // The OpenAPI document (/api/openapi.json, viewer at /api/docs) collects the routes as they register. Its own
+  // routes come before the route list: public files about the API, not API (tests/server/openapi.test.ts covers them).
+  await app.register(openapi)
 
   // Collected as routes register, so a test can insist that each one has an authorization row.
   const routes = new Map<string, FastifySchema | undefined>()

@@ -31,6 +31,22 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
+/**
+ * The role each of these preHandlers demands ('member': any logged-in member), so the API
+ * description says who may call a route from the route itself, with no second list to keep.
+ */
+const ROLE_OF = new WeakMap<object, Role>()
+
+/** The least role a route's preHandler(s) demand; null when it runs for anyone (public, or a token in the body or path). */
+export function requiredRole(preHandler: unknown): Role | null {
+  for (const handler of [preHandler].flat()) {
+    const role = handler && typeof handler === 'function' ? ROLE_OF.get(handler) : undefined
+    if (role)
+      return role
+  }
+  return null
+}
+
 export default fp(async (app: FastifyInstance) => {
   app.decorateRequest('actor', null)
 
@@ -50,16 +66,22 @@ export default fp(async (app: FastifyInstance) => {
     request.actor = await findSessionActor(app.db, hashToken(token), nowIso()) ?? null
   })
 
-  app.decorate('authenticate', async (request: FastifyRequest) => {
+  const authenticate = async (request: FastifyRequest) => {
     if (!request.actor)
       throw unauthorized()
-  })
+  }
+  ROLE_OF.set(authenticate, 'member')
+  app.decorate('authenticate', authenticate)
 
-  app.decorate('requireRole', (role: Role) => async (request: FastifyRequest) => {
-    if (!request.actor)
-      throw unauthorized()
-    if (!hasRole(request.actor.role, role))
-      throw forbidden()
+  app.decorate('requireRole', (role: Role) => {
+    const check = async (request: FastifyRequest) => {
+      if (!request.actor)
+        throw unauthorized()
+      if (!hasRole(request.actor.role, role))
+        throw forbidden()
+    }
+    ROLE_OF.set(check, role)
+    return check
   })
 }, { name: 'auth', dependencies: ['db'] })
 
