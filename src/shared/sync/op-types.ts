@@ -1,4 +1,4 @@
-import { checkinCreate, leaveRequest } from '../meetings/ops'
+import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeProgress } from '../pledges/ops'
 import { entryCreate, entryResubmit } from '../points/ops'
 import { profileUpdate } from './ops'
@@ -15,6 +15,9 @@ export const OP_DEFINITIONS = [
   checkinCreate,
   leaveRequest,
   pledgeProgress,
+  meetingCreate,
+  meetingClose,
+  meetingAttendance,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']
