@@ -125,9 +125,15 @@ export const useMeetingsStore = defineStore('meetings', () => {
     return { meetings: list, offline: true }
   }
 
+  /** This member's record of a meeting (another member who used this phone has records of their own). */
+  async function ownRecord(id: string) {
+    const record = await getRecord<Meeting>(MEETING_ENTITY.meeting, id)
+    return record?.owner === session.me?.id ? record : undefined
+  }
+
   /** One meeting: the phone's record (so one created offline opens at once), else the server's. */
   async function meeting(id: string): Promise<LocalMeeting | null> {
-    const record = await getRecord<Meeting>(MEETING_ENTITY.meeting, id)
+    const record = await ownRecord(id)
     if (record)
       return toLocal(record.data, record)
     try {
@@ -245,7 +251,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
       return { screen: await meetingsApi.screen(id) }
     }
     catch (err) {
-      const record = await getRecord<Meeting>(MEETING_ENTITY.meeting, id)
+      const record = await ownRecord(id)
       // Made on this phone and never answered by the server: it has no key to hand out yet.
       const unsent = record !== undefined && record.server === undefined
       if (unsent && (isOffline(err) || (err instanceof ApiError && err.status === 404)))
