@@ -12,6 +12,7 @@ import authRoutes from './auth/routes/auth'
 import setupRoutes from './auth/routes/setup'
 import { checkinHandler, leaveHandler } from './meetings/checkin'
 import { MeetingSecret } from './meetings/keys'
+import { meetingAttendanceHandler, meetingCloseHandler, meetingCreateHandler } from './meetings/ops'
 import openapi from './openapi/plugin'
 import { profileUpdateHandler } from './org/profile'
 import groupRoutes from './org/routes/groups'
@@ -108,6 +109,9 @@ export async function buildApp(options: AppOptions) {
     checkinHandler(meetingSecret),
     leaveHandler,
     pledgeProgressHandler,
+    meetingCreateHandler,
+    meetingCloseHandler,
+    meetingAttendanceHandler,
     pointsAdjustHandler,
   ])
 

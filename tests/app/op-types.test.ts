@@ -17,6 +17,9 @@ const payloads: Record<string, unknown> = {
   'entry.resubmit': { id: 'e1', date: '2026-11-30', note: '补充说明' },
   'checkin.create': { meetingId: 'm1', code: '123456', window: 3, scannedAt: '2026-12-01T08:00:00.000Z' },
   'meeting.leave': { meetingId: 'm1', reason: '出差' },
+  'meeting.create': { id: 'm1', type: 'group_meeting', groupId: 'g1', topic: '小组会', startsAt: '2026-12-01T08:00:00.000Z', endsAt: '2026-12-01T09:00:00.000Z', place: '会议室', agenda: '' },
+  'meeting.close': { meetingId: 'm1', topic: '小组会' },
+  'meeting.attendance': { meetingId: 'm1', memberId: 'u1', action: 'leave', reason: '病假', topic: '小组会', memberName: '张三' },
   'pledge.progress': { id: 'p1', itemId: 'i1', status: 'in_progress', percent: 40, note: '走访三户' },
   'points.adjust': { id: 'e2', memberId: 'm2', date: '2026-11-30', reason: '迟到', ruleId: 'r2', points: -1 },
 }

@@ -122,7 +122,9 @@ describe('an offline check-in synced late', () => {
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('pending')
     expect(await row.textContent()).toContain('离线补传')
     await row.getByRole('button', { name: '确认', exact: true }).click()
+    // The decision shows at once (待同步) and reaches the server with the organizer's next sync.
     await expect.poll(() => row.getAttribute('data-status')).toBe('verified')
+    await expect.poll(() => row.getAttribute('data-sync'), { timeout: 30_000 }).toBe('synced')
 
     await page.reload()
     await expect.poll(() => badgeOf(page), { timeout: 30_000 }).toBe('已签到')
@@ -131,7 +133,8 @@ describe('an offline check-in synced late', () => {
     await attendance.getByRole('button', { name: '结束会议并统计考勤' }).click()
     await attendance.locator('.van-dialog__confirm').click()
     await attendance.locator('.meetings__status[data-status="closed"]').waitFor({ timeout: 15_000 })
-    expect(await row.textContent()).toContain('2')
+    // Closed on the phone at once; the points once the close has reached the server.
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain('2 分')
 
     await page.goto('/points')
     const entry = page.getByTestId('points-timeline').locator('.van-cell', { hasText: TOPIC })

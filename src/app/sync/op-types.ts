@@ -17,6 +17,12 @@ export interface AppOpType {
 /** The parts of a payload worth a line, in order, empty ones left out. */
 const line = (...parts: unknown[]) => parts.filter(p => p !== undefined && p !== null && p !== '').join(' ')
 
+/** "12/3 14:30" in the phone's zone, as the meeting pages show a time. */
+function when(iso: string): string {
+  const d = new Date(iso)
+  return `${d.getMonth() + 1}/${d.getDate()} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}
+
 /**
  * Every op type of the shared list (#shared/sync/op-types), in words: the 同步失败 list offers
  * retry and discard for each, and 修改 where `edit` names a form. A type missing here fails the
@@ -47,6 +53,24 @@ const APP_OPS: Record<OpType, AppOpType> = {
   'meeting.leave': {
     label: 'sync.ops.meetingLeave',
     summary: payload => line((payload as { reason: string }).reason),
+  },
+  'meeting.create': {
+    label: 'meetings.ops.create',
+    summary: (payload) => {
+      const p = payload as { topic: string, startsAt: string, place: string }
+      return line(p.topic, when(p.startsAt), p.place)
+    },
+  },
+  'meeting.close': {
+    label: 'meetings.ops.close',
+    summary: payload => line((payload as { topic?: string }).topic),
+  },
+  'meeting.attendance': {
+    label: 'meetings.ops.attendance',
+    summary: (payload) => {
+      const p = payload as { topic?: string, memberName?: string, reason?: string }
+      return line(p.topic, p.memberName, p.reason)
+    },
   },
   'pledge.progress': {
     label: 'sync.ops.pledgeProgress',

@@ -5,9 +5,10 @@ import { MEETING_TYPE_NAMES } from '#shared/meetings/constants'
 import { localDate } from '#shared/points/periods'
 import { grantByRule } from '../points/grants'
 
+/** One member's scored outcome of a closed meeting: the rule it counts under (#shared/meetings/rules, planClose). */
 export interface AttendanceOutcome {
   memberId: string
-  outcome: 'present' | 'absent'
+  ruleKey: string
 }
 
 export interface ClosedMeeting {
@@ -19,21 +20,9 @@ export interface ClosedMeeting {
 }
 
 /**
- * The shipped rule an outcome counts under: 参加组织生活会/讲评会 for 专题组织生活会, 参加党员大会/
- * 党小组会/党课/主题党日 for the others, 无故缺席组织生活 for unexcused absence. 支委会 is the
- * committee's working meeting, which no rule of the campaign scores.
- */
-function ruleKeyOf(type: MeetingType, outcome: AttendanceOutcome['outcome']): string | null {
-  if (type === 'committee')
-    return null
-  if (outcome === 'absent')
-    return 'absent'
-  return type === 'life_meeting' ? 'life-meeting' : 'meeting'
-}
-
-/**
  * THE POINTS HOOK: called exactly once per meeting, inside the transaction that closes it, with
- * every member who attended or was absent without leave. Each outcome becomes a points entry
+ * every member who attended or was absent without leave, with the rule planClose
+ * (#shared/meetings/rules) gave their outcome. Each outcome becomes a points entry
  * under its rule (cap, floor and the branch's on/off switch apply), so it shows in the member's
  * score history; the source `meeting:<id>` makes a grant never happen twice. Attendance rules
  * (approval `checkin`) are granted at once; 无故缺席 (approval `branch`) waits for a branch
@@ -45,9 +34,7 @@ export async function grantAttendancePoints(trx: Transaction<Database>, meeting:
   const granted = new Map<string, number | null>()
   const date = localDate(new Date(meeting.starts_at))
   for (const o of outcomes) {
-    const ruleKey = ruleKeyOf(meeting.type, o.outcome)
-    if (!ruleKey)
-      continue
+    const ruleKey = o.ruleKey
     const outcome = await grantByRule(trx, {
       branchId: meeting.branch_id,
       memberId: o.memberId,

@@ -4,17 +4,19 @@ import type { Database, Db } from '../db/database'
 import type { MeetingAttendanceTable, MeetingTable } from '../db/meetings.table'
 import type { Actor } from '../plugins/auth'
 import { attendanceId, MEETING_ENTITY } from '#shared/meetings/ops'
+import { expectedAt, mayOrganize, meetingVisibleTo } from '#shared/meetings/rules'
 import { photoIdsOf } from '../photos/ids'
 import { recordChange } from '../sync/changes'
 
 type Conn = Db | Transaction<Database>
-export type MeetingRow = Selectable<MeetingTable> & { group_name: string | null }
+export type MeetingRow = Selectable<MeetingTable> & { group_name: string | null, closed_by_name: string | null }
 
 export function meetingSelect(db: Conn) {
   return db.selectFrom('meeting')
     .leftJoin('party_group', 'party_group.id', 'meeting.group_id')
+    .leftJoin('member as closer', 'closer.id', 'meeting.closed_by')
     .selectAll('meeting')
-    .select('party_group.name as group_name')
+    .select(['party_group.name as group_name', 'closer.name as closed_by_name'])
 }
 
 export function toMeeting(r: MeetingRow): Meeting {
@@ -41,21 +43,22 @@ export async function loadMeeting(db: Conn, branchId: string, id: string): Promi
   return meetingSelect(db).where('meeting.id', '=', id).where('meeting.branch_id', '=', branchId).executeTakeFirst()
 }
 
-/**
- * Who runs a meeting: the branch admins, the leader of the meeting's group, and whoever created
- * it. Only they get its key and decide its attendance.
- */
-export function canOrganize(actor: Actor, m: Pick<MeetingTable, 'branch_id' | 'group_id' | 'created_by'>): boolean {
-  if (actor.branchId !== m.branch_id)
-    return false
-  if (actor.role === 'branch_admin' || m.created_by === actor.id)
-    return true
-  return actor.role === 'group_leader' && m.group_id !== null && m.group_id === actor.groupId
+type ScopeColumns = Pick<MeetingTable, 'branch_id' | 'group_id' | 'created_by'>
+const scopeOf = (m: ScopeColumns) => ({ branchId: m.branch_id, groupId: m.group_id, createdBy: m.created_by })
+
+/** Who runs a meeting (the shared rule, #shared/meetings/rules): only they get its key and decide its attendance. */
+export function canOrganize(actor: Actor, m: ScopeColumns): boolean {
+  return mayOrganize(actor, scopeOf(m))
 }
 
 /** Whether a member is expected at the meeting: the whole branch, or the meeting's group. */
 export function inScope(member: { branchId: string, groupId: string | null }, m: Pick<MeetingTable, 'branch_id' | 'group_id'>): boolean {
-  return member.branchId === m.branch_id && (m.group_id === null || m.group_id === member.groupId)
+  return expectedAt(member, { branchId: m.branch_id, groupId: m.group_id })
+}
+
+/** Whether the actor may see the meeting at all (the shared rule the pull filter agrees with). */
+export function canSee(actor: Actor, m: ScopeColumns): boolean {
+  return meetingVisibleTo(scopeOf(m), actor)
 }
 
 export function toListItem(r: MeetingRow, actor: Actor, myStatus: MeetingListItem['myStatus']): MeetingListItem {

@@ -1,18 +1,21 @@
 import type { AttendanceStatus } from '#shared/meetings/constants'
-import type { AttendanceAction, AttendanceSummary, CloseResult, MeetingBody, MeetingList } from '#shared/meetings/schemas'
+import type { AttendanceAction, AttendanceSummary, CloseResult, Meeting, MeetingBody, MeetingList } from '#shared/meetings/schemas'
 import type { Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
-import type { AttendanceOutcome } from './points-hook'
-import type { MeetingRow } from './repository'
+import type { MeetingRow, toAttendanceRecord } from './repository'
 import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
+import { MEETING_REJECT } from '#shared/meetings/ops'
+import { planClose } from '#shared/meetings/rules'
 import { windowStartMs } from '#shared/meetings/token'
+import { writeAudit } from '../audit/writer'
 import { badRequest, conflict, forbidden, notFound } from '../errors'
 import { nowIso } from '../util/clock'
 import { grantAttendancePoints } from './points-hook'
-import { canOrganize, inScope, loadMeeting, meetingSelect, publishAttendance, publishMeeting, toListItem, toMeeting } from './repository'
+import { canOrganize, canSee, inScope, loadMeeting, meetingSelect, publishAttendance, publishMeeting, toListItem, toMeeting } from './repository'
 
 type Conn = Db | Transaction<Database>
+type AttendanceRecordOut = ReturnType<typeof toAttendanceRecord>
 
 /** The meeting, if the actor organizes it: 404 outside the branch, 403 for a member who does not. */
 export async function requireOrganized(db: Conn, actor: Actor, id: string): Promise<MeetingRow> {
@@ -24,11 +27,16 @@ export async function requireOrganized(db: Conn, actor: Actor, id: string): Prom
   return meeting
 }
 
-export function requireScheduled(meeting: MeetingRow): void {
+/** Refuses to change a meeting that is over; a closed one names who closed it (「会议已由张三结束」). */
+export function requireScheduled(meeting: Pick<MeetingRow, 'status' | 'closed_by_name'>): void {
   if (meeting.status === 'cancelled')
-    throw conflict('MEETING_CANCELLED', '这场会议已取消 This meeting was cancelled')
-  if (meeting.status === 'closed')
-    throw conflict('MEETING_CLOSED', '这场会议已结束并统计考勤 This meeting is already closed')
+    throw conflict(MEETING_REJECT.cancelled, '这场会议已取消 This meeting was cancelled')
+  if (meeting.status === 'closed') {
+    const by = meeting.closed_by_name
+    throw conflict(MEETING_REJECT.closed, by
+      ? `会议已由${by}结束并统计考勤 This meeting was already closed by ${by}`
+      : '这场会议已结束并统计考勤 This meeting is already closed')
+  }
 }
 
 /** Checks a create or edit: times in order, and a scope the actor may organize. */
@@ -69,7 +77,7 @@ export async function listMeetings(db: Db, actor: Actor, view: 'upcoming' | 'all
   const mine = await db.selectFrom('meeting_attendance').select(['meeting_id', 'status']).where('member_id', '=', actor.id).execute()
   const status = new Map(mine.map(r => [r.meeting_id, r.status]))
   return rows
-    .filter(r => inScope(actor, r) || canOrganize(actor, r))
+    .filter(r => canSee(actor, r))
     .map(r => toListItem(r, actor, status.get(r.id) ?? null))
 }
 
@@ -120,7 +128,7 @@ export async function attendanceSummary(db: Conn, meeting: MeetingRow): Promise<
 }
 
 /** An organizer's decision: check in by hand, record leave, confirm or reject a late scan, or clear. */
-export async function decideAttendance(trx: Transaction<Database>, actor: Actor, meeting: MeetingRow, memberId: string, body: AttendanceAction): Promise<void> {
+export async function decideAttendance(trx: Transaction<Database>, actor: Actor, meeting: MeetingRow, memberId: string, body: AttendanceAction): Promise<AttendanceRecordOut | undefined> {
   requireScheduled(meeting)
   const member = await trx.selectFrom('member').select(['id', 'branch_id', 'group_id']).where('id', '=', memberId).where('active', '=', 1).executeTakeFirst()
   if (!member || !inScope({ branchId: member.branch_id, groupId: member.group_id }, meeting))
@@ -161,7 +169,7 @@ export async function decideAttendance(trx: Transaction<Database>, actor: Actor,
   else {
     await trx.insertInto('meeting_attendance').values({ ...next, meeting_id: meeting.id, member_id: memberId, token_window: null, scanned_at: null, flag: null, flag_reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).execute()
   }
-  await publishAttendance(trx, meeting.branch_id, meeting.id, memberId)
+  return publishAttendance(trx, meeting.branch_id, meeting.id, memberId)
 }
 
 /**
@@ -178,45 +186,50 @@ export async function closeMeeting(trx: Transaction<Database>, actor: Actor, mee
   const claimed = await trx.updateTable('meeting').set({ status: 'closed', closed_at: now, closed_by: actor.id, updated_at: now }).where('id', '=', meeting.id).where('status', '=', 'scheduled').returning('id').executeTakeFirst()
   if (!claimed)
     throw conflict('MEETING_CLOSED', '这场会议已结束并统计考勤 This meeting is already closed')
-  const rows = await trx.selectFrom('meeting_attendance').select(['member_id', 'status']).where('meeting_id', '=', meeting.id).execute()
+  const rows = await trx.selectFrom('meeting_attendance').select(['member_id', 'status', 'flag']).where('meeting_id', '=', meeting.id).execute()
   const pending = rows.filter(r => r.status === 'pending').length
   if (pending > 0)
     throw conflict('MEETING_HAS_PENDING', `还有 ${pending} 条补传的签到等待确认，请先确认或驳回 ${pending} late check-ins still wait for confirmation`)
-  const status = new Map(rows.map(r => [r.member_id, r.status]))
-  // 支委会 is attended by the committee only: nobody else is marked absent.
-  const expected = meeting.type === 'committee' ? [] : await scopeMembers(trx, meeting)
-  for (const m of expected) {
-    const s = status.get(m.id)
-    // The organizer who closes the meeting ran it (the screen with the code, the attendance list)
-    // and so attended, though they never scanned their own code; unless they were on leave and
-    // close it afterwards. Not every organizer: branch admins organize every meeting of the
-    // branch and a creator may hand a meeting over, so only closing it proves being there.
-    if (m.id === actor.id && (s === undefined || s === 'rejected')) {
-      await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.id, status: 'manual', method: 'organizer', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'manual', method: 'organizer', updated_at: now })).execute()
-      status.set(m.id, 'manual')
-    }
-    else if (s === undefined || s === 'rejected') {
-      await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.id, status: 'absent', method: 'close', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'absent', updated_at: now })).execute()
-      status.set(m.id, 'absent')
-    }
+  const plan = planClose({ type: meeting.type, expected: (await scopeMembers(trx, meeting)).map(m => m.id), rows: rows.map(r => ({ memberId: r.member_id, status: r.status, flag: r.flag })), closerId: actor.id })
+  for (const m of plan.members) {
+    if (m.writes === 'organizer')
+      await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.memberId, status: 'manual', method: 'organizer', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'manual', method: 'organizer', updated_at: now })).execute()
+    else if (m.writes === 'absent')
+      await trx.insertInto('meeting_attendance').values({ meeting_id: meeting.id, member_id: m.memberId, status: 'absent', method: 'close', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: null, decided_by: actor.id, points: null, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['meeting_id', 'member_id']).doUpdateSet({ status: 'absent', updated_at: now })).execute()
   }
-  const outcomes: AttendanceOutcome[] = []
-  for (const [memberId, s] of status) {
-    if (PRESENT_STATUSES.includes(s) || s === 'absent')
-      outcomes.push({ memberId, outcome: s === 'absent' ? 'absent' : 'present' })
-  }
-  const granted = await grantAttendancePoints(trx, meeting, actor.id, outcomes)
+  const granted = await grantAttendancePoints(trx, meeting, actor.id, plan.members.flatMap(m => m.ruleKey ? [{ memberId: m.memberId, ruleKey: m.ruleKey }] : []))
   for (const [memberId, points] of granted) {
     await trx.updateTable('meeting_attendance').set({ points, updated_at: now }).where('meeting_id', '=', meeting.id).where('member_id', '=', memberId).execute()
   }
-  for (const memberId of status.keys())
-    await publishAttendance(trx, meeting.branch_id, meeting.id, memberId)
+  for (const m of plan.members)
+    await publishAttendance(trx, meeting.branch_id, meeting.id, m.memberId)
   const published = await publishMeeting(trx, meeting.id)
-  const values = [...status.values()]
-  return {
-    meeting: published,
-    present: values.filter(s => PRESENT_STATUSES.includes(s)).length,
-    leave: values.filter(s => s === 'leave').length,
-    absent: values.filter(s => s === 'absent').length,
-  }
+  return { meeting: published, ...plan.counts }
+}
+
+/**
+ * The organizer's writes, one function each, shared by the REST routes and the ops (meeting.create,
+ * meeting.close, meeting.attendance): the same checks, effects, change-log rows and audit either way.
+ */
+export async function createMeeting(trx: Transaction<Database>, actor: Actor, id: string, body: MeetingBody): Promise<Meeting> {
+  await checkBody(trx, actor, body)
+  const now = nowIso()
+  await trx.insertInto('meeting').values({ id, branch_id: actor.branchId, ...bodyColumns(body), status: 'scheduled', created_by: actor.id, created_at: now, updated_at: now, closed_at: null, closed_by: null }).execute()
+  await writeAudit(trx, actor, { action: 'meeting.create', entity: 'meeting', entityId: id, data: bodyColumns(body) })
+  return publishMeeting(trx, id)
+}
+
+export async function closeOrganized(trx: Transaction<Database>, actor: Actor, id: string): Promise<CloseResult> {
+  const meeting = await requireOrganized(trx, actor, id)
+  const result = await closeMeeting(trx, actor, meeting)
+  await writeAudit(trx, actor, { action: 'meeting.close', entity: 'meeting', entityId: meeting.id, data: { present: result.present, leave: result.leave, absent: result.absent } })
+  return result
+}
+
+/** The meeting decided on, and the member's attendance as it now stands (undefined once cleared). */
+export async function decideOrganized(trx: Transaction<Database>, actor: Actor, id: string, memberId: string, body: AttendanceAction) {
+  const meeting = await requireOrganized(trx, actor, id)
+  const record = await decideAttendance(trx, actor, meeting, memberId, body)
+  await writeAudit(trx, actor, { action: `meeting.attendance.${body.action}`, entity: 'meeting', entityId: meeting.id, data: { memberId, reason: body.reason ?? null } })
+  return { meeting, record }
 }

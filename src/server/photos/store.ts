@@ -4,7 +4,7 @@ import type { Actor } from '../plugins/auth'
 import { createHash } from 'node:crypto'
 import { PHOTO, PHOTO_OWNER, PHOTO_QUOTA, PHOTO_REJECT } from '#shared/photos/constants'
 import { conflict, HttpError, notFound } from '../errors'
-import { canOrganize, inScope } from '../meetings/repository'
+import { canSee } from '../meetings/repository'
 import { readableBy } from '../pledges/views'
 import { isOrganizerOver, loadMember } from '../points/access'
 import { OpRejection } from '../sync/registry'
@@ -116,7 +116,7 @@ async function mayView(db: Conn, actor: Actor, photo: { branch_id: string, membe
   }
   if (photo.owner_entity === PHOTO_OWNER.minutes) {
     const meeting = await db.selectFrom('meeting').select(['branch_id', 'group_id', 'created_by']).where('id', '=', ownerId).executeTakeFirst()
-    return !!meeting && (inScope(actor, meeting) || canOrganize(actor, meeting))
+    return !!meeting && canSee(actor, meeting)
   }
   return false
 }

@@ -8,8 +8,8 @@ import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { writeAudit } from '../audit/writer'
 import { notFound } from '../errors'
 import { meetingKey } from '../meetings/keys'
-import { canOrganize, inScope, loadMeeting, publishMeeting, toListItem } from '../meetings/repository'
-import { attendanceSummary, bodyColumns, checkBody, closeMeeting, decideAttendance, listMeetings, requireOrganized, requireScheduled } from '../meetings/service'
+import { canSee, loadMeeting, publishMeeting, toListItem } from '../meetings/repository'
+import { attendanceSummary, bodyColumns, checkBody, closeOrganized, createMeeting, decideOrganized, listMeetings, requireOrganized, requireScheduled } from '../meetings/service'
 import { actorOf } from '../plugins/auth'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
@@ -17,8 +17,10 @@ import { newId } from '../util/ids'
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
 /**
- * Meetings (三会一课, 组织生活会) and their attendance. Organizers act here online; a member's
- * check-in and leave request are ops through the outbox (checkin.create, meeting.leave).
+ * Meetings (三会一课, 组织生活会) and their attendance. Organizers act here online; the phone sends
+ * creating, closing and attendance decisions as ops (meeting.create, meeting.close,
+ * meeting.attendance: src/server/meetings/ops.ts), which call the same service functions, and a
+ * member's check-in and leave request too (checkin.create, meeting.leave).
  */
 export default async function meetingRoutes(app: FastifyInstance, { secret }: { secret: MeetingSecret }) {
   const organizer = app.requireRole('group_leader')
@@ -30,20 +32,13 @@ export default async function meetingRoutes(app: FastifyInstance, { secret }: { 
 
   app.post<{ Body: MeetingBodyT }>('/', { preHandler: organizer, schema: { body: MeetingBody, response: { 200: Meeting, ...errors } } }, async (request) => {
     const actor = actorOf(request)
-    await checkBody(app.db, actor, request.body)
-    const id = newId()
-    const now = nowIso()
-    return app.db.transaction().execute(async (trx) => {
-      await trx.insertInto('meeting').values({ id, branch_id: actor.branchId, ...bodyColumns(request.body), status: 'scheduled', created_by: actor.id, created_at: now, updated_at: now, closed_at: null, closed_by: null }).execute()
-      await writeAudit(trx, actor, { action: 'meeting.create', entity: 'meeting', entityId: id, data: bodyColumns(request.body) })
-      return publishMeeting(trx, id)
-    })
+    return app.db.transaction().execute(async trx => createMeeting(trx, actor, newId(), request.body))
   })
 
   app.get<{ Params: { id: string } }>('/:id', { preHandler: app.authenticate, schema: { params: IdParams, response: { 200: MeetingListItem, ...errors } } }, async (request) => {
     const actor = actorOf(request)
     const meeting = await loadMeeting(app.db, actor.branchId, request.params.id)
-    if (!meeting || !(inScope(actor, meeting) || canOrganize(actor, meeting)))
+    if (!meeting || !canSee(actor, meeting))
       throw notFound('会议 Meeting')
     const mine = await app.db.selectFrom('meeting_attendance').select('status').where('meeting_id', '=', meeting.id).where('member_id', '=', actor.id).executeTakeFirst()
     return toListItem(meeting, actor, mine?.status ?? null)
@@ -91,20 +86,13 @@ export default async function meetingRoutes(app: FastifyInstance, { secret }: { 
   }, async (request) => {
     const actor = actorOf(request)
     return app.db.transaction().execute(async (trx) => {
-      const meeting = await requireOrganized(trx, actor, request.params.id)
-      await decideAttendance(trx, actor, meeting, request.params.memberId, request.body)
-      await writeAudit(trx, actor, { action: `meeting.attendance.${request.body.action}`, entity: 'meeting', entityId: meeting.id, data: { memberId: request.params.memberId, reason: request.body.reason ?? null } })
+      const { meeting } = await decideOrganized(trx, actor, request.params.id, request.params.memberId, request.body)
       return attendanceSummary(trx, meeting)
     })
   })
 
   app.post<{ Params: { id: string } }>('/:id/close', { preHandler: organizer, schema: { params: IdParams, response: { 200: CloseResult, ...errors } } }, async (request) => {
     const actor = actorOf(request)
-    return app.db.transaction().execute(async (trx) => {
-      const meeting = await requireOrganized(trx, actor, request.params.id)
-      const result = await closeMeeting(trx, actor, meeting)
-      await writeAudit(trx, actor, { action: 'meeting.close', entity: 'meeting', entityId: meeting.id, data: { present: result.present, leave: result.leave, absent: result.absent } })
-      return result
-    })
+    return app.db.transaction().execute(async trx => closeOrganized(trx, actor, request.params.id))
   })
 }

@@ -2,6 +2,7 @@ import { Type } from 'typebox'
 import { Id, IsoDateTime, Line, Text } from '../schemas/common'
 import { defineOp } from '../sync/protocol'
 import { MEETING_LIMITS } from './constants'
+import { AttendanceAction, MeetingBody } from './schemas'
 
 /**
  * A member's check-in: the scanned QR text, or the typed 6-digit code with the window the phone
@@ -24,12 +25,52 @@ export const leaveRequest = defineOp('meeting.leave', Type.Object({
   reason: Text(MEETING_LIMITS.reasonMax, 1),
 }, { additionalProperties: false }))
 
+/**
+ * An organizer schedules a meeting. The phone makes the id, so the meeting's page opens offline
+ * at once; its 签到 screen needs one sync (the key comes from the server).
+ */
+export const meetingCreate = defineOp('meeting.create', Type.Object({
+  id: Id,
+  ...MeetingBody.properties,
+}, { additionalProperties: false }))
+
+/** An organizer closes a meeting: attendance is settled and points granted (see planClose). */
+export const meetingClose = defineOp('meeting.close', Type.Object({
+  meetingId: Id,
+  /** The topic as the phone showed it: only to name the op in 同步失败, never read by the server. */
+  topic: Type.Optional(Line(MEETING_LIMITS.topicMax)),
+}, { additionalProperties: false }))
+
+/** An organizer's decision about one member's attendance (代签到, 请假, confirm or refuse a late scan, clear). */
+export const meetingAttendance = defineOp('meeting.attendance', Type.Object({
+  meetingId: Id,
+  memberId: Id,
+  ...AttendanceAction.properties,
+  /** The topic and the member's name as the phone showed them: only to name the op in 同步失败, never read by the server. */
+  topic: Type.Optional(Line(MEETING_LIMITS.topicMax)),
+  memberName: Type.Optional(Line(MEETING_LIMITS.topicMax)),
+}, { additionalProperties: false }))
+
+/** Why an organizer's op was refused, for good. */
+export const MEETING_REJECT = {
+  notFound: 'MEETING_NOT_FOUND',
+  notOrganizer: 'MEETING_NOT_ORGANIZER',
+  idTaken: 'MEETING_ID_TAKEN',
+  closed: 'MEETING_CLOSED',
+  cancelled: 'MEETING_CANCELLED',
+} as const
+
 /** Entities as they appear in pulled changes and in the phone's records. */
 export const MEETING_ENTITY = {
   /** Branch-wide: every member pulls the meetings of the branch. */
   meeting: 'meeting',
   /** One member's attendance of one meeting; id `<meetingId>.<memberId>`. */
   attendance: 'attendance',
+  /**
+   * Phone only: an organizer's decision about another member's attendance, waiting to be sent
+   * (never pulled; kept apart from the organizer's own attendance records).
+   */
+  decision: 'attendance-decision',
 } as const
 
 export function attendanceId(meetingId: string, memberId: string): string {

@@ -1,4 +1,4 @@
-import { checkinCreate, leaveRequest } from '../meetings/ops'
+import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeProgress } from '../pledges/ops'
 import { entryCreate, entryResubmit, pointsAdjust } from '../points/ops'
 import { profileUpdate } from './ops'
@@ -16,6 +16,9 @@ export const OP_DEFINITIONS = [
   leaveRequest,
   pledgeProgress,
   pointsAdjust,
+  meetingCreate,
+  meetingClose,
+  meetingAttendance,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

@@ -1,28 +1,19 @@
-import type { AttendanceAction, AttendanceSummary, CloseResult, Meeting, MeetingBody, MeetingList, MeetingListItem, MeetingScreen } from '#shared/meetings/schemas'
-import { get, patch, post } from '../../api/client'
-import { router } from '../../router'
+import type { AttendanceSummary, Meeting, MeetingBody, MeetingList, MeetingListItem, MeetingScreen, MinutesBody } from '#shared/meetings/schemas'
+import { api, get, patch, post, uploadRaw } from '../../api/client'
 
-/** The organizer's (online) calls; a member's check-in and leave go through the outbox instead. */
+/**
+ * The online calls of the meetings store (src/app/stores/meetings.ts). Creating, closing and
+ * attendance decisions go through the outbox as ops instead (meeting.create, meeting.close,
+ * meeting.attendance), as do a member's check-in and leave.
+ */
 export const meetingsApi = {
   list: (view: 'upcoming' | 'all') => get<MeetingList>(`/meetings?view=${view}`),
   one: (id: string) => get<MeetingListItem>(`/meetings/${id}`),
-  create: (body: MeetingBody) => post<Meeting>('/meetings', body),
   update: (id: string, body: MeetingBody) => patch<Meeting>(`/meetings/${id}`, body),
   cancel: (id: string) => post<Meeting>(`/meetings/${id}/cancel`),
   screen: (id: string) => get<MeetingScreen>(`/meetings/${id}/screen`),
   attendance: (id: string) => get<AttendanceSummary>(`/meetings/${id}/attendance`),
-  decide: (id: string, memberId: string, body: AttendanceAction) => post<AttendanceSummary>(`/meetings/${id}/attendance/${memberId}`, body),
-  close: (id: string) => post<CloseResult>(`/meetings/${id}/close`),
-}
-
-/** "11月28日 14:30" in the phone's zone. */
-export function formatWhen(iso: string): string {
-  const d = new Date(iso)
-  const pad = (n: number) => String(n).padStart(2, '0')
-  return `${d.getMonth() + 1}/${d.getDate()} ${pad(d.getHours())}:${pad(d.getMinutes())}`
-}
-
-/** Navigates to one of the meeting routes that take the meeting id. */
-export function goMeeting(name: 'meeting' | 'meeting-edit' | 'meeting-screen', id: string, replace = false) {
-  return router.push({ name, params: { id }, replace })
+  minutes: (id: string, body: MinutesBody) => api<Meeting>('PUT', `/meetings/${id}/minutes`, body),
+  /** Uploading a photo again after a failure is harmless: the server answers the same id with 200. */
+  uploadPhoto: (p: { id: string, mime: string, bytes: ArrayBuffer }) => uploadRaw(`/photos/${p.id}`, p.mime, p.bytes),
 }
