@@ -15,7 +15,9 @@ import errorsPlugin from './plugins/errors'
 import securityHeaders from './plugins/security-headers'
 import staticApp from './plugins/static-app'
 import { validatorCompiler } from './plugins/validators'
+import { entryApproveHandler, entryReturnHandler } from './points/approval-ops'
 import { entryCreateHandler, entryResubmitHandler } from './points/ops'
+import approvalsRoutes from './routes/approvals'
 import auditRoutes from './routes/audit'
 import authRoutes from './routes/auth'
 import boardRoutes from './routes/board'
@@ -28,7 +30,6 @@ import memberRoutes from './routes/members'
 import photoRoutes from './routes/photos'
 import pledgeRoutes from './routes/pledges'
 import pointsRoutes from './routes/points'
-import reviewsRoutes from './routes/reviews'
 import rulesRoutes from './routes/rules'
 import setupRoutes from './routes/setup'
 import syncRoutes from './routes/sync'
@@ -102,6 +103,8 @@ export async function buildApp(options: AppOptions) {
     checkinHandler(meetingSecret),
     leaveHandler,
     pledgeProgressHandler,
+    entryApproveHandler,
+    entryReturnHandler,
   ])
 
   // Routes
@@ -112,7 +115,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(syncRoutes, { prefix: '/api/sync' })
   await app.register(pointsRoutes, { prefix: '/api/points' })
   await app.register(rulesRoutes, { prefix: '/api/points/rules' })
-  await app.register(reviewsRoutes, { prefix: '/api/points/reviews' })
+  await app.register(approvalsRoutes, { prefix: '/api/points/approvals' })
   await app.register(groupRoutes, { prefix: '/api/groups' })
   await app.register(memberRoutes, { prefix: '/api/members' })
   await app.register(auditRoutes, { prefix: '/api/audit' })

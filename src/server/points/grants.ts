@@ -4,8 +4,8 @@ import type { Database } from '../db/database'
 import { createHash } from 'node:crypto'
 import { firstStage, monthOf, yearOf } from '#shared/points/periods'
 import { nowIso } from '../services/tokens'
+import { grant, lockMember } from './approval'
 import { addEvent, publishEntry } from './entries'
-import { grant, lockMember } from './review'
 import { versionContent } from './rules'
 
 export interface RuleGrant {

@@ -1,10 +1,14 @@
 import { defineOp } from '../sync/protocol'
-import { EntryCreatePayload, EntryResubmitPayload } from './schemas'
+import { EntryApprovePayload, EntryCreatePayload, EntryResubmitPayload, EntryReturnPayload } from './schemas'
 
 /** A member logs an activity for points (saved on the phone first, then pushed). */
 export const entryCreate = defineOp('entry.create', EntryCreatePayload)
 /** A member corrects a returned entry and sends it again. */
 export const entryResubmit = defineOp('entry.resubmit', EntryResubmitPayload)
+/** An organizer approves a pending entry (审核通过), from the approval queue kept on the phone. */
+export const entryApprove = defineOp('entry.approve', EntryApprovePayload)
+/** An organizer returns a pending entry to its member with a reason (退回). */
+export const entryReturn = defineOp('entry.return', EntryReturnPayload)
 
 /** Entities of points as they appear in pulled changes and in the phone's records. */
 export const POINTS_ENTITY = {
@@ -31,4 +35,8 @@ export const ENTRY_REJECT = {
   idTaken: 'ENTRY_ID_TAKEN',
   notFound: 'ENTRY_NOT_FOUND',
   notReturned: 'ENTRY_NOT_RETURNED',
+  /** Approved, returned or revoked already (by someone else): the message names who and what. */
+  notPending: 'ENTRY_NOT_PENDING',
+  /** Corrected and sent again since the organizer saw it: they decide on the new version. */
+  changed: 'ENTRY_CHANGED',
 } as const

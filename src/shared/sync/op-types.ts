@@ -1,6 +1,6 @@
 import { checkinCreate, leaveRequest } from '../meetings/ops'
 import { pledgeProgress } from '../pledges/ops'
-import { entryCreate, entryResubmit } from '../points/ops'
+import { entryApprove, entryCreate, entryResubmit, entryReturn } from '../points/ops'
 import { profileUpdate } from './ops'
 
 /**
@@ -15,6 +15,8 @@ export const OP_DEFINITIONS = [
   checkinCreate,
   leaveRequest,
   pledgeProgress,
+  entryApprove,
+  entryReturn,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

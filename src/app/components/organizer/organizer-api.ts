@@ -9,7 +9,7 @@ export type AuditItem = Static<typeof AuditPage>['items'][number]
 export const organizerApi = {
   /** A group leader gets their own group whatever is asked; a branch admin the whole branch. */
   members: () => get<Member[]>('/members?active=true'),
-  adjust: (body: AdjustmentBody) => post<Entry>('/points/reviews/adjustments', body),
+  adjust: (body: AdjustmentBody) => post<Entry>('/points/approvals/adjustments', body),
   summary: (memberId: string, year: number) => get<Summary>(`/points/summary${qs({ memberId, year })}`),
   entries: (memberId: string, year: number, after?: string) => get<Static<typeof EntryPage>>(`/points/entries${qs({ memberId, year, after, limit: 20 })}`),
   revoke: (entryId: string, reason: string) => post<Entry>(`/points/entries/${entryId}/revoke`, { reason }),
