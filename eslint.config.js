@@ -70,8 +70,6 @@ export default antfu({
     'src/app/components/pledges/PledgesProgressForm.vue',
     'src/app/components/pledges/PledgesReview.vue',
     'src/app/components/pledges/PledgesReviewActions.vue',
-    'src/app/components/points/PointsReturnForm.vue',
-    'src/app/components/points/PointsApproval.vue',
     'src/app/components/points/PointsRuleForm.vue',
     'src/app/components/points/PointsRulesEditor.vue',
     'src/app/components/points/PointsScreen.vue',

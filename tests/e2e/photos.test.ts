@@ -166,7 +166,7 @@ describe('evidence photos in the browser', () => {
 
     const review = await leader.newPage()
     await review.goto('/points/approvals')
-    const thumbs = review.getByTestId(`review-${id}`).getByRole('img')
+    const thumbs = review.getByTestId(`approval-${id}`).getByRole('img')
     await thumbs.first().waitFor()
     expect(await thumbs.count()).toBe(1)
     expect(await thumbs.first().getAttribute('alt')).toBe('积分凭证照片 1')

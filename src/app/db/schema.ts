@@ -58,12 +58,26 @@ export interface LocalPhoto {
   createdAt: string
 }
 
+/**
+ * An entry waiting in an organizer's 待审核 queue, as the server last listed it: the queue is
+ * usable with no signal. Replaced whole by each refresh; one removed at once when decided here.
+ */
+export interface QueuedApproval {
+  /** The organizer whose queue this is (another member on the same phone has their own). */
+  owner: string
+  id: string
+  entry: unknown
+  /** Its place in the server's list (oldest date first). */
+  order: number
+}
+
 export interface XfSchema extends DBSchema {
   outbox: { key: number, value: OutboxOp, indexes: { opId: string } }
   rejected: { key: string, value: RejectedOp }
   meta: { key: string, value: MetaRow }
   records: { key: RecordKey, value: LocalRecord, indexes: { owner: string } }
   photos: { key: string, value: LocalPhoto }
+  approvals: { key: [owner: string, id: string], value: QueuedApproval, indexes: { owner: string } }
 }
 
 export type XfDb = IDBPDatabase<XfSchema>
@@ -91,6 +105,10 @@ export const UPGRADES: ((db: XfDb, tx: UpgradeTx) => void)[] = [
   // v3: evidence photos waiting to be uploaded (points entries, 践诺 records).
   (db) => {
     db.createObjectStore('photos', { keyPath: 'id' })
+  },
+  // v4: the organizer's 待审核 queue, kept for deciding with no signal.
+  (db) => {
+    db.createObjectStore('approvals', { keyPath: ['owner', 'id'] }).createIndex('owner', 'owner')
   },
 ]
 
