@@ -18,6 +18,8 @@ const payloads: Record<string, unknown> = {
   'checkin.create': { meetingId: 'm1', code: '123456', window: 3, scannedAt: '2026-12-01T08:00:00.000Z' },
   'meeting.leave': { meetingId: 'm1', reason: '出差' },
   'pledge.progress': { id: 'p1', itemId: 'i1', status: 'in_progress', percent: 40, note: '走访三户' },
+  'entry.approve': { id: 'e1', revision: 1, shown: { memberName: '张三', ruleName: '志愿服务', date: '2026-11-30' } },
+  'entry.return': { id: 'e1', revision: 1, reason: 'evidence_missing', shown: { memberName: '张三', ruleName: '志愿服务', date: '2026-11-30' } },
 }
 
 function failedOp(type: string): RejectedOp {
@@ -52,6 +54,13 @@ describe('op types in the 同步失败 list', () => {
       })
     }
   }
+
+  it('should name the member and the item of a refused approval or return, not just the decision', () => {
+    for (const type of ['entry.approve', 'entry.return'] as const) {
+      const item = mount(SyncFailedItem, { props: { op: failedOp(type) }, global: { plugins: [i18n] } })
+      expect(item.find('h2').text(), type).toContain('张三 志愿服务 2026-11-30')
+    }
+  })
 
   it('should send each editable type to a page the app has', () => {
     const router = createRouter({ history: createMemoryHistory(), routes })
