@@ -53,8 +53,6 @@ export default antfu({
     'src/app/components/pledges/PledgesProgressForm.vue',
     'src/app/components/pledges/PledgesReview.vue',
     'src/app/components/pledges/PledgesReviewActions.vue',
-    'src/app/components/points/PointsReturnForm.vue',
-    'src/app/components/points/PointsReview.vue',
   ],
   rules: {
     'no-restricted-imports': ['error', {

@@ -31,7 +31,9 @@ export const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: () => import('./pages/HomePage.vue'), meta: { title: 'home.title' } },
       { path: 'points', name: 'points', component: () => import('./pages/PointsPage.vue'), meta: { title: 'points.title' } },
       { path: 'points/log', name: 'points-log', component: () => import('./pages/PointsLogPage.vue'), meta: { title: 'points.log' } },
-      { path: 'points/review', name: 'points-review', component: () => import('./pages/PointsReviewPage.vue'), meta: { title: 'points.review.title', role: 'group_leader' } },
+      // The page's old address, kept for home-screen bookmarks and shared links.
+      { path: 'points/review', redirect: '/points/approvals' },
+      { path: 'points/approvals', name: 'points-approvals', component: () => import('./pages/PointsApprovalPage.vue'), meta: { title: 'points.approvals.title', role: 'group_leader' } },
       { path: 'points/rules', name: 'points-rules', component: () => import('./pages/PointsRulesPage.vue'), meta: { title: 'points.rules.title', role: 'branch_admin' } },
       { path: 'points/sheet', name: 'points-sheet', component: () => import('./pages/PointsSheetPage.vue'), meta: { title: 'points.sheet.title' } },
       { path: 'points/adjust', name: 'points-adjust', component: () => import('./pages/PointsAdjustPage.vue'), meta: { title: 'points.organizer.adjustTitle', role: 'group_leader' } },
@@ -66,7 +68,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-review' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The pledge screens' routes (issue 6). */

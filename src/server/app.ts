@@ -25,8 +25,10 @@ import errorsPlugin from './plugins/errors'
 import securityHeaders from './plugins/security-headers'
 import staticApp from './plugins/static-app'
 import { validatorCompiler } from './plugins/validators'
+import { entryApproveHandler, entryReturnHandler } from './points/approval-ops'
 import { pointsAdjustHandler } from './points/grants'
 import { entryCreateHandler, entryResubmitHandler } from './points/ops'
+import approvalsRoutes from './routes/approvals'
 import boardRoutes from './routes/board'
 import healthRoutes from './routes/health'
 import meetingMinutesRoutes from './routes/meeting-minutes'
@@ -34,7 +36,6 @@ import meetingRoutes from './routes/meetings'
 import photoRoutes from './routes/photos'
 import pledgeRoutes from './routes/pledges'
 import pointsRoutes from './routes/points'
-import reviewsRoutes from './routes/reviews'
 import rulesRoutes from './routes/rules'
 import syncRoutes from './routes/sync'
 import { registerOpHandlers } from './sync/registry'
@@ -113,6 +114,8 @@ export async function buildApp(options: AppOptions) {
     meetingCloseHandler,
     meetingAttendanceHandler,
     pointsAdjustHandler,
+    entryApproveHandler,
+    entryReturnHandler,
   ])
 
   // Routes
@@ -123,7 +126,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(syncRoutes, { prefix: '/api/sync' })
   await app.register(pointsRoutes, { prefix: '/api/points' })
   await app.register(rulesRoutes, { prefix: '/api/points/rules' })
-  await app.register(reviewsRoutes, { prefix: '/api/points/reviews' })
+  await app.register(approvalsRoutes, { prefix: '/api/points/approvals' })
   await app.register(groupRoutes, { prefix: '/api/groups' })
   await app.register(memberRoutes, { prefix: '/api/members' })
   await app.register(auditRoutes, { prefix: '/api/audit' })

@@ -22,6 +22,8 @@ const payloads: Record<string, unknown> = {
   'meeting.attendance': { meetingId: 'm1', memberId: 'u1', action: 'leave', reason: '病假', topic: '小组会', memberName: '张三' },
   'pledge.progress': { id: 'p1', itemId: 'i1', status: 'in_progress', percent: 40, note: '走访三户' },
   'points.adjust': { id: 'e2', memberId: 'm2', date: '2026-11-30', reason: '迟到', ruleId: 'r2', points: -1 },
+  'entry.approve': { id: 'e1', revision: 1, shown: { memberName: '张三', ruleName: '志愿服务', date: '2026-11-30' } },
+  'entry.return': { id: 'e1', revision: 1, reason: 'evidence_missing', shown: { memberName: '张三', ruleName: '志愿服务', date: '2026-11-30' } },
 }
 
 function failedOp(type: string): RejectedOp {
@@ -56,6 +58,13 @@ describe('op types in the 同步失败 list', () => {
       })
     }
   }
+
+  it('should name the member and the item of a refused approval or return, not just the decision', () => {
+    for (const type of ['entry.approve', 'entry.return'] as const) {
+      const item = mount(SyncFailedItem, { props: { op: failedOp(type) }, global: { plugins: [i18n] } })
+      expect(item.find('h2').text(), type).toContain('张三 志愿服务 2026-11-30')
+    }
+  })
 
   it('should send each editable type to a page the app has', () => {
     const router = createRouter({ history: createMemoryHistory(), routes })

@@ -63,7 +63,7 @@ async function returnedEntry() {
   const id = randomUUID()
   const res = await push(b.amy.client, [op('entry.create', { id, ruleId: await ruleId(b.t, 'volunteer'), date: today(), note: '进社区宣传', photoIds: [first] })])
   expect(res.json().results[0]).toMatchObject({ status: 'applied' })
-  expect((await b.lee.client.post(`/api/points/reviews/${id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
+  expect((await b.lee.client.post(`/api/points/approvals/${id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
   expect(await syncOnce(transport(b.amy), b.amy.id)).toMatchObject({ kind: 'done' })
   const points = usePointsStore()
   await points.load()
@@ -98,7 +98,7 @@ describe('resubmitting a returned entry with other photos', () => {
     expect(queued!.payload).toMatchObject({ photoIds: [] })
     expect(await syncOnce(transport(b.amy), b.amy.id)).toMatchObject({ kind: 'done', rejected: 0 })
     expect(JSON.parse((await entryRow(b.t, id)).photo_ids)).toEqual([])
-    const review = (await b.lee.client.get('/api/points/reviews')).json().items as { id: string, photoIds: string[] }[]
+    const review = (await b.lee.client.get('/api/points/approvals')).json().items as { id: string, photoIds: string[] }[]
     expect(review.find(e => e.id === id)?.photoIds).toEqual([])
   })
 })

@@ -1,5 +1,6 @@
 import type { OutboxOp } from '#app/db'
 import { closeDb, DB_NAME, DB_VERSION, getDb, getRecord, listRecords, listRejected, localWrite, outboxBatch, outboxCount, setMeta } from '#app/db'
+import { listQueuedApprovals, queuedPayloads, replaceQueuedApprovals } from '#app/db/approvals'
 import { openXfDb } from '#app/db/index'
 import { applyPullPage, applyPushResults, discardRejected, retryRejected } from '#app/db/outcomes'
 import { getLocalPhoto, prunePhotos } from '#app/db/photos'
@@ -33,7 +34,7 @@ describe('schema and upgrades', () => {
 
     const db = await getDb()
     expect(db.version).toBe(DB_VERSION)
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'photos', 'records', 'rejected', 'rosters'])
+    expect([...db.objectStoreNames].sort()).toEqual(['approvals', 'meta', 'outbox', 'photos', 'records', 'rejected', 'rosters'])
     expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
     expect((await db.getFromIndex('outbox', 'opId', 'op-1'))?.seq).toBe(1)
     const next = await write(ALICE, '2')
@@ -58,16 +59,22 @@ describe('schema and upgrades', () => {
     expect(new Uint8Array((await db.get('photos', 'p-1'))!.bytes)).toEqual(new Uint8Array([0x89, 0x50, 0x4E, 0x47]))
   })
 
-  it('should keep an organizer\'s queued ops when a version-3 database gains the saved member lists', async () => {
+  it('should keep queued ops when a version-3 database gains the organizer\'s member lists and approval queue', async () => {
     const v3 = await openXfDb(DB_NAME, 3)
-    await v3.put('outbox', { seq: 1, opId: 'op-1', memberId: ALICE, type: 'points.adjust', payload: { id: 'e-1' }, clientTime: '2026-01-01T00:00:00Z', attempts: 0 } as OutboxOp)
+    await v3.put('outbox', { seq: 1, opId: 'op-1', memberId: ALICE, type: 'entry.approve', payload: { id: 'e-1' }, clientTime: '2026-01-01T00:00:00Z', attempts: 0 } as OutboxOp)
+    await v3.put('outbox', { seq: 2, opId: 'op-2', memberId: ALICE, type: 'points.adjust', payload: { id: 'e-9' }, clientTime: '2026-01-01T00:00:01Z', attempts: 0 } as OutboxOp)
+    await v3.put('meta', { key: 'nextSeq', value: 3 })
     v3.close()
 
     const db = await getDb()
     expect(db.version).toBe(DB_VERSION)
-    expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
+    expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1', 'op-2'])
     await putRoster(ALICE, [{ id: 'm-1', name: '张三', groupId: null, groupName: null }])
     expect((await getRoster(ALICE))?.members.map(m => m.name)).toEqual(['张三'])
+    await replaceQueuedApprovals(ALICE, [{ id: 'e-2' }, { id: 'e-1' }])
+    await replaceQueuedApprovals(BOB, [{ id: 'e-3' }])
+    expect(await listQueuedApprovals<{ id: string }>(ALICE)).toEqual([{ id: 'e-2' }, { id: 'e-1' }])
+    expect(await queuedPayloads(ALICE, ['entry.approve'])).toEqual([{ id: 'e-1' }])
   })
 
   it('should write a photo with its op in one transaction, and drop it once no queued or rejected op needs it', async () => {

@@ -48,7 +48,7 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'home': '/',
     'points': '/points',
     'points-log': '/points/log',
-    'points-review': '/points/review',
+    'points-approvals': '/points/approvals',
     'points-rules': '/points/rules',
     'points-sheet': '/points/sheet',
     'points-adjust': '/points/adjust',

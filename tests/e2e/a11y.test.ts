@@ -184,7 +184,7 @@ async function seedContent(branch: SeededBranch): Promise<Seeded> {
   const entry = (key: string, note: string) => ({ opId: randomUUID(), seq: 0, type: 'entry.create', payload: { id: randomUUID(), ruleId: ruleId(key), date: today, note }, clientTime: new Date().toISOString() })
   const ops = [entry('volunteer', '进社区宣传食品安全'), entry('volunteer', '参加义务植树')].map((op, i) => ({ ...op, seq: i + 1 }))
   await member.client.post('/api/sync/push', { protocol: SYNC_PROTOCOL, deviceId: randomUUID(), ops })
-  await branch.admin.post(`/api/points/reviews/${ops[1]!.payload.id}/return`, { reason: 'evidence_missing', text: '请补充活动照片' })
+  await branch.admin.post(`/api/points/approvals/${ops[1]!.payload.id}/return`, { reason: 'evidence_missing', text: '请补充活动照片' })
 
   const year = new Date().getFullYear()
   const pledge = await member.client.post<{ id: string }>('/api/pledges', {

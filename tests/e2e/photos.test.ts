@@ -80,7 +80,7 @@ describe('evidence photos in the browser', () => {
     expect(JSON.parse(entries[0]!.photo_ids)).toEqual([photos[0]!.id])
 
     const review = await leader.newPage()
-    await review.goto('/points/review')
+    await review.goto('/points/approvals')
     const thumb = review.getByRole('img', { name: '积分凭证照片 1' })
     await thumb.waitFor()
     await expect.poll(() => thumb.evaluate(img => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(1600)
@@ -144,7 +144,7 @@ describe('evidence photos in the browser', () => {
     await expect.poll(() => fresh()?.photo_ids, { timeout: 30_000 }).toMatch(/"/)
     const { id, photo_ids } = fresh()!
     const [oldPhoto] = JSON.parse(photo_ids) as string[]
-    await branch.members[1]!.client.post(`/api/points/reviews/${id}/return`, { reason: 'evidence_missing' })
+    await branch.members[1]!.client.post(`/api/points/approvals/${id}/return`, { reason: 'evidence_missing' })
 
     await page.reload()
     await page.getByTestId('sync-now').click().catch(() => {})
@@ -165,8 +165,8 @@ describe('evidence photos in the browser', () => {
     expect(serverRows().photos.find(p => p.id === newPhoto)).toMatchObject({ owner_id: id, mime: 'image/jpeg' })
 
     const review = await leader.newPage()
-    await review.goto('/points/review')
-    const thumbs = review.getByTestId(`review-${id}`).getByRole('img')
+    await review.goto('/points/approvals')
+    const thumbs = review.getByTestId(`approval-${id}`).getByRole('img')
     await thumbs.first().waitFor()
     expect(await thumbs.count()).toBe(1)
     expect(await thumbs.first().getAttribute('alt')).toBe('积分凭证照片 1')

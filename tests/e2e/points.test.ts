@@ -55,9 +55,9 @@ describe('points in the browser', () => {
     expect(await page.getByTestId('points-pending').textContent()).toContain('2')
 
     const leader = branch.members[1]!.client
-    const queue = await leader.get<{ items: { id: string, note: string }[] }>('/api/points/reviews')
+    const queue = await leader.get<{ items: { id: string, note: string }[] }>('/api/points/approvals')
     expect(queue.items.map(e => e.note)).toEqual(['进社区宣传食品安全'])
-    await leader.post('/api/points/reviews/approve', { ids: [queue.items[0]!.id] })
+    await leader.post('/api/points/approvals/approve', { ids: [queue.items[0]!.id] })
 
     await page.getByTestId('sync-now').click()
     await expect.poll(() => page.getByTestId('status-approved').count(), { timeout: 30_000 }).toBe(1)

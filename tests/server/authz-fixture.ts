@@ -81,7 +81,7 @@ export async function freshEntry(f: MatrixFixture, photoIds: string[] = []): Pro
 
 export async function approvedEntry(f: MatrixFixture): Promise<string> {
   const id = await freshEntry(f)
-  const res = await ok<{ results: { ok: boolean }[] }>(f.admin.client.post('/api/points/reviews/approve', { ids: [id] }), 'approve')
+  const res = await ok<{ results: { ok: boolean }[] }>(f.admin.client.post('/api/points/approvals/approve', { ids: [id] }), 'approve')
   if (!res.results[0]?.ok)
     throw new Error('fixture: entry not approved')
   return id

@@ -43,11 +43,11 @@ export const FEATURE_MATRIX: RouteCase[] = [
   },
   { method: 'PUT', route: '/api/points/rules/:id', url: f => `/api/points/rules/${f.ruleToEdit.id}`, body: f => f.ruleToEdit.body, expect: adminOnRecord },
   { method: 'POST', route: '/api/points/rules/:id/retire', url: f => `/api/points/rules/${f.ruleToRetire}/retire`, expect: adminOnRecord },
-  { method: 'GET', route: '/api/points/reviews', url: () => '/api/points/reviews', expect: organizerOnBranch },
+  { method: 'GET', route: '/api/points/approvals', url: () => '/api/points/approvals', expect: organizerOnBranch },
   // Approving is a batch: the route answers 200 and refuses per entry; the matrix reads the entry's own answer.
-  { method: 'POST', route: '/api/points/reviews/approve', prepare: async f => ({ id: await freshEntry(f) }), url: () => '/api/points/reviews/approve', body: (_f, p) => ({ ids: [p.id] }), expect: organizerOfGroup1 },
-  { method: 'POST', route: '/api/points/reviews/:id/return', prepare: async f => ({ id: await freshEntry(f) }), url: (_f, p) => `/api/points/reviews/${p.id}/return`, body: () => ({ reason: 'evidence_missing' }), expect: organizerOfGroup1 },
-  { method: 'POST', route: '/api/points/reviews/adjustments', url: () => '/api/points/reviews/adjustments', body: f => ({ memberId: f.member.id, date: today(), reason: '表现突出', category: 'serve', points: 1 }), expect: organizerOfGroup1 },
+  { method: 'POST', route: '/api/points/approvals/approve', prepare: async f => ({ id: await freshEntry(f) }), url: () => '/api/points/approvals/approve', body: (_f, p) => ({ ids: [p.id] }), expect: organizerOfGroup1 },
+  { method: 'POST', route: '/api/points/approvals/:id/return', prepare: async f => ({ id: await freshEntry(f) }), url: (_f, p) => `/api/points/approvals/${p.id}/return`, body: () => ({ reason: 'evidence_missing' }), expect: organizerOfGroup1 },
+  { method: 'POST', route: '/api/points/approvals/adjustments', url: () => '/api/points/approvals/adjustments', body: f => ({ memberId: f.member.id, date: today(), reason: '表现突出', category: 'serve', points: 1 }), expect: organizerOfGroup1 },
 
   // 承诺 (issue 3) and the public board
   { method: 'GET', route: '/api/pledges', url: () => '/api/pledges', expect: loggedIn(200) },
@@ -88,7 +88,7 @@ export const FEATURE_MATRIX: RouteCase[] = [
 
 /** For a batch route that answers 200 and refuses item by item: the first item's own status. */
 export function itemStatus(route: string, statusCode: number, json: () => any): number {
-  if (route !== '/api/points/reviews/approve' || statusCode !== 200)
+  if (route !== '/api/points/approvals/approve' || statusCode !== 200)
     return statusCode
   const first = json().results[0] as { ok: boolean, code?: string }
   if (first.ok)

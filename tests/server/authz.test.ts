@@ -73,7 +73,7 @@ describe('what a 200 shows', () => {
     expect(ids((await c.get('/api/meetings?view=all')).json())).not.toContain(f.meetingId)
     expect(ids((await c.get('/api/pledges')).json())).not.toContain(f.pledgeId)
     expect(ids((await c.get('/api/pledges/archive')).json())).not.toContain(f.pledgeId)
-    expect(ids((await c.get('/api/points/reviews?stage=group')).json().items)).not.toContain(f.entryId)
+    expect(ids((await c.get('/api/points/approvals?stage=group')).json().items)).not.toContain(f.entryId)
     const audit = JSON.stringify((await c.get('/api/points/audit')).json())
     expect(audit).not.toContain(f.entryId)
     const pulled = (await c.get('/api/sync/pull')).json().changes as { entityId: string }[]
@@ -82,8 +82,8 @@ describe('what a 200 shows', () => {
   })
 
   it('should keep a member\'s unreviewed points and draft pledge from another group\'s leader and members', async () => {
-    expect(ids((await f.leaderOther.client.get('/api/points/reviews')).json().items)).not.toContain(f.entryId)
-    expect(ids((await f.leader.client.get('/api/points/reviews')).json().items)).toContain(f.entryId)
+    expect(ids((await f.leaderOther.client.get('/api/points/approvals')).json().items)).not.toContain(f.entryId)
+    expect(ids((await f.leader.client.get('/api/points/approvals')).json().items)).toContain(f.entryId)
     for (const who of [f.leaderOther, f.member2]) {
       expect(ids((await who.client.get('/api/pledges')).json())).not.toContain(f.pledgeId)
       const pulled = (await who.client.get('/api/sync/pull')).json().changes as { entityId: string }[]

@@ -130,9 +130,9 @@ describe('attendance', () => {
     expect((await f.m1.client.get('/api/points/summary')).json().total).toBe(before)
     expect(await entries(f.leader1.client)).toEqual([expect.objectContaining({ status: 'approved', granted: 2 })])
     // 无故缺席 is confirmed by the branch (支委), not by the group leader who closed the meeting.
-    const byLeader = await f.leader1.client.post('/api/points/reviews/approve', { ids: [absence!.id] })
+    const byLeader = await f.leader1.client.post('/api/points/approvals/approve', { ids: [absence!.id] })
     expect(byLeader.json().results[0]).toMatchObject({ ok: false })
-    expect((await f.admin.post('/api/points/reviews/approve', { ids: [absence!.id] })).json().results[0]).toMatchObject({ ok: true, entry: { status: 'approved', granted: -2 } })
+    expect((await f.admin.post('/api/points/approvals/approve', { ids: [absence!.id] })).json().results[0]).toMatchObject({ ok: true, entry: { status: 'approved', granted: -2 } })
     expect((await f.m1.client.get('/api/points/summary')).json().total).toBe(before - 2)
   })
 

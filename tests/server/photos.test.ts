@@ -121,7 +121,7 @@ describe('ops that attach photos', () => {
     const res = await logWithPhotos(b.amy, [p2, p1])
     expect(res).toMatchObject({ status: 'applied', entity: { photoIds: [p2, p1] } })
     expect(JSON.parse((await entryRow(b.t, res.id)).photo_ids)).toEqual([p2, p1])
-    const review = (await b.lee.client.get('/api/points/reviews')).json().items as { id: string, photoIds: string[] }[]
+    const review = (await b.lee.client.get('/api/points/approvals')).json().items as { id: string, photoIds: string[] }[]
     expect(review.find(e => e.id === res.id)?.photoIds).toEqual([p2, p1])
     const pulled = (await b.amy.client.get('/api/sync/pull')).json().changes as { entity: string, data: { photoIds?: string[] } }[]
     expect(pulled.find(c => c.entity === 'point_entry')?.data.photoIds).toEqual([p2, p1])
@@ -157,10 +157,10 @@ describe('ops that attach photos', () => {
   it('should keep a returned entry\'s photos when it is resubmitted without a list, and replace them with one (applied)', async () => {
     const p1 = await uploaded()
     const created = await logWithPhotos(b.amy, [p1])
-    const ret = await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })
+    const ret = await b.lee.client.post(`/api/points/approvals/${created.id}/return`, { reason: 'evidence_missing' })
     expect(ret.statusCode).toBe(200)
     expect(await resubmit(b.amy, { id: created.id, date: today(), note: '补充说明' })).toMatchObject({ status: 'applied', entity: { photoIds: [p1] } })
-    await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })
+    await b.lee.client.post(`/api/points/approvals/${created.id}/return`, { reason: 'evidence_missing' })
     const p2 = await uploaded(b.amy, pngBytes(18, 18))
     expect(await resubmit(b.amy, { id: created.id, date: today(), note: '换了照片', photoIds: [p2] })).toMatchObject({ status: 'applied', entity: { photoIds: [p2] } })
   })
@@ -169,7 +169,7 @@ describe('ops that attach photos', () => {
     const [mine, other] = [await uploaded(), await uploaded(b.amy, pngBytes(19, 19))]
     const created = await logWithPhotos(b.amy, [mine])
     expect((await logWithPhotos(b.amy, [other])).status).toBe('applied')
-    expect((await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
+    expect((await b.lee.client.post(`/api/points/approvals/${created.id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
     const res = await resubmit(b.amy, { id: created.id, date: today(), note: '换照片', photoIds: [mine, other] })
     expect(res).toMatchObject({ status: 'rejected', code: 'PHOTO_IN_USE' })
     const row = await entryRow(b.t, created.id)
@@ -195,7 +195,7 @@ describe('photos taken off a record', () => {
     const [p1, p2] = [await uploaded(), await uploaded(b.amy, pngBytes(20, 20))]
     const created = await logWithPhotos(b.amy, [p1])
     expect((await b.lee.client.get(`/api/photos/${p1}`)).statusCode).toBe(200)
-    expect((await b.lee.client.post(`/api/points/reviews/${created.id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
+    expect((await b.lee.client.post(`/api/points/approvals/${created.id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
     expect(await resubmit(b.amy, { id: created.id, date: today(), note: '换了照片', photoIds: [p2] })).toMatchObject({ status: 'applied' })
     expect((await b.lee.client.get(`/api/photos/${p1}`)).statusCode).toBe(404)
     expect((await b.lee.client.get(`/api/photos/${p2}`)).statusCode).toBe(200)

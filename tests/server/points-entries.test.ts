@@ -108,7 +108,7 @@ describe('entry.create', () => {
 describe('return and resubmit', () => {
   it('should let the member correct a returned entry and send it again, keeping its history (200)', async () => {
     const e = await logEntry(b.t, b.amy, 'training', { variant: 'week', note: '培训' })
-    const ret = await b.lee.client.post(`/api/points/reviews/${e.id}/return`, { reason: 'evidence_missing', text: '请补充结业证书' })
+    const ret = await b.lee.client.post(`/api/points/approvals/${e.id}/return`, { reason: 'evidence_missing', text: '请补充结业证书' })
     expect(ret.statusCode).toBe(200)
     expect(ret.json()).toMatchObject({ status: 'returned', returnCode: 'evidence_missing', returnReason: '缺少佐证材料：请补充结业证书', reviewerName: 'lee' })
     const pulled = (await b.amy.client.get('/api/sync/pull')).json().changes as { entity: string, data: { status: string } }[]
@@ -127,14 +127,14 @@ describe('return and resubmit', () => {
   it('should refuse to resubmit an entry that is not returned, or someone else\'s (200 rejected)', async () => {
     const e = await logEntry(b.t, b.amy, 'volunteer')
     expect(await resubmit(b.amy, { id: e.id, date: today(), note: 'x' })).toMatchObject({ status: 'rejected', code: 'ENTRY_NOT_RETURNED' })
-    await b.lee.client.post(`/api/points/reviews/${e.id}/return`, { reason: 'wrong_date' })
+    await b.lee.client.post(`/api/points/approvals/${e.id}/return`, { reason: 'wrong_date' })
     expect(await resubmit(b.ben, { id: e.id, date: today(), note: 'x' })).toMatchObject({ status: 'rejected', code: 'ENTRY_NOT_FOUND' })
     expect((await entryRow(b.t, e.id)).status).toBe('returned')
   })
 
   it('should require text when the reason is 其他 (400)', async () => {
     const e = await logEntry(b.t, b.amy, 'volunteer')
-    const res = await b.lee.client.post(`/api/points/reviews/${e.id}/return`, { reason: 'other' })
+    const res = await b.lee.client.post(`/api/points/approvals/${e.id}/return`, { reason: 'other' })
     expect(res.statusCode).toBe(400)
     expect(res.json().code).toBe('RETURN_REASON_TEXT')
     expect((await entryRow(b.t, e.id)).status).toBe('pending')

@@ -66,7 +66,7 @@ export async function resubmit(who: Person, payload: Record<string, unknown>): P
 }
 
 export async function approve(who: Person, ...ids: string[]) {
-  const res = await who.client.post('/api/points/reviews/approve', { ids })
+  const res = await who.client.post('/api/points/approvals/approve', { ids })
   return res.json() as { results: { id: string, ok: boolean, code?: string, entry?: { status: string, stage: string | null, granted: number | null, clipped: number } }[] }
 }
 

@@ -57,7 +57,7 @@ describe('一票否决 input', () => {
 describe('audit trail paging', () => {
   it('should page newest first with a cursor: every row once, each with who, when and why (200)', async () => {
     for (const reason of ['迟到 5 分钟', '迟到 10 分钟', '迟到 15 分钟'])
-      await b.admin.client.post('/api/points/reviews/adjustments', { memberId: b.ben.id, date: today(), reason, category: 'discipline', points: -1 })
+      await b.admin.client.post('/api/points/approvals/adjustments', { memberId: b.ben.id, date: today(), reason, category: 'discipline', points: -1 })
     const e = await logEntry(b.t, b.amy, 'volunteer')
     await approve(b.lee, e.id)
     const seen: { id: string, at: string, actorName: string | null, action: string }[] = []

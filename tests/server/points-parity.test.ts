@@ -100,7 +100,7 @@ async function run(seed: number) {
   // And one cap is reached for sure: three grants of 2 on one day against a cap of at most 4.
   const volunteer = rules.find(x => x.key === 'volunteer')!
   for (let i = 0; i < 3; i++)
-    await admin.client.post('/api/points/reviews/adjustments', { memberId: b.ben.id, date: today(), reason: '志愿服务', ruleId: volunteer.id })
+    await admin.client.post('/api/points/approvals/adjustments', { memberId: b.ben.id, date: today(), reason: '志愿服务', ruleId: volunteer.id })
   const pickRule = <T extends Rule>(from: T[]) => (r.chance(0.4) && r.pick(from.filter(x => hot.includes(x.key ?? '')))) || r.pick(from)
   const entries = (status: 'pending' | 'approved' | 'returned') => t.handle.db.selectFrom('point_entry').select(['id', 'member_id', 'stage', 'variant', 'rule_id']).where('status', '=', status).orderBy('created_at').orderBy('id').execute()
   const log: string[] = []
@@ -156,7 +156,7 @@ async function run(seed: number) {
       const m = members.find(x => x.who.id === e.member_id)!
       const byLeader = e.stage === 'group' && r.chance(0.5)
       const ids = byLeader ? [e.id] : [...new Set([e.id, ...Array.from({ length: r.int(0, 3) }, () => r.pick(pending)!.id)])]
-      const res = await (byLeader ? m.leader : admin).client.post('/api/points/reviews/approve', { ids })
+      const res = await (byLeader ? m.leader : admin).client.post('/api/points/approvals/approve', { ids })
       const results = res.json().results as { entry?: { status: string, granted: number | null, clipped: number } }[]
       return `approve: ${results.map(x => x.entry ? `${x.entry.status} ${x.entry.granted} clipped ${x.entry.clipped}` : 'refused').join(', ')}`
     }],
@@ -164,7 +164,7 @@ async function run(seed: number) {
       const e = r.pick(await entries('pending'))
       if (!e)
         return 'no pending'
-      const res = await admin.client.post(`/api/points/reviews/${e.id}/return`, { reason: 'wrong_date' })
+      const res = await admin.client.post(`/api/points/approvals/${e.id}/return`, { reason: 'wrong_date' })
       return `return: ${res.statusCode}`
     }],
     [8, async () => { // the member corrects a returned entry and sends it again (amy on her phone, once it pulled the return)
@@ -196,7 +196,7 @@ async function run(seed: number) {
       const body = r.chance(0.5) && rule
         ? { memberId: m.who.id, date: dateOf(r), reason: '组织记分', ruleId: rule.id, ...(rule.variants.length ? { variant: r.pick(rule.variants)!.key } : {}) }
         : { memberId: m.who.id, date: dateOf(r), reason: '组织记分', category: r.pick(['study', 'excel', 'serve', 'discipline', 'uphold'])!, points: r.pick([-20, -5, -2, -1, 1, 3, 5, 8])! }
-      return `adjust ${m.name}: ${(await by.client.post('/api/points/reviews/adjustments', body)).statusCode}`
+      return `adjust ${m.name}: ${(await by.client.post('/api/points/approvals/adjustments', body)).statusCode}`
     }],
     [4, async () => { // a meeting closes: its check-in grants the attendance rule, as the meeting's close does
       const m = r.pick(members)!

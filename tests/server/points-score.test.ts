@@ -55,7 +55,7 @@ describe('timeline', () => {
     const ids: string[] = []
     for (let i = 0; i < 5; i++)
       ids.push((await logEntry(b.t, b.amy, 'volunteer', { note: `第${i}次` })).id)
-    await b.lee.client.post(`/api/points/reviews/${ids[0]}/return`, { reason: 'duplicate' })
+    await b.lee.client.post(`/api/points/approvals/${ids[0]}/return`, { reason: 'duplicate' })
     const seen: { id: string, status: string, reviewerName: string | null, returnReason: string | null }[] = []
     let after = ''
     for (let page = 0; page < 3; page++) {

@@ -22,7 +22,7 @@ async function history() {
   await logEntry(b.t, b.ben, 'reflection')
   await approve(b.lee, a1.id, a2.id, b1.id, b2.id)
   await b.admin.client.post(`/api/points/entries/${b2.id}/revoke`, { reason: '重复' })
-  await b.admin.client.post('/api/points/reviews/adjustments', { memberId: b.amy.id, date: today(), reason: '迟到', ruleId: await ruleId(b.t, 'late') })
+  await b.admin.client.post('/api/points/approvals/adjustments', { memberId: b.amy.id, date: today(), reason: '迟到', ruleId: await ruleId(b.t, 'late') })
   const c1 = await logEntry(b.t, b.cat, 'training', { variant: 'long' })
   await approve(b.kay, c1.id)
 }

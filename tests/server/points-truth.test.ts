@@ -66,7 +66,7 @@ describe('an entry the server refused a change to', () => {
   it('should count as the server has it: corrected on another phone first and approved (ENTRY_NOT_RETURNED)', async () => {
     const phone = await phoneOf(b, b.amy, b.groupA)
     const logged = await logEntry(b.t, b.amy, 'volunteer')
-    expect((await b.lee.client.post(`/api/points/reviews/${logged.id}/return`, { reason: 'wrong_date' })).statusCode).toBe(200)
+    expect((await b.lee.client.post(`/api/points/approvals/${logged.id}/return`, { reason: 'wrong_date' })).statusCode).toBe(200)
     await phone.sync()
     const returned = phone.points.entries.find(e => e.id === logged.id)!
     expect(returned.status).toBe('returned')

@@ -3,7 +3,7 @@ import { openDB } from 'idb'
 import { toRaw } from 'vue'
 import { DB_NAME, DB_VERSION, UPGRADES } from './schema'
 
-export type { LocalPhoto, LocalRecord, OutboxOp, RecordKey, RejectedOp, XfDb } from './schema'
+export type { LocalPhoto, LocalRecord, OutboxOp, QueuedApproval, RecordKey, RejectedOp, XfDb } from './schema'
 export { DB_NAME, DB_VERSION } from './schema'
 
 /** Fired on window when a newer version of the app (another tab) needs this tab to let go of the database. */

@@ -78,6 +78,19 @@ export interface Roster {
   savedAt: string
 }
 
+/**
+ * An entry waiting in an organizer's 待审核 queue, as the server last listed it: the queue is
+ * usable with no signal. Replaced whole by each refresh; one removed at once when decided here.
+ */
+export interface QueuedApproval {
+  /** The organizer whose queue this is (another member on the same phone has their own). */
+  owner: string
+  id: string
+  entry: unknown
+  /** Its place in the server's list (oldest date first). */
+  order: number
+}
+
 export interface XfSchema extends DBSchema {
   outbox: { key: number, value: OutboxOp, indexes: { opId: string } }
   rejected: { key: string, value: RejectedOp }
@@ -85,6 +98,7 @@ export interface XfSchema extends DBSchema {
   records: { key: RecordKey, value: LocalRecord, indexes: { owner: string } }
   photos: { key: string, value: LocalPhoto }
   rosters: { key: string, value: Roster }
+  approvals: { key: [owner: string, id: string], value: QueuedApproval, indexes: { owner: string } }
 }
 
 export type XfDb = IDBPDatabase<XfSchema>
@@ -116,6 +130,10 @@ export const UPGRADES: ((db: XfDb, tx: UpgradeTx) => void)[] = [
   // v4: the organizer's members, so 记分/扣分 works offline.
   (db) => {
     db.createObjectStore('rosters', { keyPath: 'owner' })
+  },
+  // v5: the organizer's 待审核 queue, kept for deciding with no signal.
+  (db) => {
+    db.createObjectStore('approvals', { keyPath: ['owner', 'id'] }).createIndex('owner', 'owner')
   },
 ]
 

@@ -48,6 +48,21 @@ const APP_OPS: Record<OpType, AppOpType> = {
       return line(p.date, p.note)
     },
   },
+  // The organizer's decision: the member and item as the organizer saw them (the queue has moved on).
+  'entry.approve': {
+    label: 'points.ops.approve',
+    summary: (payload) => {
+      const { shown } = payload as { shown: { memberName: string, ruleName: string, date: string } }
+      return line(shown.memberName, shown.ruleName, shown.date)
+    },
+  },
+  'entry.return': {
+    label: 'points.ops.return',
+    summary: (payload) => {
+      const { shown } = payload as { shown: { memberName: string, ruleName: string, date: string } }
+      return line(shown.memberName, shown.ruleName, shown.date)
+    },
+  },
   // The payload names the meeting only by id: the reason below says what went wrong.
   'checkin.create': { label: 'sync.ops.checkinCreate' },
   'meeting.leave': {

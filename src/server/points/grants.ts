@@ -14,9 +14,9 @@ import { OpRejection } from '../sync/registry'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
 import { isOrganizerOver } from './access'
+import { grant, lockMember } from './approval'
 import { audit } from './audit'
 import { addEvent, insertEntry, publishEntry } from './entries'
-import { grant, lockMember } from './review'
 import { loadRule, versionContent } from './rules'
 
 export interface RuleGrant {

@@ -94,7 +94,7 @@ export async function timeline(db: Db, memberId: string, opts: { year?: number, 
 }
 
 /** What waits for this organizer: a group leader the group-level entries of their group, a branch admin the branch level (or a given stage). */
-export async function reviewQueue(db: Db, actor: Actor, opts: { stage?: 'group' | 'branch', limit?: number }) {
+export async function approvalQueue(db: Db, actor: Actor, opts: { stage?: 'group' | 'branch', limit?: number }) {
   let q = entrySelect(db)
     .where('e.branch_id', '=', actor.branchId)
     .where('e.status', '=', 'pending')
@@ -107,7 +107,7 @@ export async function reviewQueue(db: Db, actor: Actor, opts: { stage?: 'group' 
       return { items: [], total: 0 }
     q = q.where('e.stage', '=', 'group').where('m.group_id', '=', actor.groupId)
   }
-  const rows = await q.orderBy('e.date').orderBy('e.created_at').limit(opts.limit ?? POINTS.reviewPageMax).execute()
+  const rows = await q.orderBy('e.date').orderBy('e.created_at').limit(opts.limit ?? POINTS.approvalPageMax).execute()
   const { n } = await q.clearSelect().clearOrderBy().clearLimit().select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
   return { items: rows.map(toEntry), total: Number(n) }
 }

@@ -68,7 +68,7 @@ export const POINTS = {
   timeZone: 'Asia/Shanghai',
   historyPage: 30,
   historyPageMax: 100,
-  reviewPageMax: 200,
+  approvalPageMax: 200,
   approveManyMax: 100,
   reasonMax: 200,
   decisionMax: 200,

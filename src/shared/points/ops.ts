@@ -1,5 +1,5 @@
 import { defineOp } from '../sync/protocol'
-import { AdjustmentPayload, EntryCreatePayload, EntryResubmitPayload } from './schemas'
+import { AdjustmentPayload, EntryApprovePayload, EntryCreatePayload, EntryResubmitPayload, EntryReturnPayload } from './schemas'
 
 /** A member logs an activity for points (saved on the phone first, then pushed). */
 export const entryCreate = defineOp('entry.create', EntryCreatePayload)
@@ -7,6 +7,11 @@ export const entryCreate = defineOp('entry.create', EntryCreatePayload)
 export const entryResubmit = defineOp('entry.resubmit', EntryResubmitPayload)
 /** An organizer grants or deducts points (加分/扣分) for a member of their group or branch. */
 export const pointsAdjust = defineOp('points.adjust', AdjustmentPayload)
+
+/** An organizer approves a pending entry (审核通过), from the approval queue kept on the phone. */
+export const entryApprove = defineOp('entry.approve', EntryApprovePayload)
+/** An organizer returns a pending entry to its member with a reason (退回). */
+export const entryReturn = defineOp('entry.return', EntryReturnPayload)
 
 /** Entities of points as they appear in pulled changes and in the phone's records. */
 export const POINTS_ENTITY = {
@@ -33,6 +38,10 @@ export const ENTRY_REJECT = {
   idTaken: 'ENTRY_ID_TAKEN',
   notFound: 'ENTRY_NOT_FOUND',
   notReturned: 'ENTRY_NOT_RETURNED',
+  /** Approved, returned or revoked already (by someone else): the message names who and what. */
+  notPending: 'ENTRY_NOT_PENDING',
+  /** Corrected and sent again since the organizer saw it: they decide on the new version. */
+  changed: 'ENTRY_CHANGED',
 } as const
 
 /**

@@ -153,30 +153,62 @@ export const Summary = Type.Object({
 })
 export type Summary = Static<typeof Summary>
 
-export const ReviewQuery = Type.Object({
+export const ApprovalQuery = Type.Object({
   stage: Type.Optional(StageSchema),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: POINTS.reviewPageMax })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: POINTS.approvalPageMax })),
 })
-export type ReviewQuery = Static<typeof ReviewQuery>
-export const ReviewList = Type.Object({ items: Type.Array(Entry), total: Type.Integer() })
+export type ApprovalQuery = Static<typeof ApprovalQuery>
+export const ApprovalList = Type.Object({ items: Type.Array(Entry), total: Type.Integer() })
 
 export const ApproveBody = Type.Object({ ids: Type.Array(Id, { minItems: 1, maxItems: POINTS.approveManyMax }) }, { additionalProperties: false })
 export type ApproveBody = Static<typeof ApproveBody>
-export const ReviewResult = Type.Object({
+export const ApprovalResult = Type.Object({
   id: Type.String(),
   ok: Type.Boolean(),
   entry: Type.Optional(Entry),
   code: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
 })
-export type ReviewResult = Static<typeof ReviewResult>
-export const ApproveResponse = Type.Object({ results: Type.Array(ReviewResult) })
+export type ApprovalResult = Static<typeof ApprovalResult>
+export const ApproveResponse = Type.Object({ results: Type.Array(ApprovalResult) })
 
 export const ReturnBody = Type.Object({
   reason: ReturnReasonSchema,
   text: Type.Optional(Text(POINTS.reasonMax)),
 }, { additionalProperties: false })
 export type ReturnBody = Static<typeof ReturnBody>
+
+/**
+ * The entry as the organizer saw it when deciding, for their own 同步失败 list only (the op's
+ * summary names the member and the item). The server never reads it: it loads the entry itself.
+ */
+export const EntryShown = Type.Object({
+  memberName: Text(LIMITS.nameMax),
+  ruleName: Text(POINTS.reasonMax),
+  date: IsoDate,
+}, { additionalProperties: false })
+export type EntryShown = Static<typeof EntryShown>
+
+/**
+ * Payload of `entry.approve`: an organizer's 通过, decided on the phone, perhaps offline. `revision`
+ * is the one the organizer saw: an entry corrected and sent again since is not approved unseen.
+ */
+export const EntryApprovePayload = Type.Object({
+  id: Id,
+  revision: Type.Integer({ minimum: 1 }),
+  shown: EntryShown,
+}, { additionalProperties: false })
+export type EntryApprovePayload = Static<typeof EntryApprovePayload>
+
+/** Payload of `entry.return`: an organizer's 退回 with a standard reason (and text, required for 其他). */
+export const EntryReturnPayload = Type.Object({
+  id: Id,
+  revision: Type.Integer({ minimum: 1 }),
+  reason: ReturnReasonSchema,
+  text: Type.Optional(Text(POINTS.reasonMax)),
+  shown: EntryShown,
+}, { additionalProperties: false })
+export type EntryReturnPayload = Static<typeof EntryReturnPayload>
 
 /** An organizer's grant or deduction: by a rule (its points), or free points with a category; always with a reason. */
 export const AdjustmentBody = Type.Object({

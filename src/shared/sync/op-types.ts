@@ -1,6 +1,6 @@
 import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeProgress } from '../pledges/ops'
-import { entryCreate, entryResubmit, pointsAdjust } from '../points/ops'
+import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
 import { profileUpdate } from './ops'
 
 /**
@@ -19,6 +19,8 @@ export const OP_DEFINITIONS = [
   meetingCreate,
   meetingClose,
   meetingAttendance,
+  entryApprove,
+  entryReturn,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

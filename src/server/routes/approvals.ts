@@ -1,29 +1,29 @@
-import type { AdjustmentBody as AdjustmentBodyT, ApproveBody as ApproveBodyT, ReturnBody as ReturnBodyT, ReviewQuery as ReviewQueryT, ReviewResult } from '#shared/points/schemas'
+import type { AdjustmentBody as AdjustmentBodyT, ApprovalQuery as ApprovalQueryT, ApprovalResult, ApproveBody as ApproveBodyT, ReturnBody as ReturnBodyT } from '#shared/points/schemas'
 import type { FastifyInstance } from 'fastify'
-import { AdjustmentBody, ApproveBody, ApproveResponse, Entry, ReturnBody, ReviewList, ReviewQuery } from '#shared/points/schemas'
+import { AdjustmentBody, ApprovalList, ApprovalQuery, ApproveBody, ApproveResponse, Entry, ReturnBody } from '#shared/points/schemas'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { HttpError } from '../errors'
 import { actorOf } from '../plugins/auth'
+import { approveEntry, returnEntry } from '../points/approval'
 import { adjustPoints } from '../points/grants'
-import { approveEntry, returnEntry } from '../points/review'
-import { reviewQueue } from '../points/score'
+import { approvalQueue } from '../points/score'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 
-/** 审核: organizers see what waits for them, approve (many at once) or return with a reason, and record grants and deductions. */
-export default async function reviewsRoutes(app: FastifyInstance) {
-  app.get<{ Querystring: ReviewQueryT }>('/', {
+/** 审核 (approval): organizers see what waits for them, approve (many at once) or return with a reason, and record grants and deductions. */
+export default async function approvalsRoutes(app: FastifyInstance) {
+  app.get<{ Querystring: ApprovalQueryT }>('/', {
     preHandler: app.requireRole('group_leader'),
-    schema: { querystring: ReviewQuery, response: { 200: ReviewList, 401: ErrorBody, 403: ErrorBody } },
-  }, async request => reviewQueue(app.db, actorOf(request), request.query))
+    schema: { querystring: ApprovalQuery, response: { 200: ApprovalList, 401: ErrorBody, 403: ErrorBody } },
+  }, async request => approvalQueue(app.db, actorOf(request), request.query))
 
   app.post<{ Body: ApproveBodyT }>('/approve', {
     preHandler: app.requireRole('group_leader'),
     schema: { body: ApproveBody, response: { 200: ApproveResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody } },
   }, async (request) => {
     const actor = actorOf(request)
-    const results: ReviewResult[] = []
-    // One transaction per entry: one refusal (not yours, already reviewed) does not undo the others.
+    const results: ApprovalResult[] = []
+    // One transaction per entry: one refusal (not yours, already decided) does not undo the others.
     for (const id of new Set(request.body.ids)) {
       try {
         results.push({ id, ok: true, entry: await app.db.transaction().execute(trx => approveEntry(trx, actor, id)) })

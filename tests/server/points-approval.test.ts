@@ -10,20 +10,20 @@ afterEach(async () => {
   await b.t.close()
 })
 
-describe('review queue and permissions', () => {
+describe('approval queue and permissions', () => {
   it('should show a group leader only the pending entries of their group, without their own (200)', async () => {
     const amy = await logEntry(b.t, b.amy, 'volunteer')
     await logEntry(b.t, b.cat, 'volunteer')
     await logEntry(b.t, b.lee, 'volunteer')
-    const res = await b.lee.client.get('/api/points/reviews')
+    const res = await b.lee.client.get('/api/points/approvals')
     expect(res.statusCode).toBe(200)
     expect(res.json().items.map((e: { id: string }) => e.id)).toEqual([amy.id])
     expect(res.json().total).toBe(1)
   })
 
-  it('should refuse the review queue to a plain member (403)', async () => {
-    expect((await b.amy.client.get('/api/points/reviews')).statusCode).toBe(403)
-    expect((await b.amy.client.post('/api/points/reviews/approve', { ids: [crypto.randomUUID()] })).statusCode).toBe(403)
+  it('should refuse the approval queue to a plain member (403)', async () => {
+    expect((await b.amy.client.get('/api/points/approvals')).statusCode).toBe(403)
+    expect((await b.amy.client.post('/api/points/approvals/approve', { ids: [crypto.randomUUID()] })).statusCode).toBe(403)
   })
 
   it('should refuse a leader approving another group\'s entry or their own, and leave both pending (200 with per-entry 403s)', async () => {
@@ -59,8 +59,8 @@ describe('two-level approval', () => {
     const first = await approve(b.lee, e.id)
     expect(first.results[0]).toMatchObject({ ok: true, entry: { status: 'pending', stage: 'branch', granted: null } })
     expect(await ledgerOf(b.t, b.amy.id)).toHaveLength(0)
-    expect((await b.lee.client.get('/api/points/reviews')).json().items).toHaveLength(0)
-    expect((await b.admin.client.get('/api/points/reviews')).json().items.map((x: { id: string }) => x.id)).toEqual([e.id])
+    expect((await b.lee.client.get('/api/points/approvals')).json().items).toHaveLength(0)
+    expect((await b.admin.client.get('/api/points/approvals')).json().items.map((x: { id: string }) => x.id)).toEqual([e.id])
     // The leader cannot finish it.
     expect((await approve(b.lee, e.id)).results[0]).toMatchObject({ ok: false, code: 'FORBIDDEN' })
     const second = await approve(b.admin, e.id)
@@ -109,9 +109,9 @@ describe('caps and the floor', () => {
   it('should never take a year below 0: a deduction is clipped at the floor (200)', async () => {
     // Base 10 for this year, then a −10 and a −2 deduction.
     await b.admin.client.request('PUT', `/api/points/base/${today().slice(0, 4)}`, { baseScore: 10 })
-    const big = await b.admin.client.post('/api/points/reviews/adjustments', { memberId: b.amy.id, date: today(), reason: '违反八项规定', ruleId: await ruleId(b.t, 'eight-rules') })
+    const big = await b.admin.client.post('/api/points/approvals/adjustments', { memberId: b.amy.id, date: today(), reason: '违反八项规定', ruleId: await ruleId(b.t, 'eight-rules') })
     expect(big.json()).toMatchObject({ status: 'approved', granted: -10, clipped: 0 })
-    const more = await b.admin.client.post('/api/points/reviews/adjustments', { memberId: b.amy.id, date: today(), reason: '迟到', ruleId: await ruleId(b.t, 'late') })
+    const more = await b.admin.client.post('/api/points/approvals/adjustments', { memberId: b.amy.id, date: today(), reason: '迟到', ruleId: await ruleId(b.t, 'late') })
     expect(more.json()).toMatchObject({ status: 'approved', granted: 0, clipped: 1 })
     expect((await summaryOf(b.amy)).json()).toMatchObject({ base: 10, total: 0 })
   })
@@ -119,19 +119,19 @@ describe('caps and the floor', () => {
 
 describe('organizer grants, deductions, revocations and 一票否决', () => {
   it('should hold a leader\'s deduction for a branch admin, and apply a branch admin\'s at once (200)', async () => {
-    const byLeader = await b.lee.client.post('/api/points/reviews/adjustments', { memberId: b.amy.id, date: today(), reason: '无故缺席党小组会', ruleId: await ruleId(b.t, 'absent') })
+    const byLeader = await b.lee.client.post('/api/points/approvals/adjustments', { memberId: b.amy.id, date: today(), reason: '无故缺席党小组会', ruleId: await ruleId(b.t, 'absent') })
     expect(byLeader.statusCode).toBe(200)
     expect(byLeader.json()).toMatchObject({ status: 'pending', stage: 'branch', points: -2, source: 'organizer' })
     expect((await approve(b.admin, byLeader.json().id)).results[0]!.entry).toMatchObject({ status: 'approved', granted: -2 })
-    const byAdmin = await b.admin.client.post('/api/points/reviews/adjustments', { memberId: b.amy.id, date: today(), reason: '抗洪抢险表现突出', category: 'excel', points: 4 })
+    const byAdmin = await b.admin.client.post('/api/points/approvals/adjustments', { memberId: b.amy.id, date: today(), reason: '抗洪抢险表现突出', category: 'excel', points: 4 })
     expect(byAdmin.json()).toMatchObject({ status: 'approved', granted: 4, ruleName: '抗洪抢险表现突出' })
     expect((await summaryOf(b.amy)).json().total).toBe(62)
   })
 
   it('should refuse a leader recording points for another group or for themselves (403)', async () => {
-    const other = await b.lee.client.post('/api/points/reviews/adjustments', { memberId: b.cat.id, date: today(), reason: 'x', category: 'serve', points: 1 })
+    const other = await b.lee.client.post('/api/points/approvals/adjustments', { memberId: b.cat.id, date: today(), reason: 'x', category: 'serve', points: 1 })
     expect(other.statusCode).toBe(403)
-    const self = await b.lee.client.post('/api/points/reviews/adjustments', { memberId: b.lee.id, date: today(), reason: 'x', category: 'serve', points: 1 })
+    const self = await b.lee.client.post('/api/points/approvals/adjustments', { memberId: b.lee.id, date: today(), reason: 'x', category: 'serve', points: 1 })
     expect(self.json().code).toBe('OWN_ENTRY')
     expect(await b.t.handle.db.selectFrom('point_entry').selectAll().execute()).toHaveLength(0)
   })
@@ -163,8 +163,8 @@ describe('organizer grants, deductions, revocations and 一票否决', () => {
 
   it('should show branch admins the audit trail of who did what and why, and nobody else (200/403)', async () => {
     const e = await logEntry(b.t, b.amy, 'volunteer')
-    await b.lee.client.post(`/api/points/reviews/${e.id}/return`, { reason: 'duplicate' })
-    await b.admin.client.post('/api/points/reviews/adjustments', { memberId: b.ben.id, date: today(), reason: '迟到 10 分钟', ruleId: await ruleId(b.t, 'late') })
+    await b.lee.client.post(`/api/points/approvals/${e.id}/return`, { reason: 'duplicate' })
+    await b.admin.client.post('/api/points/approvals/adjustments', { memberId: b.ben.id, date: today(), reason: '迟到 10 分钟', ruleId: await ruleId(b.t, 'late') })
     const res = await b.admin.client.get(`/api/points/audit?memberId=${b.amy.id}`)
     expect(res.statusCode).toBe(200)
     expect(res.json().items).toEqual([expect.objectContaining({ action: 'points.return', actorName: 'lee', entityId: e.id, data: expect.objectContaining({ reason: '重复申报' }) })])

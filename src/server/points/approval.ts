@@ -4,7 +4,7 @@ import type { Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { RETURN_REASON_ZH } from '#shared/points/categories'
-import { POINTS_ENTITY } from '#shared/points/ops'
+import { ENTRY_REJECT, POINTS_ENTITY } from '#shared/points/ops'
 import { clipToCap, clipToFloor, isCalendarDate, localDate, monthOf, needsBranchAdmin, periodOf, yearOf } from '#shared/points/periods'
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors'
 import { recordChange } from '../sync/changes'
@@ -12,17 +12,17 @@ import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
 import { isOrganizerOver, loadMember } from './access'
 import { audit } from './audit'
-import { addEvent, publishEntry } from './entries'
+import { addEvent, loadEntry, publishEntry } from './entries'
 import { loadVersion } from './rules'
 import { baseFor } from './settings'
 
 type Conn = Db | Transaction<Database>
 
-const ownEntry = () => new HttpError(403, 'OWN_ENTRY', '不能审核自己的积分记录 You cannot review your own entry')
+const ownEntry = () => new HttpError(403, 'OWN_ENTRY', '不能审核自己的积分记录 You cannot approve or return your own entry')
 
 /**
  * Serializes point writes per member: approvals check caps and the floor against what was
- * granted before, so two reviewers approving at once must not both see the old sum. A no-op
+ * granted before, so two organizers approving at once must not both see the old sum. A no-op
  * UPDATE takes the member row's lock on PostgreSQL (SQLite already runs one writer at a time).
  */
 export async function lockMember(trx: Transaction<Database>, memberId: string): Promise<void> {
@@ -43,21 +43,83 @@ export async function ledgerSum(trx: Conn, memberId: string, where: { year?: num
   return Number(s ?? 0)
 }
 
-async function loadPending(trx: Transaction<Database>, actor: Actor, id: string) {
+/** A pending entry as the organizer saw it when deciding (the op path): its revision. */
+export interface Seen { revision: number }
+
+type EntryTableRow = Awaited<ReturnType<typeof pendingRow>>
+const pendingRow = (trx: Transaction<Database>, id: string) => trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+
+async function nameOf(trx: Transaction<Database>, memberId: string | null): Promise<string> {
+  const row = memberId ? await trx.selectFrom('member').select('name').where('id', '=', memberId).executeTakeFirst() : undefined
+  return row?.name ?? '其他组织者'
+}
+
+/**
+ * What happened to an entry that is no longer waiting for this organizer, in words naming who did
+ * it: the organizer decided on what they saw, and must not overwrite someone else's decision.
+ */
+async function notPending(trx: Transaction<Database>, e: EntryTableRow): Promise<HttpError> {
+  const taken = (zh: string, en: string) => conflict(ENTRY_REJECT.notPending, `${zh} ${en}`)
+  if (e.status === 'approved') {
+    const who = await nameOf(trx, e.reviewed_by)
+    return taken(`这条记录已被${who}审核通过`, `${who} already approved this entry`)
+  }
+  if (e.status === 'returned') {
+    const who = await nameOf(trx, e.reviewed_by)
+    return taken(`这条记录已被${who}退回`, `${who} already returned this entry`)
+  }
+  if (e.status === 'revoked') {
+    const ev = await trx.selectFrom('point_entry_event').select('actor_id').where('entry_id', '=', e.id).where('action', '=', 'revoked').orderBy('created_at', 'desc').executeTakeFirst()
+    const who = await nameOf(trx, ev?.actor_id ?? null)
+    return taken(`这条记录已被${who}撤销`, `${who} revoked this entry`)
+  }
+  return taken('这条记录已处理过', 'This entry was already decided')
+}
+
+/**
+ * Whether the organizer's decision is already the entry's state, made by them on the revision they
+ * saw (the same decision sent again from a second phone): answered with the entry, nothing written.
+ */
+function alreadyDone(e: EntryTableRow, actor: Actor, seen: Seen | undefined, decision: 'approve' | 'return'): boolean {
+  if (!seen || e.revision !== seen.revision)
+    return false
+  if (decision === 'return')
+    return e.status === 'returned' && e.reviewed_by === actor.id
+  if (e.status === 'approved')
+    return e.reviewed_by === actor.id
+  return e.status === 'pending' && e.stage === 'branch' && actor.role !== 'branch_admin' && e.group_approved_by === actor.id
+}
+
+/**
+ * The one gate of 审核 for the REST routes and the ops alike: the entry exists in the actor's branch,
+ * is not their own, is the actor's to decide (their group, or the branch level), and still waits —
+ * at the revision the organizer saw, when they say which (`seen`, the op path).
+ * Returns null when `seen` shows the same decision was already made by this organizer.
+ */
+async function loadPending(trx: Transaction<Database>, actor: Actor, id: string, decision: 'approve' | 'return', seen?: Seen) {
   const entry = await trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirst()
   if (!entry || entry.branch_id !== actor.branchId)
     throw notFound('积分记录 Entry')
   await lockMember(trx, entry.member_id)
-  const fresh = await trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  const fresh = await pendingRow(trx, id)
   if (fresh.member_id === actor.id)
     throw ownEntry()
-  if (fresh.status !== 'pending')
-    throw conflict('ENTRY_NOT_PENDING', '这条记录已处理过 This entry was already reviewed')
   const member = await loadMember(trx, fresh.member_id)
   if (!member || !isOrganizerOver(actor, member))
-    throw forbidden('只能审核本小组成员的记录 You can only review entries of your own group')
-  if (fresh.stage === 'branch' && actor.role !== 'branch_admin')
+    throw forbidden('只能审核本小组成员的记录 You can only approve entries of your own group')
+  if (alreadyDone(fresh, actor, seen, decision))
+    return null
+  if (fresh.status !== 'pending')
+    throw await notPending(trx, fresh)
+  if (seen && fresh.revision !== seen.revision)
+    throw conflict(ENTRY_REJECT.changed, `${member.name}已修改这条记录并重新提交，请重新审核 ${member.name} corrected and sent this entry again; look at it again`)
+  if (fresh.stage === 'branch' && actor.role !== 'branch_admin') {
+    if (fresh.group_approved_by) {
+      const who = await nameOf(trx, fresh.group_approved_by)
+      throw forbidden(`这条记录已由${who}审核通过，正等待支部审核 ${who} already approved this entry; it now waits for a branch admin`)
+    }
     throw forbidden('这条记录需要支部审核 This entry needs a branch admin')
+  }
   return fresh
 }
 
@@ -108,9 +170,14 @@ export async function grant(trx: Transaction<Database>, actor: Pick<Actor, 'id'>
   return publishEntry(trx, e.id)
 }
 
-/** The group leader's approval moves an entry that also needs the branch on; anyone else's completes it. */
-export async function approveEntry(trx: Transaction<Database>, actor: Actor, id: string): Promise<Entry> {
-  const e = await loadPending(trx, actor, id)
+/**
+ * 审核通过, for the REST route and the `entry.approve` op alike. The group leader's approval moves
+ * an entry that also needs the branch on; anyone else's completes it.
+ */
+export async function approveEntry(trx: Transaction<Database>, actor: Actor, id: string, seen?: Seen): Promise<Entry> {
+  const e = await loadPending(trx, actor, id, 'approve', seen)
+  if (!e)
+    return (await loadEntry(trx, id))!
   const approval = e.rule_version_id ? (await loadVersion(trx, e.rule_version_id)).content.approval : 'branch'
   if (e.stage === 'group' && actor.role !== 'branch_admin' && needsBranchAdmin(approval, e.points)) {
     const now = nowIso()
@@ -122,11 +189,14 @@ export async function approveEntry(trx: Transaction<Database>, actor: Actor, id:
   return grant(trx, actor, id)
 }
 
-export async function returnEntry(trx: Transaction<Database>, actor: Actor, id: string, body: ReturnBody): Promise<Entry> {
-  const e = await loadPending(trx, actor, id)
+/** 退回 with a standard reason, for the REST route and the `entry.return` op alike. */
+export async function returnEntry(trx: Transaction<Database>, actor: Actor, id: string, body: ReturnBody, seen?: Seen): Promise<Entry> {
   const text = body.text?.trim() ?? ''
   if (body.reason === 'other' && !text)
     throw badRequest('RETURN_REASON_TEXT', '请写明退回原因 Say why the entry is returned')
+  const e = await loadPending(trx, actor, id, 'return', seen)
+  if (!e)
+    return (await loadEntry(trx, id))!
   const reason = text ? `${RETURN_REASON_ZH[body.reason]}：${text}` : RETURN_REASON_ZH[body.reason]
   const now = nowIso()
   await trx.updateTable('point_entry').set({ status: 'returned', stage: null, return_code: body.reason, return_reason: reason, reviewed_by: actor.id, reviewed_at: now, updated_at: now }).where('id', '=', id).execute()
