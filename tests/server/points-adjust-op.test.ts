@@ -6,7 +6,7 @@ import { approve, entryRow, ledgerOf, pointsBranch, ruleId, summaryOf, today } f
 import { op, push } from './sync-helper'
 
 /* 加分/扣分 from the organizer's phone: the `points.adjust` op, queued offline and pushed later,
-   decided by the same service as POST /api/points/reviews/adjustments. */
+   decided by the same service as POST /api/points/approvals/adjustments. */
 let b: PointsBranch
 beforeEach(async () => {
   b = await pointsBranch()

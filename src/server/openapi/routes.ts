@@ -143,14 +143,14 @@ export const API_TAGS: readonly TagDoc[] = [
     },
   },
   {
-    name: 'points-reviews',
-    title: '积分审核 Points review',
+    name: 'points-approvals',
+    title: '积分审核 Points approval',
     description: 'Organizers see what waits for them, approve (many at once) or return with a reason, and record grants and deductions. A group leader acts on their own group, a branch admin on the branch.',
     routes: {
-      'GET /api/points/reviews': { summary: '待审核积分 Entries waiting for review' },
-      'POST /api/points/reviews/approve': { summary: '批量通过 Approve entries', description: 'Each id on its own: one refusal (not yours, already decided) does not undo the others; the answer says which.' },
-      'POST /api/points/reviews/{id}/return': { summary: '退回积分记录 Return an entry', description: 'With a reason the member sees; they may resubmit.' },
-      'POST /api/points/reviews/adjustments': { summary: '加分或扣分 Grant or deduct points' },
+      'GET /api/points/approvals': { summary: '待审核积分 Entries waiting for approval' },
+      'POST /api/points/approvals/approve': { summary: '批量通过 Approve entries', description: 'Each id on its own: one refusal (not yours, already decided) does not undo the others; the answer says which.' },
+      'POST /api/points/approvals/{id}/return': { summary: '退回积分记录 Return an entry', description: 'With a reason the member sees; they may resubmit.' },
+      'POST /api/points/approvals/adjustments': { summary: '加分或扣分 Grant or deduct points' },
     },
   },
   {
