@@ -1,5 +1,5 @@
 import { checkinCreate, leaveRequest } from '../meetings/ops'
-import { pledgeProgress } from '../pledges/ops'
+import { pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryCreate, entryResubmit } from '../points/ops'
 import { profileUpdate } from './ops'
 
@@ -15,6 +15,9 @@ export const OP_DEFINITIONS = [
   checkinCreate,
   leaveRequest,
   pledgeProgress,
+  pledgeSave,
+  pledgeSubmit,
+  pledgeReview,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']
