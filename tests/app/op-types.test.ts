@@ -18,6 +18,9 @@ const payloads: Record<string, unknown> = {
   'checkin.create': { meetingId: 'm1', code: '123456', window: 3, scannedAt: '2026-12-01T08:00:00.000Z' },
   'meeting.leave': { meetingId: 'm1', reason: '出差' },
   'pledge.progress': { id: 'p1', itemId: 'i1', status: 'in_progress', percent: 40, note: '走访三户' },
+  'pledge.save': { id: 'p1', ownerKind: 'member', year: 2026, supervisor: '张书记', supervisorContact: '支部办公室', items: [{ category: 'serve', duty: '窗口服务', target: '进社区宣传 4 次', dueDate: '2026-12-20' }] },
+  'pledge.submit': { id: 'p1' },
+  'pledge.review': { id: 'p1', move: 'return', submittedAt: '2026-12-01T08:00:00.000Z', reason: '目标请量化' },
 }
 
 function failedOp(type: string): RejectedOp {
@@ -62,5 +65,13 @@ describe('op types in the 同步失败 list', () => {
       expect(target.name, type).not.toBe('not-found')
       expect(target.matched.length, type).toBeGreaterThan(0)
     }
+  })
+
+  it('should say which pledge a refused save is and what a refused decision was, and send the save back to its editor', () => {
+    expect(appOp('pledge.save')!.summary!(payloads['pledge.save'])).toBe('2026 进社区宣传 4 次')
+    expect(appOp('pledge.review')!.summary!(payloads['pledge.review'])).toBe('退回 目标请量化')
+    const router = createRouter({ history: createMemoryHistory(), routes })
+    const target = router.resolve(appOp('pledge.save')!.edit!(failedOp('pledge.save')))
+    expect(target).toMatchObject({ name: 'pledge-edit', params: { id: 'p1' }, query: { fix: 'op-pledge.save' } })
   })
 })

@@ -32,7 +32,7 @@ describe('schema and upgrades', () => {
 
     const db = await getDb()
     expect(db.version).toBe(DB_VERSION)
-    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'photos', 'records', 'rejected'])
+    expect([...db.objectStoreNames].sort()).toEqual(['meta', 'outbox', 'photos', 'pledgeQueue', 'records', 'rejected'])
     expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
     expect((await db.getFromIndex('outbox', 'opId', 'op-1'))?.seq).toBe(1)
     const next = await write(ALICE, '2')
@@ -48,13 +48,26 @@ describe('schema and upgrades', () => {
     v2.close()
 
     const db = await getDb()
-    expect(db.version).toBe(3)
+    expect(db.version).toBe(DB_VERSION)
     expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
     expect((await listRejected(ALICE)).map(r => r.opId)).toEqual(['op-2'])
     expect(await getRecord('profile', ALICE)).toMatchObject({ pendingOps: 1 })
     const bytes = new Uint8Array([0x89, 0x50, 0x4E, 0x47]).buffer
     await localWrite({ memberId: ALICE, type: 'entry.create', payload: { photoIds: ['p-1'] }, photos: [{ id: 'p-1', mime: 'image/jpeg', bytes }] })
     expect(new Uint8Array((await db.get('photos', 'p-1'))!.bytes)).toEqual(new Uint8Array([0x89, 0x50, 0x4E, 0x47]))
+  })
+
+  it('should keep queued ops and records when a version-3 database gains the pledge review queue store', async () => {
+    const v3 = await openXfDb(DB_NAME, 3)
+    await v3.put('outbox', { seq: 1, opId: 'op-1', memberId: ALICE, type: 'pledge.progress', payload: {}, clientTime: '2026-01-01T00:00:00Z', attempts: 0 } as OutboxOp)
+    await v3.put('records', { entity: 'pledge', id: 'p-1', owner: ALICE, data: { status: 'draft' }, pendingOps: 1, failed: false, updatedAt: '2026-01-01T00:00:00Z' })
+    v3.close()
+
+    const db = await getDb()
+    expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
+    expect(await getRecord('pledge', 'p-1')).toMatchObject({ pendingOps: 1 })
+    await db.put('pledgeQueue', { owner: ALICE, pledges: [{ id: 'p-2' }], fetchedAt: '2026-01-02T00:00:00Z' })
+    expect((await db.get('pledgeQueue', ALICE))?.pledges).toEqual([{ id: 'p-2' }])
   })
 
   it('should write a photo with its op in one transaction, and drop it once no queued or rejected op needs it', async () => {

@@ -58,12 +58,24 @@ export interface LocalPhoto {
   createdAt: string
 }
 
+/**
+ * An organizer's review queue (待审核 and 已审核未公示 pledges) as last fetched, so they can read
+ * and decide it offline. One row per organizer on this phone; their decisions are local records.
+ */
+export interface PledgeQueueRow {
+  owner: string
+  /** Pledge objects as the server sent them (#shared/pledges/schemas Pledge). */
+  pledges: unknown[]
+  fetchedAt: string
+}
+
 export interface XfSchema extends DBSchema {
   outbox: { key: number, value: OutboxOp, indexes: { opId: string } }
   rejected: { key: string, value: RejectedOp }
   meta: { key: string, value: MetaRow }
   records: { key: RecordKey, value: LocalRecord, indexes: { owner: string } }
   photos: { key: string, value: LocalPhoto }
+  pledgeQueue: { key: string, value: PledgeQueueRow }
 }
 
 export type XfDb = IDBPDatabase<XfSchema>
@@ -91,6 +103,10 @@ export const UPGRADES: ((db: XfDb, tx: UpgradeTx) => void)[] = [
   // v3: evidence photos waiting to be uploaded (points entries, 践诺 records).
   (db) => {
     db.createObjectStore('photos', { keyPath: 'id' })
+  },
+  // v4: an organizer's pledge review queue, kept for deciding offline.
+  (db) => {
+    db.createObjectStore('pledgeQueue', { keyPath: 'owner' })
   },
 ]
 

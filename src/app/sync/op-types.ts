@@ -1,6 +1,7 @@
 import type { OpType } from '#shared/sync/op-types'
 import type { RouteLocationRaw } from 'vue-router'
 import type { RejectedOp } from '../db'
+import { i18n } from '../i18n'
 
 /** How the app shows an op type in the 同步失败 list, and where the member fixes one. */
 export interface AppOpType {
@@ -51,6 +52,23 @@ const APP_OPS: Record<OpType, AppOpType> = {
     summary: (payload) => {
       const p = payload as { percent: number, note: string }
       return line(`${p.percent}%`, p.note)
+    },
+  },
+  'pledge.save': {
+    label: 'pledges.ops.save',
+    summary: (payload) => {
+      const p = payload as { year: number, stage?: string | null, items: { target: string }[] }
+      return line(p.year, p.stage, p.items[0]?.target)
+    },
+    edit: op => ({ name: 'pledge-edit', params: { id: (op.payload as { id: string }).id }, query: { fix: op.opId } }),
+  },
+  // The payload names the pledge only by id: the reason below says what went wrong.
+  'pledge.submit': { label: 'pledges.ops.submit' },
+  'pledge.review': {
+    label: 'pledges.ops.review',
+    summary: (payload) => {
+      const p = payload as { move: 'approve' | 'return' | 'publish', reason?: string }
+      return line(i18n.global.t(`pledges.ops.moves.${p.move}`), p.reason)
     },
   },
 }
