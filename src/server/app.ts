@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie'
 import Fastify from 'fastify'
 import { checkinHandler, leaveHandler } from './meetings/checkin'
 import { MeetingSecret } from './meetings/keys'
-import { pledgeReviewHandler, pledgeSaveHandler, pledgeSubmitHandler } from './pledges/ops'
+import { pledgeEvaluateHandler, pledgeReviewHandler, pledgeSaveHandler, pledgeSubmitHandler } from './pledges/ops'
 import { pledgeProgressHandler } from './pledges/progress'
 import authPlugin from './plugins/auth'
 import dbPlugin from './plugins/db'
@@ -106,6 +106,7 @@ export async function buildApp(options: AppOptions) {
     pledgeSaveHandler,
     pledgeSubmitHandler,
     pledgeReviewHandler,
+    pledgeEvaluateHandler,
   ])
 
   // Routes

@@ -160,4 +160,21 @@ describe('an organizer decides the review queue offline', () => {
     await expect(store.decide(store.queue.find(p => p.id === id)!, 'publish')).rejects.toThrow()
     expect(await (await getDb()).count('outbox')).toBe(0)
   })
+
+  it('should show 评诺 made offline at once on the pledge (待同步) and grant the points once synced', async () => {
+    const id = await queuedPledge()
+    for (const step of ['approve', 'publish'])
+      expect((await admin.client.post(`/api/pledges/${id}/${step}`)).statusCode).toBe(200)
+    const store = usePledgesStore()
+    online = admin.client
+    const pledge = await store.loadDetail(id)
+    online = null
+    await store.evaluate(pledge, [{ itemId: pledge.items[0]!.id, result: 'kept' }])
+    const shown = await store.loadDetail(id, pledge)
+    expect(shown).toMatchObject({ syncPending: true, items: [{ result: 'kept' }, { result: null }] })
+    await expect(store.evaluate(shown, [{ itemId: pledge.items[0]!.id, result: 'broken' }])).rejects.toThrow()
+    expect(await syncOnce(transport(admin.client), admin.id)).toMatchObject({ kind: 'done', rejected: 0 })
+    const server = (await admin.client.get(`/api/pledges/${id}`)).json()
+    expect(server.items[0]).toMatchObject({ result: 'kept', pointsAmount: 5 })
+  })
 })

@@ -190,3 +190,49 @@ describe('pledge.review: the branch decides offline', () => {
     expect(await one(admin, 'pledge.review', { id: p.id, move: 'return', submittedAt: p.submittedAt })).toMatchObject({ status: 'rejected', code: 'OP_INVALID_PAYLOAD' })
   })
 })
+
+describe('pledge.evaluate: 评诺 offline', () => {
+  async function published(): Promise<Pledge> {
+    const p = await submitted()
+    await one(admin, 'pledge.review', { id: p.id, move: 'approve', submittedAt: p.submittedAt })
+    await one(admin, 'pledge.review', { id: p.id, move: 'publish', submittedAt: p.submittedAt })
+    return stored(p.id)
+  }
+  const points = async () => t.handle.db.selectFrom('point_entry').select(['member_id', 'points']).where('member_id', '=', alice.id).execute()
+
+  it('should record the results and grant the member the pledge points, as the route does (applied)', async () => {
+    const p = await published()
+    const result = await one(admin, 'pledge.evaluate', { id: p.id, items: [{ itemId: p.items[0]!.id, result: 'kept', comment: '按期完成' }] })
+    expect(result).toMatchObject({ status: 'applied', entity: { id: p.id, items: [{ result: 'kept', resultComment: '按期完成', pointsAmount: 5 }, { result: null }] } })
+    expect((await points()).map(r => r.points)).toEqual([5])
+  })
+
+  it('should answer the same 评诺 pushed twice once, granting the points once (duplicate)', async () => {
+    const p = await published()
+    const o = op('pledge.evaluate', { id: p.id, items: [{ itemId: p.items[0]!.id, result: 'kept' }] })
+    await push(admin, [o])
+    const [again] = results(await push(admin, [o]))
+    expect(again!.status).toBe('duplicate')
+    expect(await points()).toHaveLength(1)
+  })
+
+  it('should refuse an item another organizer evaluated first, naming them and their result, and keep theirs (PLEDGE_DECIDED)', async () => {
+    const p = await published()
+    await one(admin2.client, 'pledge.evaluate', { id: p.id, items: [{ itemId: p.items[0]!.id, result: 'partial' }] })
+    const result = await one(admin, 'pledge.evaluate', { id: p.id, items: [{ itemId: p.items[0]!.id, result: 'kept' }, { itemId: p.items[1]!.id, result: 'kept' }] })
+    expect(result).toMatchObject({ status: 'rejected', code: 'PLEDGE_DECIDED' })
+    expect(result.message).toContain('wang-name')
+    expect(result.message).toContain('部分兑现')
+    expect((await stored(p.id)).items.map(i => i.result)).toEqual(['partial', null])
+    expect(await points()).toHaveLength(0)
+  })
+
+  it('should refuse 评诺 before publication, and from members and group leaders (PLEDGE_NOT_PUBLISHED, OP_FORBIDDEN)', async () => {
+    const p = await submitted()
+    expect(await one(admin, 'pledge.evaluate', { id: p.id, items: [{ itemId: p.items[0]!.id, result: 'kept' }] })).toMatchObject({ status: 'rejected', code: 'PLEDGE_NOT_PUBLISHED' })
+    const pub = await published()
+    for (const who of [alice.client, leader.client])
+      expect(await one(who, 'pledge.evaluate', { id: pub.id, items: [{ itemId: pub.items[0]!.id, result: 'kept' }] })).toMatchObject({ status: 'rejected', code: 'OP_FORBIDDEN' })
+    expect((await stored(pub.id)).items[0]!.result).toBeNull()
+  })
+})

@@ -5,7 +5,7 @@ import type { OpResult } from '#shared/sync/protocol'
 import type { Client, TestApp } from './helper'
 import type { Person } from './pledge-helper'
 import { randomUUID } from 'node:crypto'
-import { applyMove, isEditable, mayMove, shownStatus, todayIn } from '#shared/pledges/status'
+import { applyEvaluation, applyMove, isEditable, mayMove, shownStatus, todayIn } from '#shared/pledges/status'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, setUpBranch } from './helper'
 import { person, pledgeBody, YEAR } from './pledge-helper'
@@ -100,5 +100,22 @@ describe('the shared pledge rules and the server\'s workflow agree', () => {
     }
     expect(shownStatus(await get(overdue.id), today)).toMatchObject({ live: 'overdue', overdue: 1 })
     expect(shownStatus(await get(kept.id), today)).toMatchObject({ live: 'unfulfilled', kept: 1 })
+  })
+
+  it('should evaluate exactly as the phone shows it, and refuse exactly what the phone refuses', async () => {
+    const draft = await pledgeIn('approved')
+    const tooEarly = [{ itemId: draft.items[0]!.id, result: 'kept' as const }]
+    expect(applyEvaluation(draft, tooEarly, new Date().toISOString(), todayIn())).toBeNull()
+    expect((await send(admin, 'pledge.evaluate', { id: draft.id, items: tooEarly })).status).toBe('rejected')
+
+    const p = await pledgeIn('published')
+    const evaluations = [{ itemId: p.items[0]!.id, result: 'kept' as const, comment: ' 按期 ' }, { itemId: p.items[1]!.id, result: 'broken' as const, excused: true }]
+    const phone = applyEvaluation(p, evaluations, new Date().toISOString(), todayIn())!
+    const result = await send(admin, 'pledge.evaluate', { id: p.id, items: evaluations })
+    const server = result.entity as Pledge
+    const shown = (x: Pledge) => ({ live: x.liveStatus, items: x.items.map(i => ({ result: i.result, comment: i.resultComment, excused: i.excused })) })
+    expect(shown(server)).toEqual(shown(phone))
+    expect(applyEvaluation(server, [evaluations[0]!], new Date().toISOString(), todayIn())).toBeNull()
+    expect((await send(admin, 'pledge.evaluate', { id: p.id, items: [evaluations[0]] })).status).toBe('rejected')
   })
 })

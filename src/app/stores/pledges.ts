@@ -1,12 +1,12 @@
 import type { OwnerKind } from '#shared/pledges/constants'
-import type { EvaluateBody, Pledge, PledgeDetail, PledgeItem, PledgeItemBody, PledgeQuery, Progress } from '#shared/pledges/schemas'
-import type { ReviewMove } from '#shared/pledges/status'
+import type { Pledge, PledgeDetail, PledgeItem, PledgeItemBody, PledgeQuery, Progress } from '#shared/pledges/schemas'
+import type { ItemEvaluation, ReviewMove } from '#shared/pledges/status'
 import type { Me } from '#shared/schemas/auth'
 import type { LocalRecord } from '../db'
 import type { QueuedPhoto } from '../sync/write'
 import { PLEDGE_LIMITS } from '#shared/pledges/constants'
-import { PLEDGE_ENTITY, pledgeReview, pledgeSave, pledgeSubmit } from '#shared/pledges/ops'
-import { applyMove, dueDateProblem, isAuthor, isEditable, liveStatus, mayReview, todayIn } from '#shared/pledges/status'
+import { PLEDGE_ENTITY, pledgeEvaluate, pledgeReview, pledgeSave, pledgeSubmit } from '#shared/pledges/ops'
+import { applyEvaluation, applyMove, dueDateProblem, isAuthor, isEditable, liveStatus, mayReview, todayIn } from '#shared/pledges/status'
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { ApiError } from '../api/client'
@@ -127,8 +127,8 @@ export function inputProblem(input: PledgeInput): string | null {
 /**
  * 公开承诺 on the phone: the member's own pledges and an organizer's review queue, kept on the
  * phone so they are written, submitted and decided offline. Every write is an op (pledge.save,
- * pledge.submit, pledge.review, pledge.progress) shown at once as 待同步; a refused one shows as
- * 同步失败. Archive, 评诺, feedback moderation and the board link stay online calls.
+ * pledge.submit, pledge.review, pledge.evaluate, pledge.progress) shown at once as 待同步; a refused
+ * one shows as 同步失败. Archive, feedback moderation and the board link stay online calls.
  */
 export const usePledgesStore = defineStore('pledges', () => {
   const session = useSessionStore()
@@ -262,6 +262,17 @@ export const usePledgesStore = defineStore('pledges', () => {
     await queueWrite(pledgeReview, payload, { entity: PLEDGE_ENTITY.pledge, id: pledge.id, data: decided })
   }
 
+  /** 评诺, offline too: the results show at once (待同步); the points are granted when the server takes it. */
+  async function evaluate(pledge: Pledge, items: ItemEvaluation[]): Promise<void> {
+    if (!mayReview(me().role))
+      throw new Error('not a branch admin')
+    const now = new Date().toISOString()
+    const evaluated = applyEvaluation(pledge, items, now, todayIn(new Date(now)))
+    if (!evaluated)
+      throw new Error(i18n.global.t('pledges.review.notNow'))
+    await queueWrite(pledgeEvaluate, { id: pledge.id, items }, { entity: PLEDGE_ENTITY.pledge, id: pledge.id, data: evaluated })
+  }
+
   async function progress(itemId: string, status: Progress['status'], percent: number, note: string, photos: QueuedPhoto[] = []): Promise<void> {
     await recordProgress(me().id, itemId, status, percent, note, photos)
   }
@@ -277,7 +288,7 @@ export const usePledgesStore = defineStore('pledges', () => {
     save,
     decide,
     progress,
-    evaluate: (id: string, body: EvaluateBody) => pledgesApi.evaluate(id, body),
+    evaluate,
     archive: (q?: PledgeQuery) => pledgesApi.archive(q),
     archiveXlsxUrl: (q?: PledgeQuery) => pledgesApi.archiveXlsxUrl(q),
     groups: () => pledgesApi.groups(),

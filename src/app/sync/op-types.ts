@@ -71,6 +71,13 @@ const APP_OPS: Record<OpType, AppOpType> = {
       return line(i18n.global.t(`pledges.ops.moves.${p.move}`), p.reason)
     },
   },
+  'pledge.evaluate': {
+    label: 'pledges.ops.evaluate',
+    summary: (payload) => {
+      const p = payload as { items: { result: 'kept' | 'partial' | 'broken' }[] }
+      return line(...p.items.map(i => i18n.global.t(`pledges.results.${i.result}`)))
+    },
+  },
 }
 
 export function appOp(type: string): AppOpType | undefined {

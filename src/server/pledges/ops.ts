@@ -1,12 +1,13 @@
 import type { Pledge } from '#shared/pledges/schemas'
 import type { OpHandler } from '../sync/registry'
-import { STATUS_LABEL_ZH } from '#shared/pledges/constants'
-import { PLEDGE_REJECT, pledgeReview, pledgeSave, pledgeSubmit } from '#shared/pledges/ops'
-import { mayMove } from '#shared/pledges/status'
+import { RESULT_LABEL_ZH, STATUS_LABEL_ZH } from '#shared/pledges/constants'
+import { PLEDGE_REJECT, pledgeEvaluate, pledgeReview, pledgeSave, pledgeSubmit } from '#shared/pledges/ops'
+import { mayMove, todayIn } from '#shared/pledges/status'
 import { REJECT } from '#shared/sync/protocol'
 import { HttpError } from '../errors'
 import { OpRejection } from '../sync/registry'
-import { pledgeDeciders, pledgeIdTaken, pledgeOfBranch } from './views'
+import { evaluatePledge } from './evaluation'
+import { itemEvaluators, pledgeDeciders, pledgeIdTaken, pledgeOfBranch } from './views'
 import { createPledge, reviewPledge, submitPledge, updatePledge } from './workflow'
 
 const NOT_FOUND_MESSAGE = '找不到这份承诺，可能已被删除 This pledge no longer exists'
@@ -97,5 +98,27 @@ export const pledgeReviewHandler: OpHandler<typeof pledgeReview.payload> = {
     if (refusal)
       throw refusal
     return asOp(() => reviewPledge(ctx.trx, ctx.actor, payload.id, payload.move, payload.move === 'return' ? payload.reason : undefined))
+  },
+}
+
+/**
+ * pledge.evaluate (评诺): the REST route's evaluation, points included, counted in the branch's
+ * calendar on the day the op arrives. An item someone evaluated first is refused, naming them.
+ */
+export const pledgeEvaluateHandler: OpHandler<typeof pledgeEvaluate.payload> = {
+  definition: pledgeEvaluate,
+  role: 'branch_admin',
+  async apply(ctx, payload) {
+    const pledge = await existing(ctx, payload.id)
+    if (!pledge)
+      throw new OpRejection(PLEDGE_REJECT.pledgeNotFound, NOT_FOUND_MESSAGE)
+    const evaluators = await itemEvaluators(ctx.trx, payload.items.map(e => e.itemId).filter(itemId => pledge.items.some(i => i.id === itemId)))
+    const first = pledge.items.find(i => evaluators.has(i.id))
+    if (first?.result) {
+      const who = evaluators.get(first.id) || '另一位管理员'
+      throw new OpRejection(PLEDGE_REJECT.decided, `「${first.target.slice(0, 40)}」已由 ${who} 评为${RESULT_LABEL_ZH[first.result]}，结论不能更改 ${who} already evaluated this item; the result cannot change`)
+    }
+    const { pledge: after } = await asOp(() => evaluatePledge(ctx.trx, ctx.actor, payload.id, { items: payload.items }, todayIn(new Date(ctx.receivedAt))))
+    return after
   },
 }

@@ -171,3 +171,16 @@ export async function pledgeDeciders(db: Conn, id: string): Promise<{ reviewer: 
     .executeTakeFirst()
   return { reviewer: row?.reviewer ?? null, publisher: row?.publisher ?? null }
 }
+
+/** Who evaluated which of these items (evaluated ones only), by name: what a refused 评诺 tells the organizer. */
+export async function itemEvaluators(db: Conn, itemIds: string[]): Promise<Map<string, string>> {
+  if (itemIds.length === 0)
+    return new Map()
+  const rows = await db.selectFrom('pledge_item')
+    .leftJoin('member', 'member.id', 'pledge_item.evaluated_by')
+    .select(['pledge_item.id', 'member.name'])
+    .where('pledge_item.id', 'in', itemIds)
+    .where('pledge_item.result', 'is not', null)
+    .execute()
+  return new Map(rows.map(r => [r.id, r.name ?? '']))
+}

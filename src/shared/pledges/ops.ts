@@ -3,7 +3,7 @@ import { PhotoIds } from '../photos/constants'
 import { Id, IsoDateTime, Text } from '../schemas/common'
 import { defineOp } from '../sync/protocol'
 import { PLEDGE_LIMITS } from './constants'
-import { PledgeCreateBody, ProgressStatusSchema } from './schemas'
+import { EvaluateBody, PledgeCreateBody, ProgressStatusSchema } from './schemas'
 
 /**
  * 践诺: the owner records progress on one item from the phone, offline through the outbox. The
@@ -43,6 +43,15 @@ export const pledgeReview = defineOp('pledge.review', Type.Union([
   Type.Object({ id: Id, move: Type.Literal('publish'), submittedAt: IsoDateTime }, { additionalProperties: false }),
   Type.Object({ id: Id, move: Type.Literal('return'), submittedAt: IsoDateTime, reason: Text(PLEDGE_LIMITS.reasonMax, 1) }, { additionalProperties: false }),
 ]))
+
+/**
+ * 评诺 by the branch, offline too: a result per item, each item once. An item another organizer
+ * evaluated first is refused with who and what, never overwritten.
+ */
+export const pledgeEvaluate = defineOp('pledge.evaluate', Type.Object({
+  id: Id,
+  items: EvaluateBody.properties.items,
+}, { additionalProperties: false }))
 
 /** Entities pledges write to the change log, as the phone stores them. */
 export const PLEDGE_ENTITY = {

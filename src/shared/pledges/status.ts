@@ -159,3 +159,28 @@ export function dueDateProblem(dueDate: string, year: number): 'invalid' | 'out_
   const dueYear = Number(dueDate.slice(0, 4))
   return dueYear < year || dueYear > year + 1 ? 'out_of_period' : null
 }
+
+/** What 评诺 writes on an item; the points it asks for are the server's to grant. */
+export interface ItemEvaluation {
+  itemId: string
+  result: PledgeResult
+  comment?: string
+  excused?: boolean
+}
+
+/**
+ * 评诺 on a published pledge, each item once: the pledge as evaluated at `at`, or null when it is
+ * not published, an item is not its own, listed twice, or already evaluated.
+ */
+export function applyEvaluation<T extends { status: PledgeStatus, items: (ItemState & { id: string, resultComment: string, excused: boolean, evaluatedAt: string | null })[], liveStatus: LiveStatus }>(pledge: T, evaluations: ItemEvaluation[], at: string, today: string): T | null {
+  if (pledge.status !== 'published' || evaluations.length === 0)
+    return null
+  const ids = new Set(evaluations.map(e => e.itemId))
+  if (ids.size !== evaluations.length || evaluations.some(e => pledge.items.find(i => i.id === e.itemId)?.result !== null))
+    return null
+  const items = pledge.items.map((item) => {
+    const e = evaluations.find(x => x.itemId === item.id)
+    return e ? { ...item, result: e.result, resultComment: (e.comment ?? '').trim(), excused: e.result === 'broken' && e.excused === true, evaluatedAt: at } : item
+  })
+  return { ...pledge, items, liveStatus: liveStatus(items, today) }
+}

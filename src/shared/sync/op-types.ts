@@ -1,5 +1,5 @@
 import { checkinCreate, leaveRequest } from '../meetings/ops'
-import { pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
+import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryCreate, entryResubmit } from '../points/ops'
 import { profileUpdate } from './ops'
 
@@ -18,6 +18,7 @@ export const OP_DEFINITIONS = [
   pledgeSave,
   pledgeSubmit,
   pledgeReview,
+  pledgeEvaluate,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']
