@@ -97,6 +97,18 @@ describe('pledge.save: a draft written on the phone', () => {
   })
 })
 
+describe('pledge ops with characters no field accepts', () => {
+  it('should refuse a NUL or a lone surrogate in any text before it reaches the pledge, storing nothing (OP_INVALID_PAYLOAD)', async () => {
+    const body = pledgeBody()
+    expect(await one(alice.client, 'pledge.save', { id: randomUUID(), ...body, supervisor: '张\u0000书记' })).toMatchObject({ status: 'rejected', code: 'OP_INVALID_PAYLOAD' })
+    expect(await one(alice.client, 'pledge.save', { id: randomUUID(), ...body, items: [{ ...body.items[0], target: 'a\uD800b' }] })).toMatchObject({ status: 'rejected', code: 'OP_INVALID_PAYLOAD' })
+    expect(await pledgeCount()).toBe(0)
+    const p = await submitted()
+    expect(await one(admin, 'pledge.review', { id: p.id, move: 'return', submittedAt: p.submittedAt, reason: '请\u0000改' })).toMatchObject({ status: 'rejected', code: 'OP_INVALID_PAYLOAD' })
+    expect((await stored(p.id)).status).toBe('submitted')
+  })
+})
+
 describe('pledge.submit', () => {
   it('should send the draft to the branch (applied) and answer a repeat of the same op once (duplicate)', async () => {
     const id = randomUUID()
