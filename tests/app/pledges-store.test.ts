@@ -3,6 +3,7 @@ import type { Me } from '#shared/schemas/auth'
 import type { PullResponse, PushResponse } from '#shared/sync/protocol'
 import type { Client, TestApp } from '../server/helper'
 import type { Person } from '../server/pledge-helper'
+import { localPledges } from '#app/components/pledges/pledges-api'
 import { closeDb, DB_NAME, getDb, listRejected } from '#app/db'
 import { usePledgesStore } from '#app/stores/pledges'
 import { useSessionStore } from '#app/stores/session'
@@ -130,6 +131,10 @@ describe('an organizer decides the review queue offline', () => {
     expect(store.queue[0]).toMatchObject({ id, status: 'approved', syncPending: true })
     expect(await syncOnce(transport(admin.client), admin.id)).toMatchObject({ kind: 'done', rejected: 0 })
     expect((await admin.client.get(`/api/pledges/${id}`)).json().status).toBe('approved')
+    // The decision is a record on the organizer's phone, but the pledge is not theirs: not under 我的承诺.
+    await store.loadMine()
+    expect(store.mine).toEqual([])
+    expect(await localPledges(admin.id)).toEqual([])
   })
 
   it('should show 同步失败 with who returned it first when another organizer decided while this one was offline, keeping their return', async () => {

@@ -3,6 +3,7 @@ import type { Group } from '#shared/schemas/org'
 import type { LocalRecord } from '../../db'
 import type { QueuedPhoto } from '../../sync/write'
 import { PLEDGE_ENTITY, pledgeProgress } from '#shared/pledges/ops'
+import { isAuthor } from '#shared/pledges/status'
 import { get, post, queryString as qs } from '../../api/client'
 import { listRecords } from '../../db'
 import { queueWrite } from '../../sync/write'
@@ -39,9 +40,13 @@ export async function recordProgress(memberId: string, itemId: string, status: P
   await queueWrite(pledgeProgress, { id, itemId, status, percent: p, note, ...(photoIds.length ? { photoIds } : {}) }, { entity: PLEDGE_ENTITY.progress, id, data }, { photos })
 }
 
-/** Pledges as last pulled to this phone, with progress recorded here but not yet pulled back laid over them. */
+/**
+ * The member's own pledges (theirs, or written by them) as last pulled to this phone, with progress
+ * recorded here but not yet pulled back laid over them. An organizer's decisions on others'
+ * pledges are records on this phone too, and are left out.
+ */
 export async function localPledges(memberId: string): Promise<Pledge[]> {
-  const pledges = (await listRecords<Pledge>(memberId, PLEDGE_ENTITY.pledge)).map(r => r.data)
+  const pledges = (await listRecords<Pledge>(memberId, PLEDGE_ENTITY.pledge)).map(r => r.data).filter(p => isAuthor(p, memberId))
   return withLocalProgress(memberId, pledges)
 }
 
