@@ -107,6 +107,12 @@ export function localPledge(me: Me, id: string, input: PledgeInput, before: Pled
   }
 }
 
+/** The pledge alone, as the server sends it: what a local record holds (no log, feedback or sync marks). */
+function bare(p: Pledge | LocalPledge | LocalDetail): Pledge {
+  const { progress: _progress, feedback: _feedback, syncPending: _pending, syncFailed: _failed, ...pledge } = p as LocalDetail
+  return pledge
+}
+
 /** What is wrong with the editor's content, in the member's words, before anything is queued; null when it can be saved. */
 export function inputProblem(input: PledgeInput): string | null {
   const t = i18n.global.t
@@ -231,7 +237,7 @@ export const usePledgesStore = defineStore('pledges', () => {
     if (before && !isEditable(before.status))
       throw new Error(i18n.global.t('pledges.locked'))
     const now = new Date().toISOString()
-    const draft = localPledge(m, id, input, before, now)
+    const draft = localPledge(m, id, input, before && bare(before), now)
     const payload = {
       id,
       ownerKind: draft.ownerKind,
@@ -254,7 +260,7 @@ export const usePledgesStore = defineStore('pledges', () => {
   async function decide(pledge: Pledge, move: ReviewMove, reason = ''): Promise<void> {
     if (!mayReview(me().role))
       throw new Error('not a branch admin')
-    const decided = applyMove(pledge, move, new Date().toISOString(), reason)
+    const decided = applyMove(bare(pledge), move, new Date().toISOString(), reason)
     if (!decided || !pledge.submittedAt)
       throw new Error(i18n.global.t('pledges.review.notNow'))
     const base = { id: pledge.id, submittedAt: pledge.submittedAt }
@@ -267,7 +273,7 @@ export const usePledgesStore = defineStore('pledges', () => {
     if (!mayReview(me().role))
       throw new Error('not a branch admin')
     const now = new Date().toISOString()
-    const evaluated = applyEvaluation(pledge, items, now, todayIn(new Date(now)))
+    const evaluated = applyEvaluation(bare(pledge), items, now, todayIn(new Date(now)))
     if (!evaluated)
       throw new Error(i18n.global.t('pledges.review.notNow'))
     await queueWrite(pledgeEvaluate, { id: pledge.id, items }, { entity: PLEDGE_ENTITY.pledge, id: pledge.id, data: evaluated })
