@@ -104,6 +104,15 @@ describe('a member writes and submits a pledge offline', () => {
     await expect(store.save(input({ supervisor: '  ' }), { id })).rejects.toThrow('监督人')
     expect(await (await getDb()).count('outbox')).toBe(1)
   })
+  it('should open a draft written online but not yet sent from the phone\'s copy, though the server does not know it yet', async () => {
+    as(alice, 'member', 'alice-name')
+    online = alice.client
+    const store = usePledgesStore()
+    const id = await store.save(input())
+    expect(await store.loadDetail(id)).toMatchObject({ id, status: 'draft', syncPending: true, progress: [] })
+    await syncOnce(transport(alice.client), alice.id)
+    expect(await store.loadDetail(id)).toMatchObject({ id, status: 'draft', syncPending: false })
+  })
 })
 
 describe('an organizer decides the review queue offline', () => {

@@ -207,15 +207,18 @@ export const usePledgesStore = defineStore('pledges', () => {
     const local = await localCopy(id)
     try {
       const server = await pledgesApi.detail(id)
-      const [withProgress] = await withLocalProgress(m.id, [server])
       const mark = local && (local.syncPending || local.syncFailed || local.updatedAt > server.updatedAt) ? local : null
-      const shown = mark ? { ...withProgress!, ...mark, progress: server.progress, feedback: server.feedback } : { ...withProgress!, syncPending: false, syncFailed: false }
-      return { ...await withLocalLog(m.id, shown), syncPending: shown.syncPending, syncFailed: shown.syncFailed }
+      const chosen = mark ? { ...bare(mark), progress: server.progress, feedback: server.feedback } : server
+      const [withProgress] = await withLocalProgress(m.id, [chosen])
+      const marks = { syncPending: mark?.syncPending ?? false, syncFailed: mark?.syncFailed ?? false }
+      return { ...await withLocalLog(m.id, withProgress!), ...marks }
     }
     catch (err) {
       const known = current?.id === id ? current : null
       const copy = local ?? known
-      if (!isNetwork(err) || !copy)
+      // Offline; or a draft written here that the server has not been sent yet (404 until it is).
+      const notYetSent = err instanceof ApiError && err.status === 404 && !!local && (local.syncPending || local.syncFailed)
+      if (!copy || !(isNetwork(err) || notYetSent))
         throw err
       const [withProgress] = await withLocalProgress(m.id, [copy])
       const fromServer = { progress: known?.progress.filter(p => !p.pending) ?? [], feedback: known?.feedback ?? [] }
