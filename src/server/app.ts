@@ -18,6 +18,7 @@ import { profileUpdateHandler } from './org/profile'
 import groupRoutes from './org/routes/groups'
 import inviteRoutes from './org/routes/invites'
 import memberRoutes from './org/routes/members'
+import { pledgeEvaluateHandler, pledgeReviewHandler, pledgeSaveHandler, pledgeSubmitHandler } from './pledges/ops'
 import { pledgeProgressHandler } from './pledges/progress'
 import authPlugin from './plugins/auth'
 import dbPlugin from './plugins/db'
@@ -116,6 +117,10 @@ export async function buildApp(options: AppOptions) {
     pointsAdjustHandler,
     entryApproveHandler,
     entryReturnHandler,
+    pledgeSaveHandler,
+    pledgeSubmitHandler,
+    pledgeReviewHandler,
+    pledgeEvaluateHandler,
   ])
 
   // Routes

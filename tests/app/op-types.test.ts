@@ -24,6 +24,10 @@ const payloads: Record<string, unknown> = {
   'points.adjust': { id: 'e2', memberId: 'm2', date: '2026-11-30', reason: '迟到', ruleId: 'r2', points: -1 },
   'entry.approve': { id: 'e1', revision: 1, shown: { memberName: '张三', ruleName: '志愿服务', date: '2026-11-30' } },
   'entry.return': { id: 'e1', revision: 1, reason: 'evidence_missing', shown: { memberName: '张三', ruleName: '志愿服务', date: '2026-11-30' } },
+  'pledge.save': { id: 'p1', ownerKind: 'member', year: 2026, supervisor: '张书记', supervisorContact: '支部办公室', items: [{ category: 'serve', duty: '窗口服务', target: '进社区宣传 4 次', dueDate: '2026-12-20' }] },
+  'pledge.submit': { id: 'p1' },
+  'pledge.review': { id: 'p1', move: 'return', submittedAt: '2026-12-01T08:00:00.000Z', reason: '目标请量化' },
+  'pledge.evaluate': { id: 'p1', items: [{ itemId: 'i1', result: 'kept' }, { itemId: 'i2', result: 'broken', excused: true }] },
 }
 
 function failedOp(type: string): RejectedOp {
@@ -75,5 +79,14 @@ describe('op types in the 同步失败 list', () => {
       expect(target.name, type).not.toBe('not-found')
       expect(target.matched.length, type).toBeGreaterThan(0)
     }
+  })
+
+  it('should say which pledge a refused save is and what a refused decision was, and send the save back to its editor', () => {
+    expect(appOp('pledge.save')!.summary!(payloads['pledge.save'])).toBe('2026 进社区宣传 4 次')
+    expect(appOp('pledge.review')!.summary!(payloads['pledge.review'])).toBe('退回 目标请量化')
+    expect(appOp('pledge.evaluate')!.summary!(payloads['pledge.evaluate'])).toBe('已兑现 未兑现')
+    const router = createRouter({ history: createMemoryHistory(), routes })
+    const target = router.resolve(appOp('pledge.save')!.edit!(failedOp('pledge.save')))
+    expect(target).toMatchObject({ name: 'pledge-edit', params: { id: 'p1' }, query: { fix: 'op-pledge.save' } })
   })
 })

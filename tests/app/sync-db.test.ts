@@ -34,7 +34,7 @@ describe('schema and upgrades', () => {
 
     const db = await getDb()
     expect(db.version).toBe(DB_VERSION)
-    expect([...db.objectStoreNames].sort()).toEqual(['approvals', 'meta', 'outbox', 'photos', 'records', 'rejected', 'rosters'])
+    expect([...db.objectStoreNames].sort()).toEqual(['approvals', 'meta', 'outbox', 'photos', 'pledgeQueue', 'records', 'rejected', 'rosters'])
     expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
     expect((await db.getFromIndex('outbox', 'opId', 'op-1'))?.seq).toBe(1)
     const next = await write(ALICE, '2')
@@ -75,6 +75,19 @@ describe('schema and upgrades', () => {
     await replaceQueuedApprovals(BOB, [{ id: 'e-3' }])
     expect(await listQueuedApprovals<{ id: string }>(ALICE)).toEqual([{ id: 'e-2' }, { id: 'e-1' }])
     expect(await queuedPayloads(ALICE, ['entry.approve'])).toEqual([{ id: 'e-1' }])
+  })
+
+  it('should keep queued ops and records when a version-3 database gains the pledge review queue store', async () => {
+    const v3 = await openXfDb(DB_NAME, 3)
+    await v3.put('outbox', { seq: 1, opId: 'op-1', memberId: ALICE, type: 'pledge.progress', payload: {}, clientTime: '2026-01-01T00:00:00Z', attempts: 0 } as OutboxOp)
+    await v3.put('records', { entity: 'pledge', id: 'p-1', owner: ALICE, data: { status: 'draft' }, pendingOps: 1, failed: false, updatedAt: '2026-01-01T00:00:00Z' })
+    v3.close()
+
+    const db = await getDb()
+    expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
+    expect(await getRecord('pledge', 'p-1')).toMatchObject({ pendingOps: 1 })
+    await db.put('pledgeQueue', { owner: ALICE, pledges: [{ id: 'p-2' }], fetchedAt: '2026-01-02T00:00:00Z' })
+    expect((await db.get('pledgeQueue', ALICE))?.pledges).toEqual([{ id: 'p-2' }])
   })
 
   it('should write a photo with its op in one transaction, and drop it once no queued or rejected op needs it', async () => {

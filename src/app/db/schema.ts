@@ -91,6 +91,17 @@ export interface QueuedApproval {
   order: number
 }
 
+/**
+ * An organizer's review queue (待审核 and 已审核未公示 pledges) as last fetched, so they can read
+ * and decide it offline. One row per organizer on this phone; their decisions are local records.
+ */
+export interface PledgeQueueRow {
+  owner: string
+  /** Pledge objects as the server sent them (#shared/pledges/schemas Pledge). */
+  pledges: unknown[]
+  fetchedAt: string
+}
+
 export interface XfSchema extends DBSchema {
   outbox: { key: number, value: OutboxOp, indexes: { opId: string } }
   rejected: { key: string, value: RejectedOp }
@@ -99,6 +110,7 @@ export interface XfSchema extends DBSchema {
   photos: { key: string, value: LocalPhoto }
   rosters: { key: string, value: Roster }
   approvals: { key: [owner: string, id: string], value: QueuedApproval, indexes: { owner: string } }
+  pledgeQueue: { key: string, value: PledgeQueueRow }
 }
 
 export type XfDb = IDBPDatabase<XfSchema>
@@ -134,6 +146,10 @@ export const UPGRADES: ((db: XfDb, tx: UpgradeTx) => void)[] = [
   // v5: the organizer's 待审核 queue, kept for deciding with no signal.
   (db) => {
     db.createObjectStore('approvals', { keyPath: ['owner', 'id'] }).createIndex('owner', 'owner')
+  },
+  // v6: an organizer's pledge review queue, kept for deciding offline.
+  (db) => {
+    db.createObjectStore('pledgeQueue', { keyPath: 'owner' })
   },
 ]
 

@@ -3,6 +3,7 @@ import type { RouteLocationRaw } from 'vue-router'
 import type { RejectedOp } from '../db'
 import { signed } from '../components/points/format'
 import { memberName } from '../db/rosters'
+import { i18n } from '../i18n'
 
 /** How the app shows an op type in the 同步失败 list, and where the member fixes one. */
 export interface AppOpType {
@@ -99,6 +100,30 @@ const APP_OPS: Record<OpType, AppOpType> = {
     summary: (payload) => {
       const p = payload as { memberId: string, date: string, reason: string, points?: number }
       return line(memberName(p.memberId), p.points === undefined ? undefined : signed(p.points), p.date, p.reason)
+    },
+  },
+  'pledge.save': {
+    label: 'pledges.ops.save',
+    summary: (payload) => {
+      const p = payload as { year: number, stage?: string | null, items: { target: string }[] }
+      return line(p.year, p.stage, p.items[0]?.target)
+    },
+    edit: op => ({ name: 'pledge-edit', params: { id: (op.payload as { id: string }).id }, query: { fix: op.opId } }),
+  },
+  // The payload names the pledge only by id: the reason below says what went wrong.
+  'pledge.submit': { label: 'pledges.ops.submit' },
+  'pledge.review': {
+    label: 'pledges.ops.review',
+    summary: (payload) => {
+      const p = payload as { move: 'approve' | 'return' | 'publish', reason?: string }
+      return line(i18n.global.t(`pledges.ops.moves.${p.move}`), p.reason)
+    },
+  },
+  'pledge.evaluate': {
+    label: 'pledges.ops.evaluate',
+    summary: (payload) => {
+      const p = payload as { items: { result: 'kept' | 'partial' | 'broken' }[] }
+      return line(...p.items.map(i => i18n.global.t(`pledges.results.${i.result}`)))
     },
   },
 }

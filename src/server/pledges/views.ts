@@ -155,3 +155,32 @@ export async function withDetails(db: Conn, actor: Actor, pledges: Pledge[]): Pr
     feedback: feedback.filter(f => f.pledge_id === p.id).map((f): Feedback => ({ id: f.id, pledgeId: f.pledge_id, name: f.name, text: f.text, status: f.status, createdAt: f.created_at })),
   }))
 }
+
+/** Whether a pledge id is taken anywhere (a phone-made id may not reuse another branch's). */
+export async function pledgeIdTaken(db: Conn, id: string): Promise<boolean> {
+  return !!await db.selectFrom('pledge').select('id').where('id', '=', id).executeTakeFirst()
+}
+
+/** Who last reviewed and who published a pledge, by name: what a refused decision tells the organizer. */
+export async function pledgeDeciders(db: Conn, id: string): Promise<{ reviewer: string | null, publisher: string | null }> {
+  const row = await db.selectFrom('pledge')
+    .leftJoin('member as reviewer', 'reviewer.id', 'pledge.reviewed_by')
+    .leftJoin('member as publisher', 'publisher.id', 'pledge.published_by')
+    .select(['reviewer.name as reviewer', 'publisher.name as publisher'])
+    .where('pledge.id', '=', id)
+    .executeTakeFirst()
+  return { reviewer: row?.reviewer ?? null, publisher: row?.publisher ?? null }
+}
+
+/** Who evaluated which of these items (evaluated ones only), by name: what a refused 评诺 tells the organizer. */
+export async function itemEvaluators(db: Conn, itemIds: string[]): Promise<Map<string, string>> {
+  if (itemIds.length === 0)
+    return new Map()
+  const rows = await db.selectFrom('pledge_item')
+    .leftJoin('member', 'member.id', 'pledge_item.evaluated_by')
+    .select(['pledge_item.id', 'member.name'])
+    .where('pledge_item.id', 'in', itemIds)
+    .where('pledge_item.result', 'is not', null)
+    .execute()
+  return new Map(rows.map(r => [r.id, r.name ?? '']))
+}

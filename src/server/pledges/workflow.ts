@@ -1,10 +1,10 @@
-import type { PledgeStatus } from '#shared/pledges/constants'
 import type { Pledge, PledgeCreateBody, PledgeItemBody, PledgeUpdateBody } from '#shared/pledges/schemas'
+import type { ReviewMove } from '#shared/pledges/status'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { PLEDGE_ENTITY } from '#shared/pledges/ops'
-import { hasRole } from '#shared/roles'
+import { dueDateProblem, isAuthor, isEditable, mayDraft, mayMove, mayReview, PLEDGE_MOVES } from '#shared/pledges/status'
 import { writeAudit } from '../audit/writer'
 import { badRequest, conflict, forbidden } from '../errors'
 import { requireGroup } from '../org/service'
@@ -35,26 +35,24 @@ async function checkMayDraft(trx: Trx, actor: Actor, body: PledgeCreateBody): Pr
   if (body.ownerKind === 'member')
     return { memberId: actor.id, groupId: actor.groupId }
   if (body.ownerKind === 'branch') {
-    if (actor.role !== 'branch_admin')
+    if (!mayDraft(actor, 'branch', null))
       throw forbidden('只有支部管理员可以起草支部承诺 Only a branch admin may write the branch\'s pledge')
     return { memberId: null, groupId: null }
   }
   if (!body.groupId)
     throw badRequest('GROUP_REQUIRED', '党小组承诺须选择党小组 A group pledge must name its group')
   const group = await requireGroup(trx, actor, body.groupId)
-  const leadsIt = actor.role === 'group_leader' && actor.groupId === group.id
-  if (!leadsIt && actor.role !== 'branch_admin')
+  if (!mayDraft(actor, 'group', group.id))
     throw forbidden('只有本小组的党小组长或支部管理员可以起草小组承诺 Only the group\'s leader or a branch admin may write a group pledge')
   return { memberId: null, groupId: group.id }
 }
 
 function checkDates(items: PledgeItemBody[], year: number): void {
   for (const item of items) {
-    const d = new Date(`${item.dueDate}T00:00:00Z`)
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== item.dueDate)
+    const problem = dueDateProblem(item.dueDate, year)
+    if (problem === 'invalid')
       throw badRequest('INVALID_DATE', `日期 ${item.dueDate} 不存在 ${item.dueDate} is not a calendar date`)
-    const dueYear = Number(item.dueDate.slice(0, 4))
-    if (dueYear < year || dueYear > year + 1)
+    if (problem === 'out_of_period')
       throw badRequest('DUE_DATE_OUT_OF_PERIOD', `完成时限 ${item.dueDate} 应在 ${year} 年度内 The due date ${item.dueDate} must fall in the pledge's year ${year}`)
   }
 }
@@ -84,10 +82,10 @@ async function writeItems(trx: Trx, pledgeId: string, branchId: string, items: P
   }))).execute()
 }
 
-export async function createPledge(trx: Trx, actor: Actor, body: PledgeCreateBody): Promise<Pledge> {
+/** A new draft; the phone makes its id (pledge.save), the REST route lets the server make one. */
+export async function createPledge(trx: Trx, actor: Actor, body: PledgeCreateBody, id: string = newId()): Promise<Pledge> {
   checkDates(body.items, body.year)
   const owner = await checkMayDraft(trx, actor, body)
-  const id = newId()
   const now = nowIso()
   await trx.insertInto('pledge').values({
     id,
@@ -120,9 +118,9 @@ export async function createPledge(trx: Trx, actor: Actor, body: PledgeCreateBod
 /** Only its author changes a pledge, and only while it is a draft or returned. */
 async function authorsOpenPledge(trx: Trx, actor: Actor, id: string): Promise<Pledge> {
   const pledge = await pledgeOfBranch(trx, actor.branchId, id)
-  if (pledge.createdBy !== actor.id && !(pledge.memberId === actor.id))
+  if (!isAuthor(pledge, actor.id))
     throw forbidden('只能修改自己起草的承诺 You can only change a pledge you wrote')
-  if (pledge.status !== 'draft' && pledge.status !== 'returned')
+  if (!isEditable(pledge.status))
     throw conflict('PLEDGE_LOCKED', '承诺已提交，不能再修改；如需修改请联系支部退回 The pledge was submitted and can no longer be changed; ask the branch to return it')
   return pledge
 }
@@ -144,6 +142,7 @@ export async function updatePledge(trx: Trx, actor: Actor, id: string, body: Ple
   return pledge
 }
 
+/** Submitting is the shared move 'submit' from draft or returned; only the author submits. */
 export async function submitPledge(trx: Trx, actor: Actor, id: string): Promise<Pledge> {
   await authorsOpenPledge(trx, actor, id)
   const now = nowIso()
@@ -154,19 +153,21 @@ export async function submitPledge(trx: Trx, actor: Actor, id: string): Promise<
   return pledge
 }
 
-const MOVES: Record<'approve' | 'return' | 'publish', { from: PledgeStatus[], to: PledgeStatus, zh: string }> = {
-  approve: { from: ['submitted'], to: 'approved', zh: '只有待审核的承诺可以审核通过 Only a submitted pledge can be approved' },
-  return: { from: ['submitted', 'approved'], to: 'returned', zh: '只有待审核或已审核未公示的承诺可以退回 Only a submitted or approved, unpublished pledge can be returned' },
-  publish: { from: ['approved'], to: 'published', zh: '只有审核通过的承诺可以公示 Only an approved pledge can be published' },
+/** Why a move is refused; which status allows which move is the shared rule (PLEDGE_MOVES). */
+const WRONG_STATUS: Record<ReviewMove, string> = {
+  approve: '只有待审核的承诺可以审核通过 Only a submitted pledge can be approved',
+  return: '只有待审核或已审核未公示的承诺可以退回 Only a submitted or approved, unpublished pledge can be returned',
+  publish: '只有审核通过的承诺可以公示 Only an approved pledge can be published',
 }
 
 /** The branch's review: approve, return with a reason, publish. Branch admins only. */
-export async function reviewPledge(trx: Trx, actor: Actor, id: string, move: keyof typeof MOVES, reason?: string): Promise<Pledge> {
-  if (!hasRole(actor.role, 'branch_admin'))
+export async function reviewPledge(trx: Trx, actor: Actor, id: string, move: ReviewMove, reason?: string): Promise<Pledge> {
+  if (!mayReview(actor.role))
     throw forbidden()
   const before = await pledgeOfBranch(trx, actor.branchId, id)
-  const { from, to, zh } = MOVES[move]
-  if (!from.includes(before.status))
+  const to = PLEDGE_MOVES[move].to
+  const zh = WRONG_STATUS[move]
+  if (!mayMove(before.status, move))
     throw conflict('PLEDGE_WRONG_STATUS', zh)
   const now = nowIso()
   const changed = await trx.updateTable('pledge').set({

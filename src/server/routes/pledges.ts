@@ -17,8 +17,10 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
 interface Params { Params: { id: string } }
 
 /**
- * 公开承诺 → 践诺 → 评诺. Drafting and review are online API calls; 践诺 (progress) comes only
- * through the sync push as the pledge.progress op.
+ * 公开承诺 → 践诺 → 评诺. The phone writes, submits and reviews pledges through the sync push
+ * (pledge.save, pledge.submit, pledge.review in ../pledges/ops.ts), which run the same workflow
+ * functions as the routes below; the routes stay for other clients and tests. 践诺 (progress)
+ * comes only through the push as the pledge.progress op; 评诺 is an online call.
  */
 export default async function pledgeRoutes(app: FastifyInstance) {
   const admin = app.requireRole('branch_admin')

@@ -1,5 +1,5 @@
 import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
-import { pledgeProgress } from '../pledges/ops'
+import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
 import { profileUpdate } from './ops'
 
@@ -21,6 +21,10 @@ export const OP_DEFINITIONS = [
   meetingAttendance,
   entryApprove,
   entryReturn,
+  pledgeSave,
+  pledgeSubmit,
+  pledgeReview,
+  pledgeEvaluate,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

@@ -1,20 +1,21 @@
-import type { Board, EvaluateBody, EvaluateResponse, FeedbackBody, Pledge, PledgeCreateBody, PledgeDetail, PledgeQuery, PledgeUpdateBody, Progress } from '#shared/pledges/schemas'
+import type { Board, EvaluateBody, EvaluateResponse, FeedbackBody, Pledge, PledgeDetail, PledgeQuery, Progress } from '#shared/pledges/schemas'
 import type { Group } from '#shared/schemas/org'
 import type { LocalRecord } from '../../db'
 import type { QueuedPhoto } from '../../sync/write'
 import { PLEDGE_ENTITY, pledgeProgress } from '#shared/pledges/ops'
-import { get, patch, post, queryString as qs } from '../../api/client'
+import { isAuthor } from '#shared/pledges/status'
+import { get, post, queryString as qs } from '../../api/client'
 import { listRecords } from '../../db'
 import { queueWrite } from '../../sync/write'
 
-/** Drafting and review are online calls; 践诺 goes through the outbox (recordProgress). */
+/**
+ * The pledges API module, reached by components only through the pledges store (and useBoard).
+ * The phone's writes (drafts, submissions, review decisions, 践诺) go through the outbox; these
+ * calls read, and do what stays online (评诺, moderation).
+ */
 export const pledgesApi = {
   list: (q?: PledgeQuery) => get<Pledge[]>(`/pledges${qs(q)}`),
   detail: (id: string) => get<PledgeDetail>(`/pledges/${id}`),
-  create: (body: PledgeCreateBody) => post<Pledge>('/pledges', body),
-  update: (id: string, body: PledgeUpdateBody) => patch<Pledge>(`/pledges/${id}`, body),
-  step: (id: string, step: 'submit' | 'approve' | 'publish') => post<Pledge>(`/pledges/${id}/${step}`),
-  sendBack: (id: string, reason: string) => post<Pledge>(`/pledges/${id}/return`, { reason }),
   evaluate: (id: string, body: EvaluateBody) => post<EvaluateResponse>(`/pledges/${id}/evaluate`, body),
   archive: (q?: PledgeQuery) => get<PledgeDetail[]>(`/pledges/archive${qs(q)}`),
   archiveXlsxUrl: (q?: PledgeQuery) => `/api/pledges/archive.xlsx${qs(q)}`,
@@ -39,9 +40,13 @@ export async function recordProgress(memberId: string, itemId: string, status: P
   await queueWrite(pledgeProgress, { id, itemId, status, percent: p, note, ...(photoIds.length ? { photoIds } : {}) }, { entity: PLEDGE_ENTITY.progress, id, data }, { photos })
 }
 
-/** Pledges as last pulled to this phone, with progress recorded here but not yet pulled back laid over them. */
+/**
+ * The member's own pledges (theirs, or written by them) as last pulled to this phone, with progress
+ * recorded here but not yet pulled back laid over them. An organizer's decisions on others'
+ * pledges are records on this phone too, and are left out.
+ */
 export async function localPledges(memberId: string): Promise<Pledge[]> {
-  const pledges = (await listRecords<Pledge>(memberId, PLEDGE_ENTITY.pledge)).map(r => r.data)
+  const pledges = (await listRecords<Pledge>(memberId, PLEDGE_ENTITY.pledge)).map(r => r.data).filter(p => isAuthor(p, memberId))
   return withLocalProgress(memberId, pledges)
 }
 
