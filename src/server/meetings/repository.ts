@@ -1,5 +1,5 @@
 import type { Meeting, MeetingListItem } from '#shared/meetings/schemas'
-import type { Selectable, Transaction } from 'kysely'
+import type { Selectable, Transaction, Updateable } from 'kysely'
 import type { Database, Db } from '../db/database'
 import type { MeetingAttendanceTable, MeetingTable } from '../db/meetings.table'
 import type { Actor } from '../plugins/auth'
@@ -107,4 +107,15 @@ export async function publishAttendance(trx: Transaction<Database>, branchId: st
   const record = toAttendanceRecord(row)
   await recordChange(trx, { entity: MEETING_ENTITY.attendance, entityId: id, branchId, memberId, op: 'upsert', data: record })
   return record
+}
+
+/** The member's own attendance status at a meeting, for the meeting page (null before any record). */
+export async function ownStatus(db: Conn, meetingId: string, memberId: string) {
+  const row = await db.selectFrom('meeting_attendance').select('status').where('meeting_id', '=', meetingId).where('member_id', '=', memberId).executeTakeFirst()
+  return row?.status ?? null
+}
+
+/** Writes changed columns of a meeting (its details, status or minutes), stamping the change. */
+export async function updateMeetingRow(trx: Transaction<Database>, id: string, columns: Omit<Updateable<MeetingTable>, 'id' | 'branch_id' | 'updated_at'>, now: string): Promise<void> {
+  await trx.updateTable('meeting').set({ ...columns, updated_at: now }).where('id', '=', id).execute()
 }

@@ -1,10 +1,12 @@
 import type { Board, FeedbackBody } from '#shared/pledges/schemas'
-import type { Db } from '../db/database'
+import type { Transaction } from 'kysely'
+import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { randomBytes } from 'node:crypto'
 import { PLEDGE_LIMITS as L } from '#shared/pledges/constants'
+import { writeAudit } from '../audit/writer'
 import { hitRateLimit } from '../auth/rate-limit'
-import { HttpError, notFound } from '../errors'
+import { conflict, HttpError, notFound } from '../errors'
 import { nowIso } from '../util/clock'
 import { hashToken, newId } from '../util/ids'
 import { loadPledges } from './views'
@@ -118,4 +120,15 @@ export async function listFeedback(db: Db, actor: Actor, status: 'pending' | 'ap
     createdAt: r.created_at,
     ownerName: r.owner_kind === 'member' ? r.member_name ?? '' : r.owner_kind === 'group' ? r.group_name ?? '' : r.branch_name,
   }))
+}
+
+/** A branch admin lets a visitor's message onto the public board, or keeps it off; once only. */
+export async function moderateFeedback(trx: Transaction<Database>, actor: Actor, id: string, decision: 'approve' | 'reject'): Promise<void> {
+  const row = await trx.selectFrom('pledge_feedback').select(['id', 'status']).where('id', '=', id).where('branch_id', '=', actor.branchId).executeTakeFirst()
+  if (!row)
+    throw notFound('留言 Feedback')
+  if (row.status !== 'pending')
+    throw conflict('FEEDBACK_MODERATED', '这条留言已经审核过 This feedback was already moderated')
+  await trx.updateTable('pledge_feedback').set({ status: decision === 'approve' ? 'approved' : 'rejected', moderated_by: actor.id, moderated_at: nowIso() }).where('id', '=', row.id).execute()
+  await writeAudit(trx, actor, { action: `pledge.feedback.${decision}`, entity: 'pledge_feedback', entityId: row.id, data: {} })
 }

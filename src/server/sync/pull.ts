@@ -15,7 +15,7 @@ type Scope = Pick<Actor, 'id' | 'branchId' | 'groupId' | 'role'>
  * the group-scoped rows of their 党小组 (a branch admin: of every group). For meetings this must
  * say what the shared rule meetingVisibleTo (#shared/meetings/rules) says, which the server's
  * list and GET /api/meetings/:id use (the creator is the row's member_id);
- * tests/server/meeting-visibility.test.ts runs both over random meetings and viewers.
+ * tests/server/meetings/visibility.test.ts runs both over random meetings and viewers.
  * Organizers will see their group's or branch's member rows too: widen this one function
  * (e.g. `member_id in (select id from member where group_id = …)`), nothing else changes.
  */

@@ -6,7 +6,7 @@ import { PRESENT_STATUSES } from './constants'
  * The meeting rules both sides apply, written once (issue 11, "one truth"): who may see a
  * meeting, who organizes it, and what closing it records for each member. The server's
  * repository, list and close use these; the pull filter (src/server/sync/pull.ts, SQL over the
- * change log) must agree with meetingVisibleTo, which tests/server/meeting-visibility.test.ts
+ * change log) must agree with meetingVisibleTo, which tests/server/meetings/visibility.test.ts
  * checks on random meetings and viewers; the phone uses them to list the organizer's meetings
  * offline and to show what closing will record.
  */

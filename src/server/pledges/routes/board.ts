@@ -1,0 +1,27 @@
+import type { FeedbackBody as FeedbackBodyT } from '#shared/pledges/schemas'
+import type { FastifyInstance } from 'fastify'
+import { Board, FeedbackAccepted, FeedbackBody, SlugParams } from '#shared/pledges/schemas'
+import { ErrorBody } from '#shared/schemas/common'
+import { addFeedback, loadBoard } from '../board'
+
+interface Params { Params: { slug: string } }
+
+/**
+ * 承诺公示: the public pledge board, no login. Feedback is a POST like any other, so the CSRF
+ * header is still required (our own board page sends it); it shows only after moderation.
+ */
+export default async function boardRoutes(app: FastifyInstance) {
+  app.get<Params>('/:slug', {
+    schema: { params: SlugParams, response: { 200: Board, 400: ErrorBody, 404: ErrorBody } },
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return loadBoard(app.db, request.params.slug)
+  })
+
+  app.post<Params & { Body: FeedbackBodyT }>('/:slug/feedback', {
+    schema: { params: SlugParams, body: FeedbackBody, response: { 200: FeedbackAccepted, 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 429: ErrorBody } },
+  }, async (request, reply) => {
+    await addFeedback(app.db, request.params.slug, request.ip, request.body, s => reply.header('retry-after', s))
+    return { status: 'pending' as const }
+  })
+}
