@@ -39,7 +39,7 @@ export default async function meetingRoutes(app: FastifyInstance, { secret }: { 
     const actor = actorOf(request)
     const meeting = await loadMeeting(app.db, actor.branchId, request.params.id)
     if (!meeting || !canSee(actor, meeting))
-      throw notFound('会议 Meeting')
+      throw notFound('meeting')
     const mine = await app.db.selectFrom('meeting_attendance').select('status').where('meeting_id', '=', meeting.id).where('member_id', '=', actor.id).executeTakeFirst()
     return toListItem(meeting, actor, mine?.status ?? null)
   })

@@ -4,7 +4,7 @@ import { BoardLink, EvaluateBody, EvaluateResponse, FeedbackQuery, ModerateBody,
 import { todayIn } from '#shared/pledges/status'
 import { ErrorBody, IdParams, OkBody } from '#shared/schemas/common'
 import { writeAudit } from '../audit/writer'
-import { conflict, notFound } from '../errors'
+import { failure, notFound } from '../errors'
 import { boardSlug, listFeedback } from '../pledges/board'
 import { evaluatePledge } from '../pledges/evaluation'
 import { archiveWorkbook } from '../pledges/export'
@@ -71,9 +71,9 @@ export default async function pledgeRoutes(app: FastifyInstance) {
     await app.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('pledge_feedback').select(['id', 'status']).where('id', '=', request.params.id).where('branch_id', '=', actor.branchId).executeTakeFirst()
       if (!row)
-        throw notFound('留言 Feedback')
+        throw notFound('feedback')
       if (row.status !== 'pending')
-        throw conflict('FEEDBACK_MODERATED', '这条留言已经审核过 This feedback was already moderated')
+        throw failure(409, 'FEEDBACK_MODERATED')
       await trx.updateTable('pledge_feedback').set({ status, moderated_by: actor.id, moderated_at: nowIso() }).where('id', '=', row.id).execute()
       await writeAudit(trx, actor, { action: `pledge.feedback.${request.body.decision}`, entity: 'pledge_feedback', entityId: row.id, data: {} })
     })
