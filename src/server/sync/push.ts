@@ -11,8 +11,8 @@ import { canonicalJson, Op, REJECT, SERVER_ERROR_MESSAGE } from '#shared/sync/pr
 import { sql } from 'kysely'
 import { Compile } from 'typebox/compile'
 import { isUniqueViolation } from '../db/errors'
-import { HttpError } from '../errors'
-import { DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../plugins/errors'
+import { failure } from '../errors'
+import { isDatabaseUnavailable } from '../plugins/errors'
 import { nowIso } from '../util/clock'
 import { mayRun, opHandler, OpRejection, opRejection } from './registry'
 
@@ -121,7 +121,7 @@ export async function processOp(db: Db, actor: Actor, deviceId: string, raw: unk
     // batch into rejections: ask the database whether it is there at all.
     await sql`select 1`.execute(db).catch((down: unknown) => {
       log.error({ err, down, opId: op.opId }, 'sync op failed and the database does not answer')
-      throw new HttpError(503, 'DB_UNAVAILABLE', DB_UNAVAILABLE_MESSAGE)
+      throw failure(503, 'DB_UNAVAILABLE')
     })
     log.error({ err, opId: op.opId, opType: op.type, deviceId, memberId: actor.id }, 'sync op failed on the server; answered OP_SERVER_ERROR')
     return { opId: op.opId, status: 'rejected', code: REJECT.serverError, message: SERVER_ERROR_MESSAGE }
