@@ -50,9 +50,10 @@ export interface Seen { revision: number }
 type EntryTableRow = Awaited<ReturnType<typeof pendingRow>>
 const pendingRow = (trx: Transaction<Database>, id: string) => trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
-async function nameOf(trx: Transaction<Database>, memberId: string | null): Promise<string> {
+/** Who decided, or null when the record names nobody the branch still has (the words then say less). */
+async function nameOf(trx: Transaction<Database>, memberId: string | null): Promise<string | null> {
   const row = memberId ? await trx.selectFrom('member').select('name').where('id', '=', memberId).executeTakeFirst() : undefined
-  return row?.name ?? '其他组织者'
+  return row?.name ?? null
 }
 
 /**
@@ -60,7 +61,8 @@ async function nameOf(trx: Transaction<Database>, memberId: string | null): Prom
  * it: the organizer decided on what they saw, and must not overwrite someone else's decision.
  */
 async function notPending(trx: Transaction<Database>, e: EntryTableRow): Promise<HttpError> {
-  const taken = (reason: 'ENTRY_APPROVED_BY' | 'ENTRY_RETURNED_BY' | 'ENTRY_REVOKED_BY', name: string) => refusal(409, ENTRY_REJECT.notPending, reason, { name })
+  const taken = (reason: 'ENTRY_APPROVED_BY' | 'ENTRY_RETURNED_BY' | 'ENTRY_REVOKED_BY', name: string | null) =>
+    name ? refusal(409, ENTRY_REJECT.notPending, reason, { name }) : failure(409, ENTRY_REJECT.notPending)
   if (e.status === 'approved')
     return taken('ENTRY_APPROVED_BY', await nameOf(trx, e.reviewed_by))
   if (e.status === 'returned')
@@ -111,7 +113,8 @@ async function loadPending(trx: Transaction<Database>, actor: Actor, id: string,
     throw failure(409, ENTRY_REJECT.changed, { name: member.name })
   if (fresh.stage === 'branch' && actor.role !== 'branch_admin') {
     if (fresh.group_approved_by) {
-      throw forbidden('ENTRY_GROUP_APPROVED_BY', { name: await nameOf(trx, fresh.group_approved_by) })
+      const name = await nameOf(trx, fresh.group_approved_by)
+      throw name ? forbidden('ENTRY_GROUP_APPROVED_BY', { name }) : forbidden('ENTRY_NEEDS_BRANCH')
     }
     throw forbidden('ENTRY_NEEDS_BRANCH')
   }
