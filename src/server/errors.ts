@@ -1,5 +1,5 @@
 import type { ErrorCode, ErrorParams, Noun } from '#shared/errors/catalog'
-import { bilingual, NOUNS } from '#shared/errors/catalog'
+import { bilingual } from '#shared/errors/catalog'
 
 /**
  * An error whose message a person can act on; the handler sends it as is, with its headers (e.g.
@@ -17,14 +17,16 @@ export function failure(statusCode: number, code: ErrorCode, params: ErrorParams
   return new HttpError(statusCode, code, bilingual(code, params), headers, params)
 }
 
-export const badRequest = (code: string, message: string) => new HttpError(400, code, message)
-export const unauthorized = (message?: string) => message ? new HttpError(401, 'UNAUTHORIZED', message) : failure(401, 'UNAUTHORIZED')
-export const forbidden = (message?: string) => message ? new HttpError(403, 'FORBIDDEN', message) : failure(403, 'FORBIDDEN')
-/** `what` is a NOUNS key (worded by the app), or, in code not yet moved to the catalog, both languages. */
-export function notFound(what: Noun | string) {
-  return Object.hasOwn(NOUNS, what)
-    ? failure(404, 'NOT_FOUND', { what })
-    : new HttpError(404, 'NOT_FOUND', `${what}不存在 ${what} not found`)
+/**
+ * A refusal under a general code clients check (FORBIDDEN, ENTRY_NOT_PENDING…) for a more precise
+ * reason of the catalog: the message and the app's words are the reason's.
+ */
+export function refusal(statusCode: number, code: ErrorCode, reason: ErrorCode, params: ErrorParams = {}, headers: Record<string, string> = {}): HttpError {
+  return new HttpError(statusCode, code, bilingual(reason, params), headers, { ...params, reason })
 }
-export const conflict = (code: string, message: string) => new HttpError(409, code, message)
-export const gone = (code: string, message: string) => new HttpError(410, code, message)
+
+export const unauthorized = () => failure(401, 'UNAUTHORIZED')
+/** 403 FORBIDDEN, worded by a precise reason of the catalog when there is one. */
+export const forbidden = (reason?: ErrorCode, params: ErrorParams = {}) => reason ? refusal(403, 'FORBIDDEN', reason, params) : failure(403, 'FORBIDDEN')
+/** `what` is a NOUNS key, worded by the app in the member's language. */
+export const notFound = (what: Noun) => failure(404, 'NOT_FOUND', { what })

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../config'
 import { isIP } from 'node:net'
-import { HttpError } from '../errors'
+import { failure } from '../errors'
 
 const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]'])
 
@@ -35,8 +35,7 @@ function isOwnHost(app: FastifyInstance, request: FastifyRequest, hostname: stri
 }
 
 export function publicUrlNeeded() {
-  return new HttpError(400, 'PUBLIC_URL_NEEDED', '无法生成链接：请求中的主机名不是本服务器自己的地址。请设置 PUBLIC_URL（例如 https://xf.example.org）后重启服务器 '
-    + 'Cannot make the link: the request\'s host name is not one of this server\'s own addresses. Set PUBLIC_URL (e.g. https://xf.example.org) and restart the server')
+  return failure(400, 'PUBLIC_URL_NEEDED')
 }
 
 /**

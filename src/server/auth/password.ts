@@ -1,5 +1,6 @@
+import type { HttpError } from '../errors'
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto'
-import { HttpError } from '../errors'
+import { failure } from '../errors'
 
 export interface ScryptParams { N: number, r: number, p: number }
 
@@ -32,7 +33,7 @@ export function passwordHashStats(): Readonly<typeof stats> {
  */
 function busy(): HttpError {
   const seconds = Math.max(1, Math.ceil(((HASH_QUEUE / HASH_SLOTS) + 1) * averageMs / 1000))
-  return new HttpError(503, 'BUSY', `服务器正忙，请 ${seconds} 秒后再试 The server is busy; try again in ${seconds} seconds`, { 'retry-after': String(seconds) })
+  return failure(503, 'BUSY', { wait: seconds }, { 'retry-after': String(seconds) })
 }
 
 async function inSlot<T>(work: () => Promise<T>): Promise<T> {

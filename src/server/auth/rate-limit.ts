@@ -1,5 +1,5 @@
 import type { Db } from '../db/database'
-import { HttpError } from '../errors'
+import { HttpError, refusal } from '../errors'
 import { hashToken } from '../util/ids'
 import { addFailure, countRateLimitHit, deleteFailures, deleteFailuresBefore, deleteRateLimit, findFailures, rateLimitCount } from './repository'
 
@@ -60,18 +60,9 @@ export async function clearFailures(db: Db, key: string): Promise<void> {
   await deleteFailures(db, key)
 }
 
-/** "30 秒" / "30 seconds", "4 分钟" / "4 minutes": a wait a person can read. */
-export function waitInWords(seconds: number): { zh: string, en: string } {
-  if (seconds < 60)
-    return { zh: `${seconds} 秒`, en: `${seconds} second${seconds === 1 ? '' : 's'}` }
-  const minutes = Math.ceil(seconds / 60)
-  return { zh: `${minutes} 分钟`, en: `${minutes} minute${minutes === 1 ? '' : 's'}` }
-}
-
 /** 429 with Retry-After and the wait in words, e.g. "……，请 30 秒后再试 …; try again in 30 seconds". */
-export function tooManyFailures(seconds: number, zhWhat: string, enWhat: string): HttpError {
-  const { zh, en } = waitInWords(seconds)
-  return new HttpError(429, 'RATE_LIMITED', `${zhWhat}，请 ${zh}后再试 ${enWhat}; try again in ${en}`, { 'retry-after': String(seconds) })
+export function tooManyFailures(seconds: number, reason: 'LOGIN_TOO_MANY_ADDRESS' | 'LOGIN_TOO_MANY_ACCOUNT' | 'PASSWORD_TOO_MANY' | 'LINK_TOO_MANY'): HttpError {
+  return refusal(429, 'RATE_LIMITED', reason, { wait: seconds }, { 'retry-after': String(seconds) })
 }
 
 const TOKEN_WINDOW_MS = 15 * 60_000
@@ -85,7 +76,7 @@ export async function checkLinkToken<T>(db: Db, address: string, check: () => Pr
   const key = `token:ip:${hashToken(address)}`
   const { allowed, retryAfterSeconds } = await peekRateLimit(db, key, TOKEN_FAILURES, TOKEN_WINDOW_MS)
   if (!allowed)
-    throw tooManyFailures(retryAfterSeconds, '此网络地址打开无效链接的次数过多', 'Too many invalid links from your network address')
+    throw tooManyFailures(retryAfterSeconds, 'LINK_TOO_MANY')
   try {
     return await check()
   }

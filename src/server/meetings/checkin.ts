@@ -5,7 +5,7 @@ import type { MeetingRow } from './repository'
 import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
 import { CHECKIN_REJECT, checkinCreate, leaveRequest } from '#shared/meetings/ops'
 import { parseToken, windowAt, windowStartMs } from '#shared/meetings/token'
-import { OpRejection } from '../sync/registry'
+import { opRefusal, opRejection } from '../sync/registry'
 import { meetingKey, signatureMatches, windowsWithCode } from './keys'
 import { inScope, loadMeeting, publishAttendance } from './repository'
 
@@ -21,18 +21,16 @@ export interface Verdict {
   flagReason: string | null
 }
 
-const reject = (code: string, message: string) => new OpRejection(code, message)
-
 /** Finds the window the member's QR or code proves, or refuses with the precise reason. */
 function provenWindow(key: Buffer, meetingId: string, p: CheckinPayload, receivedWindow: number): { window: number, method: 'qr' | 'code' } {
   if (p.token !== undefined) {
     const parsed = parseToken(p.token)
     if (!parsed)
-      throw reject(CHECKIN_REJECT.malformed, '这不是本系统的签到码，请扫描会场屏幕上的二维码 This is not a check-in QR of this app; scan the code on the meeting screen')
+      throw opRejection(CHECKIN_REJECT.malformed)
     if (parsed.meetingId !== meetingId)
-      throw reject(CHECKIN_REJECT.wrongMeeting, '这是另一场会议的签到码 This QR belongs to another meeting')
+      throw opRejection(CHECKIN_REJECT.wrongMeeting)
     if (!signatureMatches(key, meetingId, parsed.window, parsed.sig))
-      throw reject(CHECKIN_REJECT.forged, '签到码无效（签名不符），请重新扫描会场屏幕 The check-in code is not genuine; scan the meeting screen again')
+      throw opRejection(CHECKIN_REJECT.forged)
     return { window: parsed.window, method: 'qr' }
   }
   if (p.code !== undefined) {
@@ -43,12 +41,12 @@ function provenWindow(key: Buffer, meetingId: string, p: CheckinPayload, receive
     }
     const matches = windowsWithCode(key, meetingId, [...candidates], p.code)
     if (matches.length === 0)
-      throw reject(CHECKIN_REJECT.wrongCode, '签到码不正确或已过期，请输入屏幕上最新的 6 位数字 Wrong or expired code; type the 6 digits now on the screen')
+      throw opRejection(CHECKIN_REJECT.wrongCode)
     // The phone names the window; a match not ahead of the server wins over one that is (a chance collision).
     const notAhead = matches.filter(w => w <= receivedWindow + CHECKIN.futureWindows)
     return { window: Math.max(...(notAhead.length > 0 ? notAhead : matches)), method: 'code' }
   }
-  throw reject(CHECKIN_REJECT.noToken, '缺少签到码 No QR text or code was sent')
+  throw opRejection(CHECKIN_REJECT.noToken)
 }
 
 const minutes = (ms: number) => Math.max(1, Math.round(Math.abs(ms) / 60_000))
@@ -91,15 +89,15 @@ export function verifyCheckin(key: Buffer, meeting: Pick<MeetingRow, 'id' | 'sta
   const windowMs = windowStartMs(window)
   // Codes exist only once their window has come; one window of grace for a screen whose clock runs fast.
   if (window - receivedWindow > CHECKIN.futureWindows)
-    throw reject(CHECKIN_REJECT.future, '签到码的时间还没到（组织者设备的时钟超前，或签到码是提前生成的），请扫描现场屏幕上的二维码 This code is for a time that has not come yet on the server\'s clock; scan the live screen')
+    throw opRejection(CHECKIN_REJECT.future)
   if (windowMs < Date.parse(meeting.starts_at) - CHECKIN.graceMs || windowMs > Date.parse(meeting.ends_at) + CHECKIN.graceMs)
-    throw reject(CHECKIN_REJECT.outsideMeeting, '签到码不在会议时间内（已过期或尚未开始） This code is from outside the meeting\'s time')
+    throw opRejection(CHECKIN_REJECT.outsideMeeting)
   const freshWindows = method === 'qr' ? CHECKIN.freshWindows : CHECKIN.codeWindows
   if (receivedWindow - window <= freshWindows)
     return { status: 'verified', method, window, flag: null, flagReason: null }
   const scannedMs = Date.parse(p.scannedAt)
   if (receivedMs - scannedMs <= freshWindows * CHECKIN.windowMs)
-    throw reject(CHECKIN_REJECT.replayed, '签到码已过期（可能是转发的旧截图），请扫描现场屏幕上的二维码 This code is old (a forwarded photo?); scan the live screen')
+    throw opRejection(CHECKIN_REJECT.replayed)
   return { status: 'pending', method, window, ...lateFlag(method, windowMs, scannedMs, receivedMs) }
 }
 
@@ -118,13 +116,13 @@ async function recentFailures(ctx: OpContext): Promise<number> {
 async function openMeetingInScope(ctx: OpContext, meetingId: string): Promise<MeetingRow> {
   const meeting = await loadMeeting(ctx.trx, ctx.actor.branchId, meetingId)
   if (!meeting)
-    throw reject(CHECKIN_REJECT.meetingNotFound, '找不到这场会议，请同步后再试 No such meeting; sync and try again')
+    throw opRejection(CHECKIN_REJECT.meetingNotFound)
   if (meeting.status === 'cancelled')
-    throw reject(CHECKIN_REJECT.meetingCancelled, '这场会议已取消 This meeting was cancelled')
+    throw opRejection(CHECKIN_REJECT.meetingCancelled)
   if (meeting.status === 'closed')
-    throw reject(CHECKIN_REJECT.meetingClosed, '这场会议已结束并统计考勤，请联系组织者 The meeting is closed; ask its organizer')
+    throw opRejection(CHECKIN_REJECT.meetingClosed)
   if (!inScope(ctx.actor, meeting))
-    throw reject(CHECKIN_REJECT.outOfScope, `这场会议只面向${meeting.group_name ?? '本支部'}的党员 This meeting is for another group's members`)
+    throw meeting.group_name ? opRefusal(CHECKIN_REJECT.outOfScope, 'CHECKIN_OUT_OF_GROUP', { group: meeting.group_name }) : opRejection(CHECKIN_REJECT.outOfScope)
   return meeting
 }
 
@@ -132,7 +130,7 @@ async function existingRow(ctx: OpContext, meetingId: string) {
   return ctx.trx.selectFrom('meeting_attendance').selectAll().where('meeting_id', '=', meetingId).where('member_id', '=', ctx.actor.id).executeTakeFirst()
 }
 
-const alreadyIn = () => reject(CHECKIN_REJECT.already, '您已签到，无需重复扫码 You are already checked in to this meeting')
+const alreadyIn = () => opRejection(CHECKIN_REJECT.already)
 
 /** checkin.create: the only way a member checks in (DESIGN §2). `secret` derives each meeting's key. */
 export function checkinHandler(secret: MeetingSecret): OpHandler<typeof checkinCreate.payload> {
@@ -141,7 +139,7 @@ export function checkinHandler(secret: MeetingSecret): OpHandler<typeof checkinC
     async apply(ctx, p) {
       // Rejections are recorded outside this (rolled back) transaction, so they are what we count.
       if (await recentFailures(ctx) >= CHECKIN.maxFailures)
-        throw reject(CHECKIN_REJECT.rateLimited, '签到失败次数过多，请 10 分钟后再试或请组织者代签 Too many failed check-ins; wait 10 minutes or ask the organizer')
+        throw opRejection(CHECKIN_REJECT.rateLimited)
       const meeting = await openMeetingInScope(ctx, p.meetingId)
       const verdict = verifyCheckin(meetingKey(await secret.get(ctx.trx), meeting.id), meeting, p, ctx.receivedAt)
       const existing = await existingRow(ctx, meeting.id)
@@ -184,10 +182,10 @@ export const leaveHandler: OpHandler<typeof leaveRequest.payload> = {
   async apply(ctx, p) {
     const meeting = await openMeetingInScope(ctx, p.meetingId)
     if (Date.parse(ctx.receivedAt) >= Date.parse(meeting.starts_at))
-      throw reject(CHECKIN_REJECT.leaveStarted, '会议已开始，请直接联系组织者请假 The meeting has started; ask its organizer for leave')
+      throw opRejection(CHECKIN_REJECT.leaveStarted)
     const existing = await existingRow(ctx, meeting.id)
     if (existing && PRESENT_STATUSES.includes(existing.status))
-      throw reject(CHECKIN_REJECT.leaveAlreadyIn, '您已签到，不能再请假 You are already checked in')
+      throw opRejection(CHECKIN_REJECT.leaveAlreadyIn)
     const values = { status: 'leave' as const, method: 'leave_self', token_window: null, scanned_at: null, flag: null, flag_reason: null, reason: p.reason.trim(), decided_by: null, points: null, updated_at: ctx.receivedAt }
     if (existing)
       await ctx.trx.updateTable('meeting_attendance').set(values).where('meeting_id', '=', meeting.id).where('member_id', '=', ctx.actor.id).execute()

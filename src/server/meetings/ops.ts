@@ -1,7 +1,7 @@
 import type { OpHandler } from '../sync/registry'
 import { MEETING_REJECT, meetingAttendance, meetingClose, meetingCreate } from '#shared/meetings/ops'
 import { HttpError } from '../errors'
-import { OpRejection } from '../sync/registry'
+import { OpRejection, opRejection } from '../sync/registry'
 import { closeOrganized, createMeeting, decideOrganized } from './service'
 
 /**
@@ -20,10 +20,10 @@ async function asOp<T>(work: () => Promise<T>): Promise<T> {
       throw err
     // Another branch's meeting is as good as missing, as on the REST routes (404).
     if (err.statusCode === 404)
-      throw new OpRejection(MEETING_REJECT.notFound, '会议不存在（可能已被删除，或不在您的支部） The meeting does not exist')
+      throw opRejection(MEETING_REJECT.notFound)
     if (err.statusCode === 403)
-      throw new OpRejection(MEETING_REJECT.notOrganizer, err.message)
-    throw new OpRejection(err.code, err.message)
+      throw new OpRejection(MEETING_REJECT.notOrganizer, err.message, err.params)
+    throw new OpRejection(err.code, err.message, err.params)
   }
 }
 
@@ -35,7 +35,7 @@ export const meetingCreateHandler: OpHandler<typeof meetingCreate.payload> = {
     const { id, ...body } = p
     const taken = await ctx.trx.selectFrom('meeting').select('id').where('id', '=', id).executeTakeFirst()
     if (taken)
-      throw new OpRejection(MEETING_REJECT.idTaken, '这场会议的编号已被占用，请重新创建 This meeting id is taken; create the meeting again')
+      throw opRejection(MEETING_REJECT.idTaken)
     return asOp(() => createMeeting(ctx.trx, ctx.actor, id, body))
   },
 }

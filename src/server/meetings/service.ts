@@ -9,7 +9,7 @@ import { MEETING_REJECT } from '#shared/meetings/ops'
 import { planClose } from '#shared/meetings/rules'
 import { windowStartMs } from '#shared/meetings/token'
 import { writeAudit } from '../audit/writer'
-import { badRequest, conflict, forbidden, notFound } from '../errors'
+import { failure, forbidden, notFound, refusal } from '../errors'
 import { nowIso } from '../util/clock'
 import { grantAttendancePoints } from './points-hook'
 import { canOrganize, canSee, inScope, loadMeeting, meetingSelect, publishAttendance, publishMeeting, toListItem, toMeeting } from './repository'
@@ -21,38 +21,36 @@ type AttendanceRecordOut = ReturnType<typeof toAttendanceRecord>
 export async function requireOrganized(db: Conn, actor: Actor, id: string): Promise<MeetingRow> {
   const meeting = await loadMeeting(db, actor.branchId, id)
   if (!meeting)
-    throw notFound('会议 Meeting')
+    throw notFound('meeting')
   if (!canOrganize(actor, meeting))
-    throw forbidden('只有这场会议的组织者可以操作 Only this meeting\'s organizers may do this')
+    throw forbidden('MEETING_ORGANIZERS_ONLY')
   return meeting
 }
 
 /** Refuses to change a meeting that is over; a closed one names who closed it (「会议已由张三结束」). */
 export function requireScheduled(meeting: Pick<MeetingRow, 'status' | 'closed_by_name'>): void {
   if (meeting.status === 'cancelled')
-    throw conflict(MEETING_REJECT.cancelled, '这场会议已取消 This meeting was cancelled')
+    throw failure(409, MEETING_REJECT.cancelled)
   if (meeting.status === 'closed') {
     const by = meeting.closed_by_name
-    throw conflict(MEETING_REJECT.closed, by
-      ? `会议已由${by}结束并统计考勤 This meeting was already closed by ${by}`
-      : '这场会议已结束并统计考勤 This meeting is already closed')
+    throw by ? refusal(409, MEETING_REJECT.closed, 'MEETING_CLOSED_BY', { name: by }) : failure(409, MEETING_REJECT.closed)
   }
 }
 
 /** Checks a create or edit: times in order, and a scope the actor may organize. */
 export async function checkBody(db: Conn, actor: Actor, body: MeetingBody): Promise<void> {
   if (Date.parse(body.endsAt) <= Date.parse(body.startsAt))
-    throw badRequest('MEETING_TIMES', '结束时间必须晚于开始时间 The end must be after the start')
+    throw failure(400, 'MEETING_TIMES')
   if (body.groupId === null) {
     if (actor.role !== 'branch_admin')
-      throw forbidden('党小组长只能组织本小组的会议 A group leader can only organize their own group\'s meetings')
+      throw forbidden('MEETING_OWN_GROUP_ONLY')
     return
   }
   const group = await db.selectFrom('party_group').select('id').where('id', '=', body.groupId).where('branch_id', '=', actor.branchId).where('removed_at', 'is', null).executeTakeFirst()
   if (!group)
-    throw badRequest('MEETING_GROUP', '所选党小组不存在 The chosen group does not exist')
+    throw failure(400, 'MEETING_GROUP')
   if (actor.role !== 'branch_admin' && body.groupId !== actor.groupId)
-    throw forbidden('党小组长只能组织本小组的会议 A group leader can only organize their own group\'s meetings')
+    throw forbidden('MEETING_OWN_GROUP_ONLY')
 }
 
 export function bodyColumns(body: MeetingBody) {
@@ -132,7 +130,7 @@ export async function decideAttendance(trx: Transaction<Database>, actor: Actor,
   requireScheduled(meeting)
   const member = await trx.selectFrom('member').select(['id', 'branch_id', 'group_id']).where('id', '=', memberId).where('active', '=', 1).executeTakeFirst()
   if (!member || !inScope({ branchId: member.branch_id, groupId: member.group_id }, meeting))
-    throw badRequest('MEETING_MEMBER_OUT_OF_SCOPE', '此人不在这场会议的参会范围内 This person is not expected at this meeting')
+    throw failure(400, 'MEETING_MEMBER_OUT_OF_SCOPE')
   const existing = await trx.selectFrom('meeting_attendance').selectAll().where('meeting_id', '=', meeting.id).where('member_id', '=', memberId).executeTakeFirst()
   const now = nowIso()
   const reason = body.reason?.trim() || null
@@ -140,18 +138,18 @@ export async function decideAttendance(trx: Transaction<Database>, actor: Actor,
   switch (body.action) {
     case 'checkin':
       if (existing && (existing.status === 'verified' || existing.status === 'manual'))
-        throw conflict('MEETING_ALREADY_IN', '此人已签到 Already checked in')
+        throw failure(409, 'MEETING_ALREADY_IN')
       next = { status: 'manual', method: 'manual', reason: null }
       break
     case 'leave':
       if (!reason)
-        throw badRequest('MEETING_LEAVE_REASON', '请填写请假事由 Give the reason for the leave')
+        throw failure(400, 'MEETING_LEAVE_REASON')
       next = { status: 'leave', method: 'leave_organizer', reason }
       break
     case 'confirm':
     case 'reject':
       if (existing?.status !== 'pending')
-        throw conflict('MEETING_NOT_PENDING', '这条签到不在待确认状态 This check-in is not waiting for confirmation')
+        throw failure(409, 'MEETING_NOT_PENDING')
       next = body.action === 'confirm'
         ? { status: 'verified', method: existing.method, reason: null }
         : { status: 'rejected', method: existing.method, reason }
@@ -181,15 +179,15 @@ export async function closeMeeting(trx: Transaction<Database>, actor: Actor, mee
   requireScheduled(meeting)
   const now = nowIso()
   if (now < meeting.starts_at)
-    throw conflict('MEETING_NOT_STARTED', '会议尚未开始，不能结束 The meeting has not started yet')
+    throw failure(409, 'MEETING_NOT_STARTED')
   // The status guard makes closing exactly-once even when two organizers press at the same time.
   const claimed = await trx.updateTable('meeting').set({ status: 'closed', closed_at: now, closed_by: actor.id, updated_at: now }).where('id', '=', meeting.id).where('status', '=', 'scheduled').returning('id').executeTakeFirst()
   if (!claimed)
-    throw conflict('MEETING_CLOSED', '这场会议已结束并统计考勤 This meeting is already closed')
+    throw failure(409, MEETING_REJECT.closed)
   const rows = await trx.selectFrom('meeting_attendance').select(['member_id', 'status', 'flag']).where('meeting_id', '=', meeting.id).execute()
   const pending = rows.filter(r => r.status === 'pending').length
   if (pending > 0)
-    throw conflict('MEETING_HAS_PENDING', `还有 ${pending} 条补传的签到等待确认，请先确认或驳回 ${pending} late check-ins still wait for confirmation`)
+    throw failure(409, 'MEETING_HAS_PENDING', { count: pending })
   const plan = planClose({ type: meeting.type, expected: (await scopeMembers(trx, meeting)).map(m => m.id), rows: rows.map(r => ({ memberId: r.member_id, status: r.status, flag: r.flag })), closerId: actor.id })
   for (const m of plan.members) {
     if (m.writes === 'organizer')

@@ -1,13 +1,13 @@
 import type { PhotoMime } from '#shared/photos/constants'
 import { PHOTO, PHOTO_REJECT } from '#shared/photos/constants'
 import sharp from 'sharp'
-import { HttpError } from '../errors'
+import { failure, HttpError } from '../errors'
 
 const FORMAT_OF: Record<PhotoMime, string> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp' }
 
-const tooManyPixels = () => new HttpError(400, PHOTO_REJECT.dimensions, `照片尺寸不合适：边长需在 ${PHOTO.minEdgePx}–${PHOTO.maxEdgePx} 像素之间，且不超过 ${PHOTO.maxPixels / 1_000_000} 百万像素 The photo's size is out of bounds: each edge ${PHOTO.minEdgePx}–${PHOTO.maxEdgePx} px, at most ${PHOTO.maxPixels / 1_000_000} megapixels`)
+const tooManyPixels = () => failure(400, PHOTO_REJECT.dimensions, { min: PHOTO.minEdgePx, max: PHOTO.maxEdgePx, megapixels: PHOTO.maxPixels / 1_000_000 })
 
-const notAnImage = () => new HttpError(415, PHOTO_REJECT.invalid, '照片文件已损坏或不是真正的图片，请重新拍摄或选择 The file is not a readable image; take or choose the photo again')
+const notAnImage = () => failure(415, PHOTO_REJECT.invalid)
 
 /**
  * Decodes every pixel of an upload whose signature said `mime`, so that bytes that merely start

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { PHOTO } from '#shared/photos/constants'
+import { PHOTO, PHOTO_REJECT } from '#shared/photos/constants'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { Type } from 'typebox'
-import { HttpError } from '../errors'
+import { refusal } from '../errors'
 import { actorOf } from '../plugins/auth'
 import { loadVisiblePhoto, photoTooLarge, savePhoto } from './store'
 
@@ -28,7 +28,7 @@ export default async function photoRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const actor = actorOf(request)
     if (!Buffer.isBuffer(request.body))
-      throw new HttpError(415, 'PHOTO_TYPE', '请以图片内容上传照片 Send the photo as the raw image body')
+      throw refusal(415, PHOTO_REJECT.type, 'PHOTO_RAW_BODY')
     const { created, photo } = await savePhoto(app.db, actor, request.params.id, request.body)
     return reply.status(created ? 201 : 200).send(photo)
   })

@@ -3,11 +3,11 @@ import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import { createHash } from 'node:crypto'
 import { PHOTO, PHOTO_OWNER, PHOTO_QUOTA, PHOTO_REJECT } from '#shared/photos/constants'
-import { conflict, HttpError, notFound } from '../errors'
+import { failure, notFound, refusal } from '../errors'
 import { canSee } from '../meetings/repository'
 import { readableBy } from '../pledges/views'
 import { isOrganizerOver, loadMember } from '../points/access'
-import { OpRejection } from '../sync/registry'
+import { opRejection } from '../sync/registry'
 import { nowIso } from '../util/clock'
 import { checkDecodes } from './decode'
 import { sniffImage } from './magic'
@@ -17,9 +17,9 @@ type Conn = Db | Transaction<Database>
 /** How long a photo on no record is kept (see pruneLoosePhotos). */
 export const LOOSE_PHOTO_KEEP_MS = 90 * 24 * 3600_000
 
-export const PHOTO_NOT_FOUND = () => notFound('照片 Photo')
+export const PHOTO_NOT_FOUND = () => notFound('photo')
 
-export const photoTooLarge = () => new HttpError(413, PHOTO_REJECT.tooLarge, `照片太大（最大 ${Math.round(PHOTO.maxBytes / 1024 / 1024)} MB），请重新拍摄或选择较小的照片 The photo is larger than ${PHOTO.maxBytes} bytes`)
+export const photoTooLarge = () => failure(413, PHOTO_REJECT.tooLarge, { mb: Math.round(PHOTO.maxBytes / 1024 / 1024) })
 
 const MB = 1_048_576
 const YEAR_MS = 365 * 24 * 3600_000
@@ -41,19 +41,17 @@ async function checkQuota(db: Db, memberId: string, size: number, now = Date.now
     .executeTakeFirstOrThrow()
   const n = (v: number | string | null) => Number(v ?? 0)
   if (n(row.loose_count) + 1 > PHOTO_QUOTA.looseCount || n(row.loose_bytes) + size > PHOTO_QUOTA.looseBytes) {
-    throw conflict(PHOTO_REJECT.quota, `已上传但还没有用在记录上的照片太多（最多 ${PHOTO_QUOTA.looseCount} 张、${PHOTO_QUOTA.looseBytes / MB} MB）。请先同步，处理"同步失败"中的记录后再试 `
-      + `Too many uploaded photos are not on a record yet (at most ${PHOTO_QUOTA.looseCount} photos, ${PHOTO_QUOTA.looseBytes / MB} MB); sync and settle your failed records, then try again`)
+    throw failure(409, PHOTO_REJECT.quota, { count: PHOTO_QUOTA.looseCount, mb: PHOTO_QUOTA.looseBytes / MB })
   }
   if (n(row.year_count) + 1 > PHOTO_QUOTA.yearCount || n(row.year_bytes) + size > PHOTO_QUOTA.yearBytes) {
-    throw conflict(PHOTO_REJECT.quota, `一年内上传的照片已达上限（${PHOTO_QUOTA.yearCount} 张、${PHOTO_QUOTA.yearBytes / MB} MB），请联系党支部管理员 `
-      + `You have reached the photo limit for one year (${PHOTO_QUOTA.yearCount} photos, ${PHOTO_QUOTA.yearBytes / MB} MB); ask your branch admin`)
+    throw refusal(409, PHOTO_REJECT.quota, 'PHOTO_YEAR_QUOTA', { count: PHOTO_QUOTA.yearCount, mb: PHOTO_QUOTA.yearBytes / MB })
   }
 }
 
 /** The answer to an id already stored: the same upload again (its reply was lost), or a 409. */
 function sameUpload(existing: { member_id: string, sha256: string }, actor: Actor, sha256: string): void {
   if (existing.member_id !== actor.id || existing.sha256 !== sha256)
-    throw conflict(PHOTO_REJECT.idTaken, '这张照片的编号已被另一张照片使用 This photo id is already used for another photo')
+    throw failure(409, PHOTO_REJECT.idTaken)
 }
 
 /**
@@ -67,7 +65,7 @@ export async function savePhoto(db: Db, actor: Actor, id: string, bytes: Buffer)
     throw photoTooLarge()
   const mime = sniffImage(bytes)
   if (!mime)
-    throw new HttpError(415, PHOTO_REJECT.type, '只能上传 JPEG、PNG 或 WebP 格式的照片 Only JPEG, PNG or WebP photos can be uploaded')
+    throw failure(415, PHOTO_REJECT.type)
   const sha256 = createHash('sha256').update(bytes).digest('base64url')
   const photo = { id, mime, size: bytes.length, sha256 }
   const stored = await db.selectFrom('photo').select(['member_id', 'sha256']).where('id', '=', id).executeTakeFirst()
@@ -142,13 +140,13 @@ export async function attachPhotos(trx: Transaction<Database>, actor: Actor, pho
   for (const id of ids) {
     const row = rows.find(r => r.id === id)
     if (!row || row.branch_id !== actor.branchId)
-      throw new OpRejection(PHOTO_REJECT.missing, '照片还没有上传到服务器，请重新添加照片后再提交 A photo was not uploaded; add it again and resubmit')
+      throw opRejection(PHOTO_REJECT.missing)
     if (row.owner_entity === owner.entity && row.owner_id === owner.id)
       continue
     if (row.member_id !== actor.id)
-      throw new OpRejection(PHOTO_REJECT.notYours, '只能附上自己上传的照片 You can only attach photos you uploaded')
+      throw opRejection(PHOTO_REJECT.notYours)
     if (row.owner_entity !== null)
-      throw new OpRejection(PHOTO_REJECT.inUse, '这张照片已用于另一条记录 This photo is already attached to another record')
+      throw opRejection(PHOTO_REJECT.inUse)
   }
   let dropped = trx.updateTable('photo').set({ owner_entity: null, owner_id: null }).where('owner_entity', '=', owner.entity).where('owner_id', '=', owner.id)
   if (ids.length)

@@ -1,17 +1,18 @@
 import type { Board, FeedbackBody } from '#shared/pledges/schemas'
 import type { Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
+import type { HttpError } from '../errors'
 import type { Actor } from '../plugins/auth'
 import { randomBytes } from 'node:crypto'
 import { PLEDGE_LIMITS as L } from '#shared/pledges/constants'
 import { writeAudit } from '../audit/writer'
 import { hitRateLimit } from '../auth/rate-limit'
-import { conflict, HttpError, notFound } from '../errors'
+import { failure, notFound, refusal } from '../errors'
 import { nowIso } from '../util/clock'
 import { hashToken, newId } from '../util/ids'
 import { loadPledges } from './views'
 
-const BOARD_NOT_FOUND = () => notFound('承诺公示栏 Pledge board')
+const BOARD_NOT_FOUND = () => notFound('board')
 
 /** The branch's board slug, made once (96 random bits) and never changed, so printed QR codes keep working. */
 export async function boardSlug(db: Db, branchId: string): Promise<string> {
@@ -61,8 +62,9 @@ export async function loadBoard(db: Db, slug: string): Promise<Board> {
 }
 
 function tooMany(retryAfterSeconds: number): HttpError {
+  // Worded in whole minutes, as the board's windows are.
   const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60))
-  return new HttpError(429, 'RATE_LIMITED', `留言太频繁，请 ${minutes} 分钟后再试 Too many messages; try again in ${minutes} minutes`)
+  return refusal(429, 'RATE_LIMITED', 'FEEDBACK_TOO_MANY', { wait: minutes * 60 })
 }
 
 /**
@@ -74,7 +76,7 @@ export async function addFeedback(db: Db, slug: string, ip: string, body: Feedba
   const branch = await branchOfSlug(db, slug)
   const pledge = await db.selectFrom('pledge').select('id').where('id', '=', body.pledgeId).where('branch_id', '=', branch.id).where('status', '=', 'published').executeTakeFirst()
   if (!pledge)
-    throw notFound('承诺 Pledge')
+    throw notFound('pledge')
   for (const [key, limit, windowMs] of [
     [`board:ip:${hashToken(ip)}`, L.feedbackPerAddress, L.feedbackPerAddressWindowMs],
     [`board:slug:${branch.id}`, L.feedbackPerBoard, L.feedbackPerBoardWindowMs],
@@ -126,9 +128,9 @@ export async function listFeedback(db: Db, actor: Actor, status: 'pending' | 'ap
 export async function moderateFeedback(trx: Transaction<Database>, actor: Actor, id: string, decision: 'approve' | 'reject'): Promise<void> {
   const row = await trx.selectFrom('pledge_feedback').select(['id', 'status']).where('id', '=', id).where('branch_id', '=', actor.branchId).executeTakeFirst()
   if (!row)
-    throw notFound('留言 Feedback')
+    throw notFound('feedback')
   if (row.status !== 'pending')
-    throw conflict('FEEDBACK_MODERATED', '这条留言已经审核过 This feedback was already moderated')
+    throw failure(409, 'FEEDBACK_MODERATED')
   await trx.updateTable('pledge_feedback').set({ status: decision === 'approve' ? 'approved' : 'rejected', moderated_by: actor.id, moderated_at: nowIso() }).where('id', '=', row.id).execute()
   await writeAudit(trx, actor, { action: `pledge.feedback.${decision}`, entity: 'pledge_feedback', entityId: row.id, data: {} })
 }

@@ -5,7 +5,7 @@ import type { Actor } from '../plugins/auth'
 import { PLEDGE_POINTS, PLEDGE_RULE_KEYS, RESULT_LABEL_ZH } from '#shared/pledges/constants'
 import { hasRole } from '#shared/roles'
 import { writeAudit } from '../audit/writer'
-import { badRequest, conflict, forbidden } from '../errors'
+import { failure, forbidden } from '../errors'
 import { grantByRule } from '../points/grants'
 import { nowIso } from '../util/clock'
 import { pledgeOfBranch } from './views'
@@ -78,20 +78,20 @@ export async function postEvaluationPoints(trx: Trx, actor: Actor, effects: Pled
 /** 评诺 by a branch admin: each item once, on a published pledge. */
 export async function evaluatePledge(trx: Trx, actor: Actor, id: string, body: EvaluateBody, today: string): Promise<EvaluateResponse> {
   if (!hasRole(actor.role, 'branch_admin'))
-    throw forbidden('只有支部管理员可以评诺 Only a branch admin may evaluate pledges')
+    throw forbidden('PLEDGE_EVALUATORS_ONLY')
   const pledge = await pledgeOfBranch(trx, actor.branchId, id)
   if (pledge.status !== 'published')
-    throw conflict('PLEDGE_NOT_PUBLISHED', '承诺公示后才能评诺 A pledge is evaluated after it is published')
+    throw failure(409, 'PLEDGE_NOT_PUBLISHED')
   const seen = new Set<string>()
   for (const e of body.items) {
     const item = pledge.items.find(i => i.id === e.itemId)
     if (!item)
-      throw badRequest('ITEM_NOT_IN_PLEDGE', '评诺的承诺项不属于这份承诺 An evaluated item is not part of this pledge')
+      throw failure(400, 'ITEM_NOT_IN_PLEDGE')
     if (seen.has(e.itemId))
-      throw badRequest('ITEM_TWICE', '同一承诺项只能评一次 An item is listed twice')
+      throw failure(400, 'ITEM_TWICE')
     seen.add(e.itemId)
     if (item.result)
-      throw conflict('ITEM_EVALUATED', '这项承诺已评诺，结论不能更改 This item was already evaluated; the result cannot change')
+      throw failure(409, 'ITEM_EVALUATED')
   }
   const now = nowIso()
   for (const e of body.items) {
@@ -103,7 +103,7 @@ export async function evaluatePledge(trx: Trx, actor: Actor, id: string, body: E
       evaluated_at: now,
     }).where('id', '=', e.itemId).where('result', 'is', null).executeTakeFirst()
     if (Number(changed.numUpdatedRows) !== 1)
-      throw conflict('ITEM_EVALUATED', '这项承诺已评诺，结论不能更改 This item was already evaluated; the result cannot change')
+      throw failure(409, 'ITEM_EVALUATED')
   }
   const effects = evaluationPoints(pledge, body.items.map(e => ({ itemId: e.itemId, result: e.result, excused: e.excused === true })), today)
   const granted = await postEvaluationPoints(trx, actor, effects)

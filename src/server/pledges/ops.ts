@@ -1,16 +1,19 @@
+import type { PledgeResult } from '#shared/pledges/constants'
 import type { Pledge } from '#shared/pledges/schemas'
 import type { OpHandler } from '../sync/registry'
-import { RESULT_LABEL_ZH, STATUS_LABEL_ZH } from '#shared/pledges/constants'
 import { PLEDGE_REJECT, pledgeEvaluate, pledgeReview, pledgeSave, pledgeSubmit } from '#shared/pledges/ops'
 import { mayMove, todayIn } from '#shared/pledges/status'
 import { REJECT } from '#shared/sync/protocol'
 import { HttpError } from '../errors'
-import { OpRejection } from '../sync/registry'
+import { opRefusal, OpRejection, opRejection } from '../sync/registry'
 import { evaluatePledge } from './evaluation'
 import { itemEvaluators, pledgeDeciders, pledgeIdTaken, pledgeOfBranch } from './views'
 import { createPledge, reviewPledge, submitPledge, updatePledge } from './workflow'
 
-const NOT_FOUND_MESSAGE = '找不到这份承诺，可能已被删除 This pledge no longer exists'
+const notFound = () => opRejection(PLEDGE_REJECT.pledgeNotFound)
+
+/** Who evaluated an item first, and to what: a reason of the catalog for each result. */
+const EVALUATED_BY = { kept: 'ITEM_KEPT_BY', partial: 'ITEM_PARTIAL_BY', broken: 'ITEM_BROKEN_BY' } as const satisfies Record<PledgeResult, string>
 
 /**
  * The ops run the REST routes' own workflow functions; what those refuse with an HTTP error
@@ -24,10 +27,10 @@ async function asOp<T>(work: () => Promise<T>): Promise<T> {
     if (!(err instanceof HttpError))
       throw err
     if (err.statusCode === 403)
-      throw new OpRejection(REJECT.notYours, err.message)
+      throw new OpRejection(REJECT.notYours, err.message, err.params)
     if (err.statusCode === 404)
-      throw new OpRejection(PLEDGE_REJECT.pledgeNotFound, NOT_FOUND_MESSAGE)
-    throw new OpRejection(err.code, err.message)
+      throw notFound()
+    throw new OpRejection(err.code, err.message, err.params)
   }
 }
 
@@ -47,7 +50,7 @@ export const pledgeSaveHandler: OpHandler<typeof pledgeSave.payload> = {
     if (before)
       return asOp(() => updatePledge(ctx.trx, ctx.actor, id, content))
     if (await pledgeIdTaken(ctx.trx, id))
-      throw new OpRejection(PLEDGE_REJECT.pledgeIdTaken, '这份承诺的编号已被占用 This pledge id is taken')
+      throw opRejection(PLEDGE_REJECT.pledgeIdTaken)
     return asOp(() => createPledge(ctx.trx, ctx.actor, { ownerKind, groupId, ...content }, id))
   },
 }
@@ -57,7 +60,7 @@ export const pledgeSubmitHandler: OpHandler<typeof pledgeSubmit.payload> = {
   definition: pledgeSubmit,
   async apply(ctx, { id }) {
     if (!await existing(ctx, id))
-      throw new OpRejection(PLEDGE_REJECT.pledgeNotFound, NOT_FOUND_MESSAGE)
+      throw notFound()
     return asOp(() => submitPledge(ctx.trx, ctx.actor, id))
   },
 }
@@ -68,21 +71,23 @@ export const pledgeSubmitHandler: OpHandler<typeof pledgeSubmit.payload> = {
  */
 async function whyNot(ctx: Parameters<OpHandler['apply']>[0], pledge: Pledge, move: 'approve' | 'return' | 'publish', submittedAt: string): Promise<OpRejection | null> {
   if (pledge.status === 'submitted' && pledge.submittedAt !== submittedAt)
-    return new OpRejection(PLEDGE_REJECT.changed, `${pledge.ownerName} 的承诺已于 ${pledge.submittedAt ?? ''} 修改后重新提交，请看过新内容再审核 The pledge was rewritten and submitted again at ${pledge.submittedAt ?? ''}; review the new content`)
+    return opRejection(PLEDGE_REJECT.changed, { name: pledge.ownerName, at: pledge.submittedAt ?? '' })
   if (mayMove(pledge.status, move) && pledge.submittedAt === submittedAt)
     return null
   const { reviewer, publisher } = await pledgeDeciders(ctx.trx, pledge.id)
-  const someone = '另一位管理员'
+  // Without the decider's name (a removed account), the code's own words: another organizer decided.
+  const by = (reason: 'PLEDGE_RETURNED_BY' | 'PLEDGE_APPROVED_BY' | 'PLEDGE_PUBLISHED_BY', name: string | null | undefined, params: Record<string, string> = {}) =>
+    name ? opRefusal(PLEDGE_REJECT.decided, reason, { name, ...params }) : opRejection(PLEDGE_REJECT.decided)
   switch (pledge.status) {
     case 'returned':
-      return new OpRejection(PLEDGE_REJECT.decided, `这份承诺已被 ${reviewer ?? someone} 退回（${pledge.returnReason ?? ''}），等待党员修改 ${reviewer ?? 'Another organizer'} already returned this pledge (${pledge.returnReason ?? ''})`)
+      return by('PLEDGE_RETURNED_BY', reviewer, { reason: pledge.returnReason ?? '' })
     case 'approved':
-      return new OpRejection(PLEDGE_REJECT.decided, `这份承诺已由 ${reviewer ?? someone} 审核通过 ${reviewer ?? 'Another organizer'} already approved this pledge`)
+      return by('PLEDGE_APPROVED_BY', reviewer)
     case 'published':
-      return new OpRejection(PLEDGE_REJECT.decided, `这份承诺已由 ${publisher ?? someone} 公示 ${publisher ?? 'Another organizer'} already published this pledge`)
+      return by('PLEDGE_PUBLISHED_BY', publisher)
     default:
       // Still waiting for a first decision (e.g. a publish queued after an approve that was refused).
-      return new OpRejection(PLEDGE_REJECT.decided, `这份承诺现在是「${STATUS_LABEL_ZH[pledge.status]}」，请重新查看 The pledge is now ${pledge.status}; look at it again`)
+      return opRefusal(PLEDGE_REJECT.decided, pledge.status === 'draft' ? 'PLEDGE_NOW_DRAFT' : 'PLEDGE_NOW_SUBMITTED')
   }
 }
 
@@ -93,7 +98,7 @@ export const pledgeReviewHandler: OpHandler<typeof pledgeReview.payload> = {
   async apply(ctx, payload) {
     const pledge = await existing(ctx, payload.id)
     if (!pledge)
-      throw new OpRejection(PLEDGE_REJECT.pledgeNotFound, NOT_FOUND_MESSAGE)
+      throw notFound()
     const refusal = await whyNot(ctx, pledge, payload.move, payload.submittedAt)
     if (refusal)
       throw refusal
@@ -111,12 +116,12 @@ export const pledgeEvaluateHandler: OpHandler<typeof pledgeEvaluate.payload> = {
   async apply(ctx, payload) {
     const pledge = await existing(ctx, payload.id)
     if (!pledge)
-      throw new OpRejection(PLEDGE_REJECT.pledgeNotFound, NOT_FOUND_MESSAGE)
+      throw notFound()
     const evaluators = await itemEvaluators(ctx.trx, payload.items.map(e => e.itemId).filter(itemId => pledge.items.some(i => i.id === itemId)))
     const first = pledge.items.find(i => evaluators.has(i.id))
     if (first?.result) {
-      const who = evaluators.get(first.id) || '另一位管理员'
-      throw new OpRejection(PLEDGE_REJECT.decided, `「${first.target.slice(0, 40)}」已由 ${who} 评为${RESULT_LABEL_ZH[first.result]}，结论不能更改 ${who} already evaluated this item; the result cannot change`)
+      const who = evaluators.get(first.id)
+      throw who ? opRefusal(PLEDGE_REJECT.decided, EVALUATED_BY[first.result], { target: first.target.slice(0, 40), name: who }) : opRejection(PLEDGE_REJECT.decided)
     }
     const { pledge: after } = await asOp(() => evaluatePledge(ctx.trx, ctx.actor, payload.id, { items: payload.items }, todayIn(new Date(ctx.receivedAt))))
     return after

@@ -5,7 +5,7 @@ import { PLEDGE_ENTITY, PLEDGE_REJECT, pledgeProgress } from '#shared/pledges/op
 import { REJECT } from '#shared/sync/protocol'
 import { attachPhotos } from '../photos/store'
 import { recordChange } from '../sync/changes'
-import { OpRejection } from '../sync/registry'
+import { opRefusal, opRejection } from '../sync/registry'
 import { pledgeOfBranch, toProgress } from './views'
 import { recordPledge } from './workflow'
 
@@ -18,7 +18,7 @@ export function mayRecordProgress(actor: { id: string, role: string, groupId: st
   return pledge.ownerKind === 'group' && actor.role === 'group_leader' && actor.groupId === pledge.groupId
 }
 
-const NOT_FOUND = () => new OpRejection(PLEDGE_REJECT.notFound, '找不到这项承诺，可能已被退回修改 This pledge item no longer exists; the pledge may have been returned and rewritten')
+const NOT_FOUND = () => opRejection(PLEDGE_REJECT.notFound)
 
 /**
  * pledge.progress (践诺): one record per op, its id made on the phone. The item's current
@@ -35,13 +35,13 @@ export const pledgeProgressHandler: OpHandler<typeof pledgeProgress.payload> = {
     if (!pledge)
       throw NOT_FOUND()
     if (!mayRecordProgress(actor, pledge))
-      throw new OpRejection(REJECT.notYours, '只能记录自己承诺的践诺情况 You can only record progress on your own pledges')
+      throw opRefusal(REJECT.notYours, 'PLEDGE_PROGRESS_NOT_YOURS')
     if (pledge.status !== 'approved' && pledge.status !== 'published')
-      throw new OpRejection(PLEDGE_REJECT.notOpen, '承诺审核通过后才能记录践诺情况 Progress can be recorded once the pledge is approved')
+      throw opRejection(PLEDGE_REJECT.notOpen)
     if (item.result)
-      throw new OpRejection(PLEDGE_REJECT.evaluated, '这项承诺已评诺，不能再记录 This item was already evaluated; no more progress can be recorded')
+      throw opRejection(PLEDGE_REJECT.evaluated)
     if (await trx.selectFrom('pledge_progress').select('id').where('id', '=', payload.id).executeTakeFirst())
-      throw new OpRejection(PLEDGE_REJECT.idTaken, '这条践诺记录已存在 This progress record already exists')
+      throw opRejection(PLEDGE_REJECT.idTaken)
     const percent = payload.status === 'done' ? 100 : payload.status === 'not_started' ? 0 : payload.percent
     const note = payload.note.trim()
     const photoIds = await attachPhotos(trx, actor, payload.photoIds, { entity: PHOTO_OWNER.progress, id: payload.id })

@@ -10,7 +10,7 @@ import { photoIdsOf } from '../photos/ids'
 type Conn = Db | Transaction<Database>
 type Where = (eb: ExpressionBuilder<Database, 'pledge'>) => Expression<SqlBool>
 
-export const PLEDGE_NOT_FOUND = () => notFound('承诺 Pledge')
+export const PLEDGE_NOT_FOUND = () => notFound('pledge')
 
 /**
  * Which pledges of the branch an actor may read: a branch admin all of them; a group leader

@@ -6,7 +6,7 @@ import type { Actor } from '../plugins/auth'
 import { PLEDGE_ENTITY } from '#shared/pledges/ops'
 import { dueDateProblem, isAuthor, isEditable, mayDraft, mayMove, mayReview, PLEDGE_MOVES } from '#shared/pledges/status'
 import { writeAudit } from '../audit/writer'
-import { badRequest, conflict, forbidden } from '../errors'
+import { failure, forbidden, refusal } from '../errors'
 import { requireGroup } from '../org/service'
 import { recordChange } from '../sync/changes'
 import { nowIso } from '../util/clock'
@@ -36,14 +36,14 @@ async function checkMayDraft(trx: Trx, actor: Actor, body: PledgeCreateBody): Pr
     return { memberId: actor.id, groupId: actor.groupId }
   if (body.ownerKind === 'branch') {
     if (!mayDraft(actor, 'branch', null))
-      throw forbidden('只有支部管理员可以起草支部承诺 Only a branch admin may write the branch\'s pledge')
+      throw forbidden('PLEDGE_BRANCH_ADMIN_ONLY')
     return { memberId: null, groupId: null }
   }
   if (!body.groupId)
-    throw badRequest('GROUP_REQUIRED', '党小组承诺须选择党小组 A group pledge must name its group')
+    throw failure(400, 'GROUP_REQUIRED')
   const group = await requireGroup(trx, actor, body.groupId)
   if (!mayDraft(actor, 'group', group.id))
-    throw forbidden('只有本小组的党小组长或支部管理员可以起草小组承诺 Only the group\'s leader or a branch admin may write a group pledge')
+    throw forbidden('PLEDGE_GROUP_WRITERS_ONLY')
   return { memberId: null, groupId: group.id }
 }
 
@@ -51,9 +51,9 @@ function checkDates(items: PledgeItemBody[], year: number): void {
   for (const item of items) {
     const problem = dueDateProblem(item.dueDate, year)
     if (problem === 'invalid')
-      throw badRequest('INVALID_DATE', `日期 ${item.dueDate} 不存在 ${item.dueDate} is not a calendar date`)
+      throw failure(400, 'INVALID_DATE', { date: item.dueDate })
     if (problem === 'out_of_period')
-      throw badRequest('DUE_DATE_OUT_OF_PERIOD', `完成时限 ${item.dueDate} 应在 ${year} 年度内 The due date ${item.dueDate} must fall in the pledge's year ${year}`)
+      throw failure(400, 'DUE_DATE_OUT_OF_PERIOD', { date: item.dueDate, year })
   }
 }
 
@@ -119,9 +119,9 @@ export async function createPledge(trx: Trx, actor: Actor, body: PledgeCreateBod
 async function authorsOpenPledge(trx: Trx, actor: Actor, id: string): Promise<Pledge> {
   const pledge = await pledgeOfBranch(trx, actor.branchId, id)
   if (!isAuthor(pledge, actor.id))
-    throw forbidden('只能修改自己起草的承诺 You can only change a pledge you wrote')
+    throw forbidden('PLEDGE_NOT_WRITER')
   if (!isEditable(pledge.status))
-    throw conflict('PLEDGE_LOCKED', '承诺已提交，不能再修改；如需修改请联系支部退回 The pledge was submitted and can no longer be changed; ask the branch to return it')
+    throw failure(409, 'PLEDGE_LOCKED')
   return pledge
 }
 
@@ -154,11 +154,11 @@ export async function submitPledge(trx: Trx, actor: Actor, id: string): Promise<
 }
 
 /** Why a move is refused; which status allows which move is the shared rule (PLEDGE_MOVES). */
-const WRONG_STATUS: Record<ReviewMove, string> = {
-  approve: '只有待审核的承诺可以审核通过 Only a submitted pledge can be approved',
-  return: '只有待审核或已审核未公示的承诺可以退回 Only a submitted or approved, unpublished pledge can be returned',
-  publish: '只有审核通过的承诺可以公示 Only an approved pledge can be published',
-}
+const WRONG_STATUS = {
+  approve: 'PLEDGE_APPROVE_SUBMITTED_ONLY',
+  return: 'PLEDGE_RETURN_UNPUBLISHED_ONLY',
+  publish: 'PLEDGE_PUBLISH_APPROVED_ONLY',
+} as const satisfies Record<ReviewMove, string>
 
 /** The branch's review: approve, return with a reason, publish. Branch admins only. */
 export async function reviewPledge(trx: Trx, actor: Actor, id: string, move: ReviewMove, reason?: string): Promise<Pledge> {
@@ -166,9 +166,9 @@ export async function reviewPledge(trx: Trx, actor: Actor, id: string, move: Rev
     throw forbidden()
   const before = await pledgeOfBranch(trx, actor.branchId, id)
   const to = PLEDGE_MOVES[move].to
-  const zh = WRONG_STATUS[move]
+  const wrongStatus = () => refusal(409, 'PLEDGE_WRONG_STATUS', WRONG_STATUS[move])
   if (!mayMove(before.status, move))
-    throw conflict('PLEDGE_WRONG_STATUS', zh)
+    throw wrongStatus()
   const now = nowIso()
   const changed = await trx.updateTable('pledge').set({
     status: to,
@@ -178,7 +178,7 @@ export async function reviewPledge(trx: Trx, actor: Actor, id: string, move: Rev
     ...(move === 'approve' ? { return_reason: null } : {}),
   }).where('id', '=', id).where('status', '=', before.status).executeTakeFirst()
   if (Number(changed.numUpdatedRows) !== 1)
-    throw conflict('PLEDGE_WRONG_STATUS', zh)
+    throw wrongStatus()
   await writeAudit(trx, actor, { action: `pledge.${move}`, entity: 'pledge', entityId: id, data: { from: before.status, to, ...(reason ? { reason } : {}) } })
   const pledge = await pledgeOfBranch(trx, actor.branchId, id)
   await recordPledge(trx, actor.branchId, pledge)

@@ -4,7 +4,7 @@ import { SESSION } from '#shared/constants'
 import { hasRole } from '#shared/roles'
 import fp from 'fastify-plugin'
 import { findSessionActor } from '../auth/repository'
-import { forbidden, HttpError, unauthorized } from '../errors'
+import { failure, forbidden, unauthorized } from '../errors'
 import { nowIso } from '../util/clock'
 import { hashToken } from '../util/ids'
 
@@ -56,7 +56,7 @@ export default fp(async (app: FastifyInstance) => {
     if (!request.url.startsWith('/api/') || SAFE_METHODS.has(request.method))
       return
     if (request.headers[SESSION.csrfHeader] !== '1')
-      throw new HttpError(403, 'CSRF', `缺少请求头 ${SESSION.csrfHeader}: 1 (missing the ${SESSION.csrfHeader} header)`)
+      throw failure(403, 'CSRF', { header: SESSION.csrfHeader })
   })
 
   app.addHook('preHandler', async (request: FastifyRequest) => {

@@ -18,8 +18,6 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
-export const DB_UNAVAILABLE_MESSAGE = bilingual('DB_UNAVAILABLE')
-
 /**
  * Database errors that mean "try again later", not "your request was wrong" (nor "this request
  * is broken"): answered 503. Sync push uses it too, to tell a database that is down from one op

@@ -33,8 +33,8 @@ export function isOrganizerOver(actor: Actor, member: MemberRef): boolean {
 export async function memberVisibleTo(db: Conn, actor: Actor, memberId: string | undefined): Promise<MemberRef> {
   const member = await loadMember(db, memberId ?? actor.id)
   if (!member || member.branchId !== actor.branchId)
-    throw notFound('成员 Member')
+    throw notFound('member')
   if (member.id !== actor.id && !isOrganizerOver(actor, member))
-    throw forbidden('只能查看自己或所管理成员的积分 You can only see your own points or those of members you organize')
+    throw forbidden('POINTS_NOT_VISIBLE')
   return member
 }

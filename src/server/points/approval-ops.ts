@@ -14,7 +14,7 @@ async function refusalsAsRejections<T>(work: () => Promise<T>): Promise<T> {
   }
   catch (err) {
     if (err instanceof HttpError && err.statusCode < 500)
-      throw new OpRejection(err.code, err.message)
+      throw new OpRejection(err.code, err.message, err.params)
     throw err
   }
 }

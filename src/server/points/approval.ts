@@ -2,11 +2,12 @@ import type { RuleContent } from '#shared/points/default-rules'
 import type { Entry, ReturnBody, Veto, VetoBody } from '#shared/points/schemas'
 import type { Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
+import type { HttpError } from '../errors'
 import type { Actor } from '../plugins/auth'
 import { RETURN_REASON_ZH } from '#shared/points/categories'
 import { ENTRY_REJECT, POINTS_ENTITY } from '#shared/points/ops'
 import { clipToCap, clipToFloor, isCalendarDate, localDate, monthOf, needsBranchAdmin, periodOf, yearOf } from '#shared/points/periods'
-import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors'
+import { failure, forbidden, notFound, refusal } from '../errors'
 import { recordChange } from '../sync/changes'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
@@ -18,7 +19,7 @@ import { baseFor } from './settings'
 
 type Conn = Db | Transaction<Database>
 
-const ownEntry = () => new HttpError(403, 'OWN_ENTRY', '不能审核自己的积分记录 You cannot approve or return your own entry')
+const ownEntry = () => refusal(403, 'OWN_ENTRY', 'OWN_ENTRY_REVIEW')
 
 /**
  * Serializes point writes per member: approvals check caps and the floor against what was
@@ -49,9 +50,10 @@ export interface Seen { revision: number }
 type EntryTableRow = Awaited<ReturnType<typeof pendingRow>>
 const pendingRow = (trx: Transaction<Database>, id: string) => trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
-async function nameOf(trx: Transaction<Database>, memberId: string | null): Promise<string> {
+/** Who decided, or null when the record names nobody the branch still has (the words then say less). */
+async function nameOf(trx: Transaction<Database>, memberId: string | null): Promise<string | null> {
   const row = memberId ? await trx.selectFrom('member').select('name').where('id', '=', memberId).executeTakeFirst() : undefined
-  return row?.name ?? '其他组织者'
+  return row?.name ?? null
 }
 
 /**
@@ -59,21 +61,17 @@ async function nameOf(trx: Transaction<Database>, memberId: string | null): Prom
  * it: the organizer decided on what they saw, and must not overwrite someone else's decision.
  */
 async function notPending(trx: Transaction<Database>, e: EntryTableRow): Promise<HttpError> {
-  const taken = (zh: string, en: string) => conflict(ENTRY_REJECT.notPending, `${zh} ${en}`)
-  if (e.status === 'approved') {
-    const who = await nameOf(trx, e.reviewed_by)
-    return taken(`这条记录已被${who}审核通过`, `${who} already approved this entry`)
-  }
-  if (e.status === 'returned') {
-    const who = await nameOf(trx, e.reviewed_by)
-    return taken(`这条记录已被${who}退回`, `${who} already returned this entry`)
-  }
+  const taken = (reason: 'ENTRY_APPROVED_BY' | 'ENTRY_RETURNED_BY' | 'ENTRY_REVOKED_BY', name: string | null) =>
+    name ? refusal(409, ENTRY_REJECT.notPending, reason, { name }) : failure(409, ENTRY_REJECT.notPending)
+  if (e.status === 'approved')
+    return taken('ENTRY_APPROVED_BY', await nameOf(trx, e.reviewed_by))
+  if (e.status === 'returned')
+    return taken('ENTRY_RETURNED_BY', await nameOf(trx, e.reviewed_by))
   if (e.status === 'revoked') {
     const ev = await trx.selectFrom('point_entry_event').select('actor_id').where('entry_id', '=', e.id).where('action', '=', 'revoked').orderBy('created_at', 'desc').executeTakeFirst()
-    const who = await nameOf(trx, ev?.actor_id ?? null)
-    return taken(`这条记录已被${who}撤销`, `${who} revoked this entry`)
+    return taken('ENTRY_REVOKED_BY', await nameOf(trx, ev?.actor_id ?? null))
   }
-  return taken('这条记录已处理过', 'This entry was already decided')
+  return failure(409, ENTRY_REJECT.notPending)
 }
 
 /**
@@ -99,26 +97,26 @@ function alreadyDone(e: EntryTableRow, actor: Actor, seen: Seen | undefined, dec
 async function loadPending(trx: Transaction<Database>, actor: Actor, id: string, decision: 'approve' | 'return', seen?: Seen) {
   const entry = await trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirst()
   if (!entry || entry.branch_id !== actor.branchId)
-    throw notFound('积分记录 Entry')
+    throw notFound('entry')
   await lockMember(trx, entry.member_id)
   const fresh = await pendingRow(trx, id)
   if (fresh.member_id === actor.id)
     throw ownEntry()
   const member = await loadMember(trx, fresh.member_id)
   if (!member || !isOrganizerOver(actor, member))
-    throw forbidden('只能审核本小组成员的记录 You can only approve entries of your own group')
+    throw forbidden('ENTRY_NOT_OWN_GROUP')
   if (alreadyDone(fresh, actor, seen, decision))
     return null
   if (fresh.status !== 'pending')
     throw await notPending(trx, fresh)
   if (seen && fresh.revision !== seen.revision)
-    throw conflict(ENTRY_REJECT.changed, `${member.name}已修改这条记录并重新提交，请重新审核 ${member.name} corrected and sent this entry again; look at it again`)
+    throw failure(409, ENTRY_REJECT.changed, { name: member.name })
   if (fresh.stage === 'branch' && actor.role !== 'branch_admin') {
     if (fresh.group_approved_by) {
-      const who = await nameOf(trx, fresh.group_approved_by)
-      throw forbidden(`这条记录已由${who}审核通过，正等待支部审核 ${who} already approved this entry; it now waits for a branch admin`)
+      const name = await nameOf(trx, fresh.group_approved_by)
+      throw name ? forbidden('ENTRY_GROUP_APPROVED_BY', { name }) : forbidden('ENTRY_NEEDS_BRANCH')
     }
-    throw forbidden('这条记录需要支部审核 This entry needs a branch admin')
+    throw forbidden('ENTRY_NEEDS_BRANCH')
   }
   return fresh
 }
@@ -193,7 +191,7 @@ export async function approveEntry(trx: Transaction<Database>, actor: Actor, id:
 export async function returnEntry(trx: Transaction<Database>, actor: Actor, id: string, body: ReturnBody, seen?: Seen): Promise<Entry> {
   const text = body.text?.trim() ?? ''
   if (body.reason === 'other' && !text)
-    throw badRequest('RETURN_REASON_TEXT', '请写明退回原因 Say why the entry is returned')
+    throw failure(400, 'RETURN_REASON_TEXT')
   const e = await loadPending(trx, actor, id, 'return', seen)
   if (!e)
     return (await loadEntry(trx, id))!
@@ -209,10 +207,10 @@ export async function returnEntry(trx: Transaction<Database>, actor: Actor, id: 
 export async function revokeEntry(trx: Transaction<Database>, actor: Actor, id: string, reason: string): Promise<Entry> {
   const e = await trx.selectFrom('point_entry').selectAll().where('id', '=', id).executeTakeFirst()
   if (!e || e.branch_id !== actor.branchId)
-    throw notFound('积分记录 Entry')
+    throw notFound('entry')
   await lockMember(trx, e.member_id)
   if (e.status !== 'approved')
-    throw conflict('ENTRY_NOT_APPROVED', '只有已通过的记录可以撤销 Only an approved entry can be revoked')
+    throw failure(409, 'ENTRY_NOT_APPROVED')
   const rows = await trx.selectFrom('point_ledger').select(['id', 'amount']).where('entry_id', '=', id).execute()
   const net = rows.reduce((s, r) => s + r.amount, 0)
   const original = rows.find(r => r.amount !== 0) ?? rows[0]
@@ -250,16 +248,16 @@ function toVeto(r: { id: string, member_id: string, year: number, decision: stri
 export async function recordVeto(trx: Transaction<Database>, actor: Actor, body: VetoBody): Promise<Veto> {
   const member = await loadMember(trx, body.memberId)
   if (!member || member.branchId !== actor.branchId)
-    throw notFound('成员 Member')
+    throw notFound('member')
   const today = localDate(new Date())
   if (!isCalendarDate(body.decidedOn) || body.decidedOn > today)
-    throw badRequest('VETO_DATE', '决定日期须是今天或以前的真实日期 The decision date must be a real date, today or earlier')
+    throw failure(400, 'VETO_DATE')
   if (body.year > yearOf(today))
-    throw badRequest('VETO_YEAR', '不能对尚未开始的年度作出一票否决 A veto cannot apply to a year that has not started')
+    throw failure(400, 'VETO_YEAR')
   await lockMember(trx, member.id)
   // A second standing decision for the same year would change nothing but make revoking one ambiguous.
   if (await activeVeto(trx, member.id, body.year))
-    throw conflict('VETO_EXISTS', `${member.name} ${body.year} 年度已有一票否决决定，如需更正请先撤销原决定 This member already has a veto for that year; revoke it first to correct it`)
+    throw failure(409, 'VETO_EXISTS', { name: member.name, year: body.year })
   const row = { id: newId(), branch_id: actor.branchId, member_id: member.id, year: body.year, decision: body.decision.trim(), decided_on: body.decidedOn, reason: body.reason.trim(), created_by: actor.id, created_at: nowIso(), revoked_at: null, revoked_by: null, revoke_reason: null }
   await trx.insertInto('point_veto').values(row).execute()
   const veto = toVeto(row)
@@ -271,9 +269,9 @@ export async function recordVeto(trx: Transaction<Database>, actor: Actor, body:
 export async function revokeVeto(trx: Transaction<Database>, actor: Actor, id: string, reason: string): Promise<Veto> {
   const row = await trx.selectFrom('point_veto').selectAll().where('id', '=', id).where('branch_id', '=', actor.branchId).executeTakeFirst()
   if (!row)
-    throw notFound('一票否决记录 Veto')
+    throw notFound('veto')
   if (row.revoked_at)
-    throw conflict('VETO_REVOKED', '该决定已撤销 This decision was already revoked')
+    throw failure(409, 'VETO_REVOKED')
   const now = nowIso()
   await trx.updateTable('point_veto').set({ revoked_at: now, revoked_by: actor.id, revoke_reason: reason.trim() }).where('id', '=', id).execute()
   const veto = toVeto({ ...row, revoked_at: now })

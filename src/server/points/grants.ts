@@ -7,9 +7,9 @@ import type { Actor } from '../plugins/auth'
 import type { OpHandler } from '../sync/registry'
 import { createHash } from 'node:crypto'
 import { adjustmentWaits, draftAdjustment, draftEntry } from '#shared/points/entry'
-import { ADJUST_REJECT, POINTS_ENTITY, pointsAdjust } from '#shared/points/ops'
+import { ADJUST_REJECT, ENTRY_REJECT, POINTS_ENTITY, pointsAdjust } from '#shared/points/ops'
 import { checkEntryDate, localDate, monthOf } from '#shared/points/periods'
-import { badRequest, conflict, HttpError } from '../errors'
+import { failure, HttpError, refusal } from '../errors'
 import { OpRejection } from '../sync/registry'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
@@ -95,8 +95,6 @@ function outcomeOf(e: { granted: number | null, points: number, status: string }
   return { points: e.status === 'approved' ? e.granted ?? 0 : e.points, status: e.status as EntryStatus }
 }
 
-const adjustRefusal = (status: number, code: string, message: string) => new HttpError(status, code, message)
-
 /**
  * An organizer's grant or deduction (加分/扣分) with a reason, for the REST route and the
  * `points.adjust` op alike. A branch admin's takes effect at once (the ledger applies the rule's
@@ -107,38 +105,38 @@ const adjustRefusal = (status: number, code: string, message: string) => new Htt
 export async function adjustPoints(trx: Transaction<Database>, actor: Actor, body: AdjustmentBody & { id?: string }): Promise<Entry> {
   const row = await trx.selectFrom('member').select(['id', 'branch_id', 'group_id', 'name', 'active']).where('id', '=', body.memberId).executeTakeFirst()
   if (!row || row.branch_id !== actor.branchId)
-    throw adjustRefusal(404, ADJUST_REJECT.memberUnknown, '成员不存在 Member not found')
+    throw failure(404, ADJUST_REJECT.memberUnknown)
   const member = { id: row.id, branchId: row.branch_id, groupId: row.group_id, name: row.name }
   if (member.id === actor.id)
-    throw adjustRefusal(403, ADJUST_REJECT.own, '不能给自己加分或扣分 You cannot grant or deduct your own points')
+    throw failure(403, ADJUST_REJECT.own)
   if (row.active !== 1)
-    throw conflict(ADJUST_REJECT.memberLeft, `${member.name} 已离开本支部，不能再记分 This member has left the branch`)
+    throw failure(409, ADJUST_REJECT.memberLeft, { name: member.name })
   if (!isOrganizerOver(actor, member))
-    throw adjustRefusal(403, ADJUST_REJECT.notInScope, `${member.name} 不是本小组成员，只能为本小组成员记分 You can only record points for your own group`)
+    throw failure(403, ADJUST_REJECT.notInScope, { name: member.name })
   let rule: DraftRule | null = null
   if (body.ruleId) {
     const found = await loadRule(trx, actor.branchId, body.ruleId)
     if (!found || found.rule.retired_at)
-      throw badRequest(ADJUST_REJECT.ruleUnknown, '积分项目不存在或已停用 Unknown or retired rule')
+      throw failure(400, ADJUST_REJECT.ruleUnknown)
     if (!found.content.active)
-      throw conflict(ADJUST_REJECT.ruleInactive, `积分项目"${found.content.name}"已关闭，请另选项目 The rule has been switched off; choose another`)
+      throw failure(409, ADJUST_REJECT.ruleInactive, { rule: found.content.name })
     if (found.content.veto)
-      throw badRequest(ADJUST_REJECT.ruleIsVeto, '一票否决请通过"一票否决"记录决定 Record a veto as a decision, not as points')
+      throw failure(400, ADJUST_REJECT.ruleIsVeto)
     rule = { ...found.content, id: found.rule.id, versionId: found.version.id }
   }
   const now = nowIso()
   const draft = draftAdjustment({ id: body.id ?? newId(), member, rule, variant: body.variant ?? null, category: body.category, points: body.points, date: body.date, reason: body.reason, now })
   if (rule && !draft)
-    throw badRequest(ADJUST_REJECT.variant, '请选择该项目的档次 Choose one of the rule\'s tiers')
+    throw failure(400, ADJUST_REJECT.variant)
   if (rule && draft && body.points !== undefined && body.points !== draft.points)
-    throw badRequest(ADJUST_REJECT.pointsNotAllowed, `该项目的分值是 ${draft.points} 分 This item is worth ${draft.points}`)
+    throw failure(400, ADJUST_REJECT.pointsNotAllowed, { points: draft.points })
   if (!draft)
-    throw badRequest(ADJUST_REJECT.incomplete, '请选择积分项目，或填写类别和分值 Choose a rule, or give a category and non-zero points')
+    throw failure(400, ADJUST_REJECT.incomplete)
   const problem = checkEntryDate(body.date, localDate(new Date()), null)
   if (problem)
-    throw badRequest(ADJUST_REJECT.date, problem === 'future' ? '日期不能晚于今天 The date cannot be in the future' : '日期不在可记分的年度内 The date is outside the open year')
+    throw problem === 'future' ? refusal(400, ADJUST_REJECT.date, ENTRY_REJECT.dateFuture) : failure(400, ADJUST_REJECT.date)
   if (await trx.selectFrom('point_entry').select('id').where('id', '=', draft.id).executeTakeFirst())
-    throw conflict(ADJUST_REJECT.idTaken, '这条记录已存在 An entry with this id already exists')
+    throw failure(409, ADJUST_REJECT.idTaken)
   const waits = adjustmentWaits(actor.role, rule, draft.points)
   await insertEntry(trx, draft, { branchId: actor.branchId, createdBy: actor.id, groupApprovedBy: waits ? actor.id : undefined })
   await addEvent(trx, draft.id, actor.id, 'recorded', { points: draft.points, reason: body.reason })
@@ -163,7 +161,7 @@ export const pointsAdjustHandler: OpHandler<typeof pointsAdjust.payload> = {
     }
     catch (err) {
       if (err instanceof HttpError && err.statusCode < 500)
-        throw new OpRejection(err.code, err.message)
+        throw new OpRejection(err.code, err.message, err.params)
       throw err
     }
   },

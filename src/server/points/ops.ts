@@ -8,43 +8,41 @@ import { draftEntry, logRefusal, redraftEntry } from '#shared/points/entry'
 import { ENTRY_REJECT, entryCreate, entryResubmit } from '#shared/points/ops'
 import { checkEntryDate, localDate, resolvePoints, yearOf } from '#shared/points/periods'
 import { attachPhotos } from '../photos/store'
-import { OpRejection } from '../sync/registry'
+import { opRejection } from '../sync/registry'
 import { addEvent, insertEntry, loadEntry, publishEntry } from './entries'
 import { loadRule } from './rules'
 import { getSettings } from './settings'
 
-const DATE_REJECTIONS: Record<DateProblem, [string, string]> = {
-  invalid: [ENTRY_REJECT.dateInvalid, '日期无效 The date is not a real date'],
-  future: [ENTRY_REJECT.dateFuture, '日期不能晚于今天 The date cannot be in the future'],
-  before_open: [ENTRY_REJECT.dateBeforeOpen, '日期早于本期积分开始的日子 The date is before the points period opened'],
-  year_closed: [ENTRY_REJECT.yearClosed, '该年度已结束，不能再补记 That year is closed for new entries'],
-}
+const DATE_REJECTIONS = {
+  invalid: ENTRY_REJECT.dateInvalid,
+  future: ENTRY_REJECT.dateFuture,
+  before_open: ENTRY_REJECT.dateBeforeOpen,
+  year_closed: ENTRY_REJECT.yearClosed,
+} as const satisfies Record<DateProblem, string>
 
-const LOG_REFUSALS: Record<LogRefusal, (name: string) => [string, string]> = {
-  retired: name => [ENTRY_REJECT.ruleRetired, `积分项目"${name}"已停用 The rule has been retired`],
-  inactive: name => [ENTRY_REJECT.ruleInactive, `积分项目"${name}"未启用 The rule is switched off`],
-  not_self_log: name => [ENTRY_REJECT.notSelfLog, `"${name}"由组织记录，个人不能申报 Organizers record this item; members cannot log it`],
-}
+const LOG_REFUSALS = {
+  retired: ENTRY_REJECT.ruleRetired,
+  inactive: ENTRY_REJECT.ruleInactive,
+  not_self_log: ENTRY_REJECT.notSelfLog,
+} as const satisfies Record<LogRefusal, string>
 
-const noTier = () => new OpRejection(ENTRY_REJECT.variant, '请选择该项目的档次 Choose one of the rule\'s tiers')
+const noTier = () => opRejection(ENTRY_REJECT.variant)
 
 /** Everything a member-logged entry must pass; the same checks for a new entry and a corrected one. */
 async function checkLoggable(trx: Transaction<Database>, branchId: string, ruleId: string, variant: string | null, date: string, receivedAt: string) {
   const found = await loadRule(trx, branchId, ruleId)
   if (!found)
-    throw new OpRejection(ENTRY_REJECT.unknownRule, '积分项目不存在，请同步后重新选择 Unknown rule; sync and choose again')
+    throw opRejection(ENTRY_REJECT.unknownRule)
   // The same rule the phone's 记积分 picker offers rules by.
   const refusal = logRefusal({ ...found.content, retired: found.rule.retired_at !== null })
   if (refusal)
-    throw new OpRejection(...LOG_REFUSALS[refusal](found.content.name))
+    throw opRejection(LOG_REFUSALS[refusal], { rule: found.content.name })
   if (resolvePoints(found.content, variant) === null)
     throw noTier()
   const settings = await getSettings(trx, branchId)
   const problem = checkEntryDate(date, localDate(new Date(receivedAt)), settings.opensOn)
-  if (problem) {
-    const [code, message] = DATE_REJECTIONS[problem]
-    throw new OpRejection(code, message)
-  }
+  if (problem)
+    throw opRejection(DATE_REJECTIONS[problem])
   const rule: DraftRule = { id: found.rule.id, versionId: found.version.id, ...found.content }
   return { ...found, rule }
 }
@@ -53,13 +51,13 @@ export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
   definition: entryCreate,
   async apply({ actor, trx, receivedAt }, p) {
     if (await trx.selectFrom('point_entry').select('id').where('id', '=', p.id).executeTakeFirst())
-      throw new OpRejection(ENTRY_REJECT.idTaken, '这条记录已存在 An entry with this id already exists')
+      throw opRejection(ENTRY_REJECT.idTaken)
     const ok = await checkLoggable(trx, actor.branchId, p.ruleId, p.variant ?? null, p.date, receivedAt)
     const draft = draftEntry({ id: p.id, member: actor, rule: ok.rule, variant: p.variant ?? null, date: p.date, note: p.note, now: receivedAt })
     if (!draft)
       throw noTier()
     if (p.points !== undefined && p.points !== draft.points)
-      throw new OpRejection(ENTRY_REJECT.pointsNotAllowed, `该项目的分值是 ${draft.points} 分，个人不能自定分值 This item is worth ${draft.points}; members cannot set points`)
+      throw opRejection(ENTRY_REJECT.pointsNotAllowed, { points: draft.points })
     draft.photoIds = await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id })
     await insertEntry(trx, draft, { branchId: actor.branchId, createdBy: actor.id })
     await addEvent(trx, p.id, actor.id, 'created', { ruleVersion: ok.version.version, points: draft.points, date: p.date })
@@ -72,9 +70,9 @@ export const entryResubmitHandler: OpHandler<typeof entryResubmit.payload> = {
   async apply({ actor, trx, receivedAt }, p) {
     const entry = await loadEntry(trx, p.id)
     if (!entry || entry.memberId !== actor.id)
-      throw new OpRejection(ENTRY_REJECT.notFound, '找不到这条积分记录 No such entry of yours')
+      throw opRejection(ENTRY_REJECT.notFound)
     if (entry.status !== 'returned')
-      throw new OpRejection(ENTRY_REJECT.notReturned, '只有被退回的记录可以修改后重新提交 Only a returned entry can be corrected and sent again')
+      throw opRejection(ENTRY_REJECT.notReturned)
     const variant = p.variant === undefined ? entry.variant : p.variant
     // A correction is checked against the rule as it is now, and takes its current version.
     const ok = await checkLoggable(trx, actor.branchId, entry.ruleId ?? '', variant, p.date, receivedAt)

@@ -6,7 +6,7 @@ import type { Database, Db } from '../db/database'
 import type { PointRuleTable, PointRuleVersionTable } from '../db/points.table'
 import { DEFAULT_RULES } from '#shared/points/default-rules'
 import { POINTS_ENTITY } from '#shared/points/ops'
-import { badRequest } from '../errors'
+import { failure } from '../errors'
 import { recordChange } from '../sync/changes'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
@@ -37,13 +37,13 @@ function toRule(r: Selectable<PointRuleTable>, v: Selectable<PointRuleVersionTab
 /** A rule with a cap must say per what, a tiered rule takes its points from its tiers, a veto carries no points. */
 function checkContent(body: RuleBody): void {
   if ((body.capPoints === null) !== (body.capPeriod === null))
-    throw badRequest('RULE_CAP', '上限分值和上限周期需同时填写 Give both the cap and its period, or neither')
+    throw failure(400, 'RULE_CAP')
   if (body.variants.length > 0 && new Set(body.variants.map(v => v.key)).size !== body.variants.length)
-    throw badRequest('RULE_VARIANTS', '档次的编号不能重复 Tier keys must be unique')
+    throw failure(400, 'RULE_VARIANTS')
   if (body.points < 0 && body.selfLog)
-    throw badRequest('RULE_SELF_DEDUCTION', '扣分项只能由组织录入 A deduction cannot be self-logged')
+    throw failure(400, 'RULE_SELF_DEDUCTION')
   if (body.veto && body.selfLog)
-    throw badRequest('RULE_SELF_VETO', '一票否决项只能由支部决定 A veto item cannot be self-logged')
+    throw failure(400, 'RULE_SELF_VETO')
 }
 
 async function insertVersion(trx: Transaction<Database>, ruleId: string, version: number, c: RuleContent, actorId: string | null, now: string): Promise<Selectable<PointRuleVersionTable>> {

@@ -5,7 +5,7 @@ import type { Actor } from '../plugins/auth'
 import { POINTS } from '#shared/points/categories'
 import { yearTotal } from '#shared/points/periods'
 import { summarize } from '#shared/points/score'
-import { badRequest } from '../errors'
+import { failure } from '../errors'
 import { entrySelect, toEntry } from './entries'
 import { getSettings, yearBasesOf } from './settings'
 
@@ -70,7 +70,7 @@ function decodeCursor(after: string): [string, string, string] {
       return v as [string, string, string]
   }
   catch {}
-  throw badRequest('CURSOR', '分页参数无效，请从第一页重新加载 Invalid page cursor; reload from the first page')
+  throw failure(400, 'CURSOR')
 }
 
 /** The member's entries, newest first, paged by (date, created_at, id) so deep pages stay as fast as the first. */

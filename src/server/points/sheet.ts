@@ -5,7 +5,7 @@ import type { Actor } from '../plugins/auth'
 import { CATEGORY_ZH } from '#shared/points/categories'
 import { periodBounds, yearTotal } from '#shared/points/periods'
 import ExcelJS from 'exceljs'
-import { badRequest, forbidden, notFound } from '../errors'
+import { failure, forbidden, notFound } from '../errors'
 import { isOrganizerOver, loadMember } from './access'
 import { baseFor } from './settings'
 
@@ -24,21 +24,21 @@ async function membersFor(db: Db, actor: Actor, q: SheetQuery) {
   if (q.scope === 'member') {
     const m = await loadMember(db, q.id ?? actor.id)
     if (!m || m.branchId !== actor.branchId)
-      throw notFound('成员 Member')
+      throw notFound('member')
     if (m.id !== actor.id && !isOrganizerOver(actor, m))
-      throw forbidden('只能查看自己或所管理成员的记录表 You can only see your own sheet or those of members you organize')
+      throw forbidden('SHEET_NOT_VISIBLE')
     query = query.where('member.id', '=', m.id)
   }
   else if (q.scope === 'group') {
     if (!q.id)
-      throw badRequest('SHEET_GROUP', '请选择党小组 Choose a group')
+      throw failure(400, 'SHEET_GROUP')
     if (!(actor.role === 'branch_admin' || (actor.role === 'group_leader' && actor.groupId === q.id)))
-      throw forbidden('只能导出本小组的记录表 You can only export your own group')
+      throw forbidden('SHEET_NOT_OWN_GROUP')
     query = query.where('member.group_id', '=', q.id).where('member.active', '=', 1)
   }
   else {
     if (actor.role !== 'branch_admin')
-      throw forbidden('只有支部管理员可以导出全支部 Only a branch admin can export the whole branch')
+      throw forbidden('SHEET_BRANCH_ONLY')
     query = query.where('member.active', '=', 1)
   }
   return query.orderBy('g.name').orderBy('member.name').execute()
@@ -50,7 +50,7 @@ async function membersFor(db: Db, actor: Actor, q: SheetQuery) {
  */
 export async function buildSheet(db: Db, actor: Actor, q: SheetQuery): Promise<Sheet> {
   if (q.period !== 'year' && (q.index === undefined || (q.period === 'quarter' && q.index > 4)))
-    throw badRequest('SHEET_PERIOD', '请选择月份或季度 Choose the month or quarter')
+    throw failure(400, 'SHEET_PERIOD')
   const { from, to } = periodBounds(q.period, q.year, q.index ?? 1)
   const members = await membersFor(db, actor, q)
   const branch = await db.selectFrom('branch').select('name').where('id', '=', actor.branchId).executeTakeFirstOrThrow()

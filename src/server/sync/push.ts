@@ -6,14 +6,15 @@ import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
 import type { OpHandler } from './registry'
 import { createHash } from 'node:crypto'
+import { bilingual } from '#shared/errors/catalog'
 import { canonicalJson, Op, REJECT, SERVER_ERROR_MESSAGE } from '#shared/sync/protocol'
 import { sql } from 'kysely'
 import { Compile } from 'typebox/compile'
 import { isUniqueViolation } from '../db/errors'
-import { HttpError } from '../errors'
-import { DB_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../plugins/errors'
+import { failure } from '../errors'
+import { isDatabaseUnavailable } from '../plugins/errors'
 import { nowIso } from '../util/clock'
-import { mayRun, opHandler, OpRejection } from './registry'
+import { mayRun, opHandler, OpRejection, opRejection } from './registry'
 
 /** Compiled once per schema: checking each op with the interpreter costs ~0.1 ms, compiled ~0.01 ms. */
 const validators = new WeakMap<TSchema, ReturnType<typeof Compile>>()
@@ -54,7 +55,8 @@ function replay(stored: Stored, actor: Actor, hash: string, opId: string): OpRes
       opId,
       status: 'rejected',
       code: REJECT.idReused,
-      message: '这条记录的编号已被另一条不同的记录使用 This op id was already used for a different op',
+      message: bilingual(REJECT.idReused),
+      params: {},
     }
   }
   // A rejection is answered the same way again; an applied op as `duplicate` with its stored entity.
@@ -65,15 +67,15 @@ function replay(stored: Stored, actor: Actor, hash: string, opId: string): OpRes
 function precheck(op: Op, actor: Actor): { handler: OpHandler } | { rejection: OpRejection } {
   const handler = opHandler(op.type)
   if (!handler)
-    return { rejection: new OpRejection(REJECT.unknownType, `服务器不认识这种记录（${op.type}），请更新应用 Unknown op type ${op.type}; update the app`) }
+    return { rejection: opRejection(REJECT.unknownType, { type: op.type }) }
   const check = validator(handler.definition.payload)
   if (!check.Check(op.payload)) {
     const first = check.Errors(op.payload)[0]
     const where = first ? `${first.instancePath || '/'} ${first.message}` : ''
-    return { rejection: new OpRejection(REJECT.invalidPayload, `记录内容不符合要求 The op's content is invalid: ${where}`) }
+    return { rejection: opRejection(REJECT.invalidPayload, { detail: where }) }
   }
   if (!mayRun(handler, actor))
-    return { rejection: new OpRejection(REJECT.forbidden, '您没有权限进行此操作 You may not do this') }
+    return { rejection: opRejection(REJECT.forbidden) }
   return { handler }
 }
 
@@ -106,7 +108,7 @@ const ATTEMPTS = 4
 export async function processOp(db: Db, actor: Actor, deviceId: string, raw: unknown, log: OpLogger): Promise<OpResult> {
   if (!validator(Op).Check(raw)) {
     const opId = typeof (raw as { opId?: unknown })?.opId === 'string' ? (raw as { opId: string }).opId : ''
-    return { opId, status: 'rejected', code: REJECT.malformed, message: '记录格式不正确 The op is malformed' }
+    return { opId, status: 'rejected', code: REJECT.malformed, message: bilingual(REJECT.malformed), params: {} }
   }
   const op = raw as Op
   try {
@@ -119,7 +121,7 @@ export async function processOp(db: Db, actor: Actor, deviceId: string, raw: unk
     // batch into rejections: ask the database whether it is there at all.
     await sql`select 1`.execute(db).catch((down: unknown) => {
       log.error({ err, down, opId: op.opId }, 'sync op failed and the database does not answer')
-      throw new HttpError(503, 'DB_UNAVAILABLE', DB_UNAVAILABLE_MESSAGE)
+      throw failure(503, 'DB_UNAVAILABLE')
     })
     log.error({ err, opId: op.opId, opType: op.type, deviceId, memberId: actor.id }, 'sync op failed on the server; answered OP_SERVER_ERROR')
     return { opId: op.opId, status: 'rejected', code: REJECT.serverError, message: SERVER_ERROR_MESSAGE }

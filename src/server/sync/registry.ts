@@ -38,6 +38,11 @@ export function opRejection(code: ErrorCode, params: ErrorParams = {}): OpReject
   return new OpRejection(code, bilingual(code, params), params)
 }
 
+/** A rejection under a general code for a more precise reason of the catalog (see refusal in ../errors). */
+export function opRefusal(code: ErrorCode, reason: ErrorCode, params: ErrorParams = {}): OpRejection {
+  return new OpRejection(code, bilingual(reason, params), { ...params, reason })
+}
+
 export interface OpHandler<S extends TSchema = TSchema> {
   definition: OpDefinition<S>
   /** Minimum role; members below it get OP_FORBIDDEN before apply runs. */
@@ -102,5 +107,5 @@ export function mayRun(handler: OpHandler, actor: Actor): boolean {
 /** For handlers whose payload names a member: only the session's own member, unless `allowed` says otherwise. */
 export function requireSelf(ctx: OpContext, memberId: string, allowed = false): void {
   if (memberId !== ctx.actor.id && !allowed)
-    throw new OpRejection(REJECT.notYours, '只能记录自己的数据 You can only record your own data')
+    throw opRejection(REJECT.notYours)
 }

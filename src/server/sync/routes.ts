@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { LIMITS } from '#shared/constants'
 import { ErrorBody } from '#shared/schemas/common'
 import { PULL_LIMITS, PullQuery, PullResponse, PushEnvelope, PushResponse, SYNC_PROTOCOL } from '#shared/sync/protocol'
-import { badRequest, HttpError } from '../errors'
+import { failure } from '../errors'
 import { actorOf } from '../plugins/auth'
 import { pullChanges } from './pull'
 import { pushBatch } from './push'
@@ -17,9 +17,9 @@ export default async function syncRoutes(app: FastifyInstance) {
     const actor = actorOf(request)
     const { protocol, deviceId, ops } = request.body
     if (protocol !== SYNC_PROTOCOL)
-      throw badRequest('SYNC_PROTOCOL', `应用版本与服务器不一致，请刷新或更新应用 Sync protocol ${protocol} is not supported (server speaks ${SYNC_PROTOCOL}); reload the app`)
+      throw failure(400, 'SYNC_PROTOCOL', { protocol, server: SYNC_PROTOCOL })
     if (ops.length > LIMITS.syncBatchOps)
-      throw new HttpError(413, 'SYNC_BATCH_TOO_LARGE', `一次最多同步 ${LIMITS.syncBatchOps} 条 At most ${LIMITS.syncBatchOps} ops per push`)
+      throw failure(413, 'SYNC_BATCH_TOO_LARGE', { limit: LIMITS.syncBatchOps })
     return { results: await pushBatch(app.db, actor, deviceId, ops, request.log) }
   })
 

@@ -1,3 +1,12 @@
+import type { Words } from './words'
+import { AUTH_ERRORS } from '../auth/errors'
+import { MEETING_ERRORS } from '../meetings/errors'
+import { ORG_ERRORS } from '../org/errors'
+import { PHOTO_ERRORS } from '../photos/errors'
+import { PLEDGE_ERRORS } from '../pledges/errors'
+import { POINTS_ERRORS } from '../points/errors'
+import { SYNC_ERRORS } from '../sync/errors'
+
 /**
  * Errors as a code and parameters, worded once here in both languages (issue 11): the server
  * answers `{ code, params, message }` — the message is both languages for API clients and logs —
@@ -8,12 +17,11 @@
  * names a more precise code of the catalog, which the app words instead.
  *
  * Templates name their parameters in braces: `{name}` is put in as given (a member's name, a
- * number); `{what:noun}` names a thing by a NOUNS key, worded in the language too.
+ * number); `{what:noun}` names a thing by a NOUNS key, worded in the language too; `{wait:duration}`
+ * is a number of seconds, worded as a wait a person can read (「30 秒」/ "30 seconds", 「4 分钟」/ "4 minutes").
  */
 export type Lang = 'zh-CN' | 'en'
 export type ErrorParams = Record<string, string | number>
-
-interface Words { zh: string, en: string }
 
 /** Things an error may name, as `{what:noun}` parameters. */
 export const NOUNS = {
@@ -45,6 +53,15 @@ export const ERRORS = {
   BAD_REQUEST: { zh: '请求无效', en: 'Bad request' },
   DB_UNAVAILABLE: { zh: '服务器暂时不可用，请稍后重试', en: 'The server is temporarily unavailable; try again later' },
   INTERNAL: { zh: '服务器出错了，请稍后再试', en: 'Something went wrong on the server' },
+  RATE_LIMITED: { zh: '操作太频繁，请 {wait:duration}后再试', en: 'Too many tries; try again in {wait:duration}' },
+  // Each feature's own, worded next to its code.
+  ...AUTH_ERRORS,
+  ...ORG_ERRORS,
+  ...PHOTO_ERRORS,
+  ...POINTS_ERRORS,
+  ...MEETING_ERRORS,
+  ...PLEDGE_ERRORS,
+  ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS
 
@@ -52,13 +69,23 @@ export function isCataloged(code: string): code is ErrorCode {
   return Object.hasOwn(ERRORS, code)
 }
 
+/** 「30 秒」/ "30 seconds", 「4 分钟」/ "4 minutes": a wait of some seconds a person can read. */
+export function waitInWords(seconds: number, lang: Lang): string {
+  if (seconds < 60)
+    return lang === 'en' ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${seconds} 秒`
+  const minutes = Math.ceil(seconds / 60)
+  return lang === 'en' ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${minutes} 分钟`
+}
+
 function fill(template: string, params: ErrorParams, lang: Lang): string {
-  return template.replace(/\{(\w+)(:noun)?\}/g, (whole, name: string, noun?: string) => {
+  return template.replace(/\{(\w+)(:noun|:duration)?\}/g, (whole, name: string, kind?: string) => {
     const value = params[name]
     if (value === undefined)
       return whole
-    if (noun && Object.hasOwn(NOUNS, String(value)))
+    if (kind === ':noun' && Object.hasOwn(NOUNS, String(value)))
       return NOUNS[value as Noun][lang === 'en' ? 'en' : 'zh']
+    if (kind === ':duration' && Number.isFinite(Number(value)))
+      return waitInWords(Number(value), lang)
     return String(value)
   })
 }

@@ -4,7 +4,7 @@ import { SESSION } from '#shared/constants'
 import { ChangePasswordBody, LoginBody, Me } from '#shared/schemas/auth'
 import { ErrorBody, OkBody } from '#shared/schemas/common'
 import { writeAudit } from '../../audit/writer'
-import { badRequest, HttpError, unauthorized } from '../../errors'
+import { failure, unauthorized } from '../../errors'
 import { loadMe } from '../../org/service'
 import { actorOf } from '../../plugins/auth'
 import { nowIso } from '../../util/clock'
@@ -23,8 +23,6 @@ import { endSession, revokeSessions, startSession } from '../sessions'
 const ADDRESS_WINDOW_MS = 15 * 60_000
 const ADDRESS_FAILURES = 50
 
-const WRONG_LOGIN = '登录名或密码不正确 Wrong login name or password'
-
 export default async function authRoutes(app: FastifyInstance) {
   app.post<{ Body: LoginBodyT }>('/login', {
     schema: { body: LoginBody, response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
@@ -36,10 +34,10 @@ export default async function authRoutes(app: FastifyInstance) {
     // Both checks come before any hashing: a refused attempt costs a stranger's server nothing.
     const address = await peekRateLimit(app.db, addressKey, ADDRESS_FAILURES, ADDRESS_WINDOW_MS)
     if (!address.allowed)
-      throw tooManyFailures(address.retryAfterSeconds, '此网络地址登录失败次数过多', 'Too many failed logins from your network address')
+      throw tooManyFailures(address.retryAfterSeconds, 'LOGIN_TOO_MANY_ADDRESS')
     const wait = await backoffWait(app.db, pairKey)
     if (wait > 0)
-      throw tooManyFailures(wait, '该账号在此网络地址登录失败次数过多', 'Too many failed logins to this account from your network address')
+      throw tooManyFailures(wait, 'LOGIN_TOO_MANY_ACCOUNT')
 
     const member = await findCredentials(app.db, login)
     // Verify against a dummy hash when there is no such account, so timing does not reveal which logins exist.
@@ -47,7 +45,7 @@ export default async function authRoutes(app: FastifyInstance) {
     if (!member || !member.password_hash || member.active !== 1 || !ok) {
       await recordFailure(app.db, pairKey)
       await hitRateLimit(app.db, addressKey, ADDRESS_FAILURES, ADDRESS_WINDOW_MS)
-      throw new HttpError(401, 'WRONG_LOGIN', WRONG_LOGIN)
+      throw failure(401, 'WRONG_LOGIN')
     }
     await clearFailures(app.db, pairKey)
     await startSession(app.db, reply, member.id)
@@ -75,15 +73,15 @@ export default async function authRoutes(app: FastifyInstance) {
     const pairKey = `password:pair:${hashToken(`${actor.id}\n${request.ip}`)}`
     const wait = await backoffWait(app.db, pairKey)
     if (wait > 0)
-      throw tooManyFailures(wait, '当前密码输错次数过多', 'Too many wrong current passwords')
+      throw tooManyFailures(wait, 'PASSWORD_TOO_MANY')
     const current = await passwordHashOf(app.db, actor.id)
     if (!current || !(await verifyPassword(currentPassword, current))) {
       await recordFailure(app.db, pairKey)
-      throw new HttpError(400, 'WRONG_PASSWORD', '当前密码不正确 The current password is wrong')
+      throw failure(400, 'WRONG_PASSWORD')
     }
     await clearFailures(app.db, pairKey)
     if (currentPassword === newPassword)
-      throw badRequest('SAME_PASSWORD', '新密码不能与当前密码相同 The new password must differ from the current one')
+      throw failure(400, 'SAME_PASSWORD')
     const token = request.cookies[SESSION.cookie]
     if (!token)
       throw unauthorized()

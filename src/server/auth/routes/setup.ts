@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { Me, SetupBody, SetupStatus } from '#shared/schemas/auth'
 import { ErrorBody } from '#shared/schemas/common'
 import { writeAudit } from '../../audit/writer'
-import { conflict, gone, HttpError } from '../../errors'
+import { failure } from '../../errors'
 import { insertBranch, insertMember, loginTaken } from '../../org/repository'
 import { loadMe } from '../../org/service'
 import { seedDefaultRules } from '../../points/rules'
@@ -15,9 +15,9 @@ import { claimSetupToken, findSetupToken, releaseSetupToken, spendSetupTokens } 
 import { startSession } from '../sessions'
 import { hasBranchAdmin } from '../setup'
 
-const alreadySetUp = () => conflict('ALREADY_SET_UP', '先锋已经完成初始设置，请直接登录 Setup is already done; log in instead')
-const tokenUsed = () => gone('SETUP_TOKEN_USED', '该设置链接已使用过 This setup link was already used')
-const loginTakenError = () => conflict('LOGIN_TAKEN', '该登录名已被使用 This login name is taken')
+const alreadySetUp = () => failure(409, 'ALREADY_SET_UP')
+const tokenUsed = () => failure(410, 'SETUP_TOKEN_USED')
+const loginTakenError = () => failure(409, 'LOGIN_TAKEN')
 
 export default async function setupRoutes(app: FastifyInstance) {
   app.get('/', { schema: { response: { 200: SetupStatus } } }, async () => {
@@ -36,11 +36,11 @@ export default async function setupRoutes(app: FastifyInstance) {
         throw alreadySetUp()
       const token = await findSetupToken(app.db, tokenHash)
       if (!token)
-        throw new HttpError(400, 'SETUP_TOKEN_INVALID', '设置链接无效，请使用服务器启动时打印的链接 This setup link is not valid; use the one the server printed')
+        throw failure(400, 'SETUP_TOKEN_INVALID')
       if (token.used_at)
         throw tokenUsed()
       if (token.expires_at <= nowIso())
-        throw gone('SETUP_TOKEN_EXPIRED', '设置链接已过期，请运行 npm run setup-link 获取新链接 This setup link expired; run npm run setup-link for a new one')
+        throw failure(410, 'SETUP_TOKEN_EXPIRED')
       if (await loginTaken(app.db, body.login))
         throw loginTakenError()
       const now = nowIso()

@@ -39,7 +39,7 @@ export default async function meetingRoutes(app: FastifyInstance, { secret }: { 
     const actor = actorOf(request)
     const meeting = await loadMeeting(app.db, actor.branchId, request.params.id)
     if (!meeting || !canSee(actor, meeting))
-      throw notFound('会议 Meeting')
+      throw notFound('meeting')
     return toListItem(meeting, actor, await ownStatus(app.db, meeting.id, actor.id))
   })
 

@@ -38,7 +38,7 @@ export default async function meetingMinutesRoutes(app: FastifyInstance) {
     }
     catch (err) {
       if (err instanceof OpRejection)
-        throw new HttpError(STATUS[err.code] ?? 400, err.code, err.message)
+        throw new HttpError(STATUS[err.code] ?? 400, err.code, err.message, {}, err.params)
       throw err
     }
   })

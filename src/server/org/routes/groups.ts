@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { ErrorBody, IdParams, OkBody } from '#shared/schemas/common'
 import { Group, GroupBody, GroupList, ORG_ENTITY } from '#shared/schemas/org'
 import { writeAudit } from '../../audit/writer'
-import { conflict } from '../../errors'
+import { failure } from '../../errors'
 import { actorOf } from '../../plugins/auth'
 import { recordChange } from '../../sync/changes'
 import { nowIso } from '../../util/clock'
@@ -60,7 +60,7 @@ export default async function groupRoutes(app: FastifyInstance) {
     await app.db.transaction().execute(async (trx) => {
       const group = await requireGroup(trx, actor, request.params.id)
       if (group.memberCount > 0)
-        throw conflict('GROUP_NOT_EMPTY', `「${group.name}」还有 ${group.memberCount} 名成员，请先把他们移到其他党小组 The group still has ${group.memberCount} active members; move them to another group first`)
+        throw failure(409, 'GROUP_NOT_EMPTY', { name: group.name, count: group.memberCount })
       await markGroupRemoved(trx, group.id, nowIso())
       await writeAudit(trx, actor, { action: 'group.remove', entity: 'group', entityId: group.id, data: { name: group.name } })
       await recordChange(trx, { entity: ORG_ENTITY.group, entityId: group.id, branchId: actor.branchId, memberId: null, op: 'delete', data: { id: group.id } })

@@ -7,7 +7,7 @@ import { hashPassword } from '../../auth/password'
 import { checkLinkToken } from '../../auth/rate-limit'
 import { setPasswordHash } from '../../auth/repository'
 import { revokeSessions, startSession } from '../../auth/sessions'
-import { gone } from '../../errors'
+import { failure } from '../../errors'
 import { nowIso } from '../../util/clock'
 import { claimInvite, isMemberActive, releaseInvite } from '../repository'
 import { loadMe, usableInvite } from '../service'
@@ -29,7 +29,7 @@ export default async function inviteRoutes(app: FastifyInstance) {
       const row = await usableInvite(app.db, request.params.token)
       const claimedAt = nowIso()
       if (!(await claimInvite(app.db, row.token_hash, claimedAt)))
-        throw gone('INVITE_USED', '该邀请链接已使用过 This invite was already used')
+        throw failure(410, 'INVITE_USED')
       return { row, claimedAt }
     })
     try {
@@ -37,7 +37,7 @@ export default async function inviteRoutes(app: FastifyInstance) {
       await app.db.transaction().execute(async (trx) => {
         // Deactivated while the password was being hashed: no password for them.
         if (!(await isMemberActive(trx, row.member_id)))
-          throw gone('MEMBER_INACTIVE', '该账号已停用 This account is deactivated')
+          throw failure(410, 'MEMBER_INACTIVE')
         await setPasswordHash(trx, row.member_id, hash, nowIso())
         // The member is the actor: they set their own password through the link (never recorded).
         await writeAudit(trx, { id: row.member_id, branchId: row.branch_id }, { action: 'invite.accept', entity: 'member', entityId: row.member_id, data: { login: row.login } })

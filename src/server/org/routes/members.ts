@@ -10,7 +10,7 @@ import { writeAudit } from '../../audit/writer'
 import { linkOrigin } from '../../auth/origin'
 import { revokeSessions } from '../../auth/sessions'
 import { isUniqueViolation } from '../../db/errors'
-import { badRequest, conflict, forbidden } from '../../errors'
+import { failure, forbidden, refusal } from '../../errors'
 import { actorOf } from '../../plugins/auth'
 import { recordChange } from '../../sync/changes'
 import { addMs, DAY, nowIso } from '../../util/clock'
@@ -21,8 +21,8 @@ import { assertLoginFree, requireGroup, requireMember } from '../service'
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 interface Params { Params: { id: string } }
 
-const LEADER_NEEDS_GROUP = () => badRequest('LEADER_NEEDS_GROUP', '党小组长必须属于一个党小组 A group leader must belong to a group')
-const LOGIN_TAKEN = () => conflict('LOGIN_TAKEN', '该登录名已被使用，请换一个 This login name is taken; choose another')
+const LEADER_NEEDS_GROUP = () => failure(400, 'LEADER_NEEDS_GROUP')
+const LOGIN_TAKEN = () => failure(409, 'LOGIN_TAKEN')
 
 function cleanTitles(titles: string[] | undefined): string[] {
   return [...new Set((titles ?? []).map(t => t.trim()).filter(Boolean))]
@@ -64,7 +64,7 @@ export default async function memberRoutes(app: FastifyInstance) {
     const actor = actorOf(request)
     const member = await requireMember(app.db, actor, request.params.id)
     if (actor.role !== 'branch_admin' && (!actor.groupId || member.groupId !== actor.groupId))
-      throw forbidden('只能查看本党小组的成员 You can only see members of your own group')
+      throw forbidden('MEMBERS_OWN_GROUP_ONLY')
     return member
   })
 
@@ -140,7 +140,7 @@ export default async function memberRoutes(app: FastifyInstance) {
           throw LEADER_NEEDS_GROUP()
         const losesAdmin = before.role === 'branch_admin' && before.active && (next.role !== 'branch_admin' || !next.active)
         if (losesAdmin && await otherActiveAdmins(trx, actor.branchId, before.id) === 0)
-          throw conflict('LAST_ADMIN', '这是支部唯一的管理员，请先任命另一位支部管理员 This is the branch\'s only admin; make someone else a branch admin first')
+          throw failure(409, 'LAST_ADMIN')
 
         await updateMember(trx, before.id, next, nowIso())
         if (changed.active && !next.active) {
@@ -171,7 +171,7 @@ export default async function memberRoutes(app: FastifyInstance) {
     await app.db.transaction().execute(async (trx) => {
       const member = await requireMember(trx, actor, request.params.id)
       if (!member.active)
-        throw conflict('MEMBER_INACTIVE', '该成员已停用，请先恢复再邀请 This member is deactivated; reactivate them first')
+        throw refusal(409, 'MEMBER_INACTIVE', 'MEMBER_INACTIVE_INVITE')
       const now = nowIso()
       // Only the newest link works: an older one forwarded to the wrong person is dead.
       await expireOpenInvites(trx, member.id, now)

@@ -42,7 +42,7 @@ export default async function pointsRoutes(app: FastifyInstance) {
     const actor = actorOf(request)
     const entry = await loadEntry(app.db, request.params.id)
     if (!entry)
-      throw notFound('积分记录 Entry')
+      throw notFound('entry')
     await memberVisibleTo(app.db, actor, entry.memberId)
     return { entry, events: await entryEvents(app.db, entry.id) }
   })

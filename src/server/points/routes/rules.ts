@@ -29,7 +29,7 @@ export default async function rulesRoutes(app: FastifyInstance) {
     const actor = actorOf(request)
     const rule = await app.db.transaction().execute(trx => editRule(trx, actor.branchId, actor.id, request.params.id, request.body))
     if (!rule)
-      throw notFound('积分项目 Rule')
+      throw notFound('rule')
     return rule
   })
 
@@ -40,7 +40,7 @@ export default async function rulesRoutes(app: FastifyInstance) {
     const actor = actorOf(request)
     const rule = await app.db.transaction().execute(trx => retireRule(trx, actor.branchId, actor.id, request.params.id))
     if (!rule)
-      throw notFound('积分项目 Rule')
+      throw notFound('rule')
     return rule
   })
 }
