@@ -30,8 +30,12 @@ that the app imports for its types.
   higher role may do what a lower one may). In /api/docs, log in to the app in the same browser first:
   its cookie goes with "Try it out".
 - **CSRF**: every POST, PUT, PATCH and DELETE must send \`${SESSION.csrfHeader}: 1\`, or it gets 403 \`CSRF\`.
-- **Errors**: \`{ statusCode, code, error, message }\`; \`message\` is bilingual (Chinese first) and can be
-  shown to the person as is. 400 \`VALIDATION\` (names the bad field; unknown fields are refused), 401 not
+- **Errors**: \`{ statusCode, code, error, message, params? }\`; \`message\` is bilingual (Chinese first)
+  and can be shown as is. With \`params\`, \`code\` is one of the shared catalog's
+  (\`src/shared/errors/catalog.ts\`, each feature's words in \`src/shared/<feature>/errors.ts\`): the app
+  words it in the member's language from \`params\` (names, numbers, dates; \`wait\` in seconds), or words
+  \`params.reason\`, a more precise catalog code, where \`code\` stays general (\`FORBIDDEN\`,
+  \`RATE_LIMITED\`, \`ENTRY_NOT_PENDING\`, \`PLEDGE_DECIDED\`…). Refused sync ops carry the same. 400 \`VALIDATION\` (names the bad field; unknown fields are refused), 401 not
   logged in, 403 role too low, 404 not found, 409 conflict, 410 used or expired link, 413 body over
   ${LIMITS.bodyBytes / 1024 / 1024} MiB, 415 not JSON, 429 rate-limited (with \`Retry-After\`), 503 database unavailable.
 - **Scope**: everything is limited to the caller's branch; a record of another branch answers 404,
