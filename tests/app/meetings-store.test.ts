@@ -1,18 +1,17 @@
-import type { SyncTransport } from '#app/sync/engine'
 import type { Me } from '#shared/schemas/auth'
-import type { PullResponse, PushResponse } from '#shared/sync/protocol'
 import type { Person, PointsBranch } from '../server/points-helper'
 import { ApiError } from '#app/api/client'
 import { closeDb, DB_NAME, getDb, listRejected } from '#app/db'
 import { useMeetingsStore } from '#app/stores/meetings'
 import { useSessionStore } from '#app/stores/session'
 import { useSyncStore } from '#app/stores/sync'
-import { syncOnce, TransportError } from '#app/sync/engine'
+import { syncOnce } from '#app/sync/engine'
 import { deleteDB } from 'idb'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { meetingBody } from '../server/meeting-helper'
 import { pointsBranch } from '../server/points-helper'
+import { transport } from '../server/points-phone'
 import 'fake-indexeddb/auto'
 
 /*
@@ -40,24 +39,6 @@ vi.mock('#app/components/meetings/meetings-api', () => ({
     screen: (id: string) => call('GET', `/meetings/${id}/screen`),
   },
 }))
-
-function transport(who: Person): SyncTransport {
-  return {
-    async uploadPhoto() {},
-    async push(body) {
-      const res = await who.client.post('/api/sync/push', body)
-      if (res.statusCode !== 200)
-        throw new TransportError(res.statusCode, res.json().message)
-      return res.json() as PushResponse
-    },
-    async pull(since, limit) {
-      const res = await who.client.get(`/api/sync/pull?since=${encodeURIComponent(since)}&limit=${limit}`)
-      if (res.statusCode !== 200)
-        throw new TransportError(res.statusCode, res.json().message)
-      return res.json() as PullResponse
-    },
-  }
-}
 
 beforeEach(async () => {
   await closeDb()

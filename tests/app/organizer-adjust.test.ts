@@ -1,41 +1,22 @@
-import type { SyncTransport } from '#app/sync/engine'
 import type { Rule } from '#shared/points/schemas'
 import type { Me } from '#shared/schemas/auth'
-import type { PullResponse, PushResponse } from '#shared/sync/protocol'
 import type { Person, PointsBranch } from '../server/points-helper'
 import { closeDb, DB_NAME, getDb, listRejected } from '#app/db'
 import { useOrganizerStore } from '#app/stores/organizer'
 import { useSessionStore } from '#app/stores/session'
 import { useSyncStore } from '#app/stores/sync'
-import { syncOnce, TransportError } from '#app/sync/engine'
+import { syncOnce } from '#app/sync/engine'
 import { appOp } from '#app/sync/op-types'
 import { deleteDB } from 'idb'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { entryRow, pointsBranch, summaryOf, today } from '../server/points-helper'
+import { transport } from '../server/points-phone'
 import 'fake-indexeddb/auto'
 
 /* 记分/扣分 on the group leader's phone (organizer store, fake-indexeddb) → the real server. */
 let b: PointsBranch
 let online = true
-
-function transport(who: Person): SyncTransport {
-  return {
-    async uploadPhoto() {},
-    async push(body) {
-      const res = await who.client.post('/api/sync/push', body)
-      if (res.statusCode !== 200)
-        throw new TransportError(res.statusCode, res.json().message)
-      return res.json() as PushResponse
-    },
-    async pull(since, limit) {
-      const res = await who.client.get(`/api/sync/pull?since=${encodeURIComponent(since)}&limit=${limit}`)
-      if (res.statusCode !== 200)
-        throw new TransportError(res.statusCode, res.json().message)
-      return res.json() as PullResponse
-    },
-  }
-}
 
 /** The app's fetch, answered by the test server as `who`; or no network at all. */
 function serveFetchAs(who: Person) {

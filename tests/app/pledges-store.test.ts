@@ -1,6 +1,4 @@
-import type { SyncTransport } from '#app/sync/engine'
 import type { Me } from '#shared/schemas/auth'
-import type { PullResponse, PushResponse } from '#shared/sync/protocol'
 import type { Client, TestApp } from '../server/helper'
 import type { Person } from '../server/pledge-helper'
 import { localPledges } from '#app/components/pledges/pledges-api'
@@ -8,12 +6,13 @@ import { closeDb, DB_NAME, getDb, listRejected } from '#app/db'
 import { usePledgesStore } from '#app/stores/pledges'
 import { useSessionStore } from '#app/stores/session'
 import { useSyncStore } from '#app/stores/sync'
-import { syncOnce, TransportError } from '#app/sync/engine'
+import { syncOnce } from '#app/sync/engine'
 import { deleteDB } from 'idb'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { buildTestApp, setUpBranch } from '../server/helper'
 import { person, pledgeBody, YEAR } from '../server/pledge-helper'
+import { transport } from '../server/points-phone'
 import 'fake-indexeddb/auto'
 
 /* 公开承诺 on the phone (pledges store, fake-indexeddb) against the real server, online and offline. */
@@ -23,24 +22,6 @@ let wang: Person
 let alice: Person
 /** Whose session the app's fetch carries; null: no network. */
 let online: Client | null = null
-
-function transport(who: Client): SyncTransport {
-  return {
-    async uploadPhoto() {},
-    async push(body) {
-      const res = await who.post('/api/sync/push', body)
-      if (res.statusCode !== 200)
-        throw new TransportError(res.statusCode, res.json().message)
-      return res.json() as PushResponse
-    },
-    async pull(since, limit) {
-      const res = await who.get(`/api/sync/pull?since=${encodeURIComponent(since)}&limit=${limit}`)
-      if (res.statusCode !== 200)
-        throw new TransportError(res.statusCode, res.json().message)
-      return res.json() as PullResponse
-    },
-  }
-}
 
 function as(p: Person, role: Me['role'], name: string) {
   useSessionStore().me = { id: p.id, name, role, branchId: 'b', branchName: '测试支部', groupId: null, groupName: null } as unknown as Me
@@ -87,7 +68,7 @@ describe('a member writes and submits a pledge offline', () => {
     expect(store.mine[0]).toMatchObject({ id, status: 'submitted', ownerName: 'alice-name', syncPending: true, syncFailed: false })
     expect((await (await getDb()).getAll('outbox')).map(o => o.type)).toEqual(['pledge.save', 'pledge.submit'])
 
-    expect(await syncOnce(transport(alice.client), alice.id)).toMatchObject({ kind: 'done', pushed: 2, rejected: 0 })
+    expect(await syncOnce(transport(alice), alice.id)).toMatchObject({ kind: 'done', pushed: 2, rejected: 0 })
     const server = (await alice.client.get(`/api/pledges/${id}`)).json()
     expect(server).toMatchObject({ id, status: 'submitted', memberId: alice.id, supervisor: '张书记' })
     await store.loadMine()
@@ -110,7 +91,7 @@ describe('a member writes and submits a pledge offline', () => {
     const store = usePledgesStore()
     const id = await store.save(input())
     expect(await store.loadDetail(id)).toMatchObject({ id, status: 'draft', syncPending: true, progress: [] })
-    await syncOnce(transport(alice.client), alice.id)
+    await syncOnce(transport(alice), alice.id)
     expect(await store.loadDetail(id)).toMatchObject({ id, status: 'draft', syncPending: false })
   })
 })
@@ -119,7 +100,7 @@ describe('an organizer decides the review queue offline', () => {
   async function queuedPledge() {
     as(alice, 'member', 'alice-name')
     const id = await usePledgesStore().save(input(), { submit: true })
-    await syncOnce(transport(alice.client), alice.id)
+    await syncOnce(transport(alice), alice.id)
     setActivePinia(createPinia())
     useSyncStore().afterWrite = () => {}
     as(admin, 'branch_admin', '管理员')
@@ -138,7 +119,7 @@ describe('an organizer decides the review queue offline', () => {
     await store.decide(store.queue[0]!, 'approve')
     await store.loadQueue()
     expect(store.queue[0]).toMatchObject({ id, status: 'approved', syncPending: true })
-    expect(await syncOnce(transport(admin.client), admin.id)).toMatchObject({ kind: 'done', rejected: 0 })
+    expect(await syncOnce(transport(admin), admin.id)).toMatchObject({ kind: 'done', rejected: 0 })
     expect((await admin.client.get(`/api/pledges/${id}`)).json().status).toBe('approved')
     // The decision is a record on the organizer's phone, but the pledge is not theirs: not under 我的承诺.
     await store.loadMine()
@@ -156,7 +137,7 @@ describe('an organizer decides the review queue offline', () => {
     await store.decide(seen, 'approve')
     expect((await wang.client.post(`/api/pledges/${id}/return`, { reason: '目标不够具体' })).statusCode).toBe(200)
 
-    expect(await syncOnce(transport(admin.client), admin.id)).toMatchObject({ kind: 'done', rejected: 1 })
+    expect(await syncOnce(transport(admin), admin.id)).toMatchObject({ kind: 'done', rejected: 1 })
     const [refused] = await listRejected(admin.id)
     expect(refused).toMatchObject({ type: 'pledge.review', code: 'PLEDGE_DECIDED' })
     expect(refused!.message).toContain('wang-name')
@@ -187,7 +168,7 @@ describe('an organizer decides the review queue offline', () => {
     const shown = await store.loadDetail(id, pledge)
     expect(shown).toMatchObject({ syncPending: true, items: [{ result: 'kept' }, { result: null }] })
     await expect(store.evaluate(shown, [{ itemId: pledge.items[0]!.id, result: 'broken' }])).rejects.toThrow()
-    expect(await syncOnce(transport(admin.client), admin.id)).toMatchObject({ kind: 'done', rejected: 0 })
+    expect(await syncOnce(transport(admin), admin.id)).toMatchObject({ kind: 'done', rejected: 0 })
     const server = (await admin.client.get(`/api/pledges/${id}`)).json()
     expect(server.items[0]).toMatchObject({ result: 'kept', pointsAmount: 5 })
   })

@@ -1,46 +1,23 @@
-import type { SyncTransport } from '#app/sync/engine'
 import type { Me } from '#shared/schemas/auth'
-import type { PullResponse, PushResponse } from '#shared/sync/protocol'
-import type { Person, PointsBranch } from '../server/points-helper'
+import type { PointsBranch } from '../server/points-helper'
 import { randomUUID } from 'node:crypto'
 import { closeDb, DB_NAME, getDb, getRecord } from '#app/db'
 import { getLocalPhoto } from '#app/db/photos'
 import { usePointsStore } from '#app/stores/points'
 import { useSessionStore } from '#app/stores/session'
 import { useSyncStore } from '#app/stores/sync'
-import { syncOnce, TransportError } from '#app/sync/engine'
+import { syncOnce } from '#app/sync/engine'
 import { deleteDB } from 'idb'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { pngBytes, upload } from '../server/photo-helper'
 import { entryRow, pointsBranch, ruleId, today } from '../server/points-helper'
+import { transport } from '../server/points-phone'
 import { op, push } from '../server/sync-helper'
 import 'fake-indexeddb/auto'
 
 /* 已退回 → corrected with other photos on the phone (points store, fake-indexeddb) → the real server. */
 let b: PointsBranch
-
-function transport(who: Person): SyncTransport {
-  return {
-    async uploadPhoto(id, mime, bytes) {
-      const res = await b.t.app.inject({ method: 'PUT', url: `/api/photos/${id}`, payload: Buffer.from(bytes), headers: { 'x-xianfeng': '1', 'content-type': mime, 'cookie': who.client.cookie } })
-      if (res.statusCode >= 300)
-        throw new TransportError(res.statusCode, res.json().message, res.json().code)
-    },
-    async push(body) {
-      const res = await who.client.post('/api/sync/push', body)
-      if (res.statusCode !== 200)
-        throw new TransportError(res.statusCode, res.json().message)
-      return res.json() as PushResponse
-    },
-    async pull(since, limit) {
-      const res = await who.client.get(`/api/sync/pull?since=${encodeURIComponent(since)}&limit=${limit}`)
-      if (res.statusCode !== 200)
-        throw new TransportError(res.statusCode, res.json().message)
-      return res.json() as PullResponse
-    },
-  }
-}
 
 beforeEach(async () => {
   await closeDb()
@@ -64,7 +41,7 @@ async function returnedEntry() {
   const res = await push(b.amy.client, [op('entry.create', { id, ruleId: await ruleId(b.t, 'volunteer'), date: today(), note: '进社区宣传', photoIds: [first] })])
   expect(res.json().results[0]).toMatchObject({ status: 'applied' })
   expect((await b.lee.client.post(`/api/points/approvals/${id}/return`, { reason: 'evidence_missing' })).statusCode).toBe(200)
-  expect(await syncOnce(transport(b.amy), b.amy.id)).toMatchObject({ kind: 'done' })
+  expect(await syncOnce(transport(b.amy, b.t.app), b.amy.id)).toMatchObject({ kind: 'done' })
   const points = usePointsStore()
   await points.load()
   const entry = points.entries.find(e => e.id === id)!
@@ -83,7 +60,7 @@ describe('resubmitting a returned entry with other photos', () => {
     expect(await getLocalPhoto(second.id)).toMatchObject({ uploaded: false, mime: 'image/png' })
     expect(points.entries.find(e => e.id === id)).toMatchObject({ status: 'pending', syncPending: true, photoIds: [first, second.id] })
 
-    expect(await syncOnce(transport(b.amy), b.amy.id)).toMatchObject({ kind: 'done', pushed: 1, rejected: 0 })
+    expect(await syncOnce(transport(b.amy, b.t.app), b.amy.id)).toMatchObject({ kind: 'done', pushed: 1, rejected: 0 })
     expect(JSON.parse((await entryRow(b.t, id)).photo_ids)).toEqual([first, second.id])
     expect((await b.lee.client.get(`/api/photos/${second.id}`)).statusCode).toBe(200)
     // The server has it: the phone's copy is dropped.
@@ -96,7 +73,7 @@ describe('resubmitting a returned entry with other photos', () => {
     await points.resubmit(entry, { date: entry.date, note: '照片拍错了，已删除', variant: entry.variant, keptPhotoIds: [], photos: [] })
     const [queued] = await (await getDb()).getAll('outbox')
     expect(queued!.payload).toMatchObject({ photoIds: [] })
-    expect(await syncOnce(transport(b.amy), b.amy.id)).toMatchObject({ kind: 'done', rejected: 0 })
+    expect(await syncOnce(transport(b.amy, b.t.app), b.amy.id)).toMatchObject({ kind: 'done', rejected: 0 })
     expect(JSON.parse((await entryRow(b.t, id)).photo_ids)).toEqual([])
     const review = (await b.lee.client.get('/api/points/approvals')).json().items as { id: string, photoIds: string[] }[]
     expect(review.find(e => e.id === id)?.photoIds).toEqual([])

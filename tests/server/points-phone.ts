@@ -1,6 +1,7 @@
 import type { SyncTransport } from '#app/sync/engine'
 import type { Me } from '#shared/schemas/auth'
 import type { PullResponse, PushResponse } from '#shared/sync/protocol'
+import type { FastifyInstance } from 'fastify'
 import type { Person, PointsBranch } from './points-helper'
 import { closeDb, DB_NAME } from '#app/db'
 import { usePointsStore } from '#app/stores/points'
@@ -24,11 +25,18 @@ if (!('localStorage' in globalThis) || !globalThis.localStorage) {
   }
 }
 
-/** The real sync engine talking to the real server through inject, as a member's phone. */
-export function transport(who: Person): SyncTransport {
+/**
+ * The real sync engine talking to the real server through inject, as `who`'s phone. Photos are
+ * uploaded to `photosTo` (the test server's app) when a test gives it, refused otherwise.
+ */
+export function transport(who: Person, photosTo?: FastifyInstance): SyncTransport {
   return {
-    async uploadPhoto() {
-      throw new TransportError(400, 'no photos in these tests')
+    async uploadPhoto(id, mime, bytes) {
+      if (!photosTo)
+        throw new TransportError(400, 'no photos in these tests')
+      const res = await photosTo.inject({ method: 'PUT', url: `/api/photos/${id}`, payload: Buffer.from(bytes), headers: { 'x-xianfeng': '1', 'content-type': mime, 'cookie': who.client.cookie } })
+      if (res.statusCode >= 300)
+        throw new TransportError(res.statusCode, res.json().message, res.json().code)
     },
     async push(body) {
       const res = await who.client.post('/api/sync/push', body)
