@@ -134,6 +134,11 @@ async function applyLimits(trx: Transaction<Database>, e: { points: number, date
   return { granted: e.points, clipped: 0 }
 }
 
+/** Where an entry's ledger rows stand: its member, year, month, date, category and rule. */
+function ledgerPlace(e: Pick<EntryTableRow, 'id' | 'branch_id' | 'member_id' | 'year' | 'date' | 'category' | 'rule_id'>) {
+  return { branch_id: e.branch_id, member_id: e.member_id, year: e.year, month: monthOf(e.date), date: e.date, category: e.category, rule_id: e.rule_id, entry_id: e.id }
+}
+
 /**
  * Writes the ledger row for an entry: a grant clipped to its cap in the period of the entry's
  * date, a deduction clipped so the year never goes below 0. Marks the entry approved.
@@ -145,14 +150,7 @@ export async function grant(trx: Transaction<Database>, actor: Pick<Actor, 'id'>
   const now = nowIso()
   await trx.insertInto('point_ledger').values({
     id: newId(),
-    branch_id: e.branch_id,
-    member_id: e.member_id,
-    year: e.year,
-    month: monthOf(e.date),
-    date: e.date,
-    category: e.category,
-    rule_id: e.rule_id,
-    entry_id: e.id,
+    ...ledgerPlace(e),
     kind: e.points < 0 ? 'deduction' : 'grant',
     amount: granted,
     requested: e.points,
@@ -217,14 +215,7 @@ export async function revokeEntry(trx: Transaction<Database>, actor: Actor, id: 
   const now = nowIso()
   await trx.insertInto('point_ledger').values({
     id: newId(),
-    branch_id: e.branch_id,
-    member_id: e.member_id,
-    year: e.year,
-    month: monthOf(e.date),
-    date: e.date,
-    category: e.category,
-    rule_id: e.rule_id,
-    entry_id: e.id,
+    ...ledgerPlace(e),
     kind: 'reversal',
     amount: -net,
     requested: -net,
