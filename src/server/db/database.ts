@@ -4,6 +4,7 @@ import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrg
 import type { PhotoTable } from './photos.table'
 import type { PledgeBoardTable, PledgeFeedbackTable, PledgeItemTable, PledgeProgressTable, PledgeTable } from './pledges.table'
 import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRuleTable, PointRuleVersionTable, PointSettingsTable, PointVetoTable, PointYearBaseTable } from './points.table'
+import type { ReviewBallotTable, ReviewGuestTable, ReviewRatingTable, ReviewSessionTable, ReviewStatementTable } from './reviews.table'
 import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } from './sync.table'
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
@@ -42,6 +43,11 @@ export interface Database {
   meeting: MeetingTable
   meeting_attendance: MeetingAttendanceTable
   photo: PhotoTable
+  review_session: ReviewSessionTable
+  review_statement: ReviewStatementTable
+  review_guest: ReviewGuestTable
+  review_ballot: ReviewBallotTable
+  review_rating: ReviewRatingTable
 }
 
 export type Db = Kysely<Database>

@@ -5,6 +5,7 @@ import { ORG_ERRORS } from '../org/errors'
 import { PHOTO_ERRORS } from '../photos/errors'
 import { PLEDGE_ERRORS } from '../pledges/errors'
 import { POINTS_ERRORS } from '../points/errors'
+import { REVIEW_ERRORS } from '../reviews/errors'
 import { SYNC_ERRORS } from '../sync/errors'
 
 /**
@@ -35,6 +36,7 @@ export const NOUNS = {
   board: { zh: '承诺公示栏', en: 'Pledge board' },
   group: { zh: '党小组', en: 'Group' },
   veto: { zh: '一票否决记录', en: 'Veto' },
+  review: { zh: '讲评', en: 'Review' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -61,6 +63,7 @@ export const ERRORS = {
   ...POINTS_ERRORS,
   ...MEETING_ERRORS,
   ...PLEDGE_ERRORS,
+  ...REVIEW_ERRORS,
   ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS
