@@ -120,9 +120,43 @@ async function seed(b: PointsBranch) {
   ok(await amy.client.get('/api/sync/pull'))
   // No screen creates an upper organisation yet.
   await t.handle.db.insertInto('upper_org').values({ id: randomUUID(), name: '机关工委', created_at: new Date().toISOString() }).execute()
+  await seedCampaign(b, meeting)
   // A full-size photo: its line in the file spans several read chunks.
   const bytes = randomBytes(900_000)
   await t.handle.db.insertInto('photo').values({ id: randomUUID(), branch_id: b.branchId, member_id: amy.id, mime: 'image/jpeg', size: bytes.length, bytes, sha256: 'unchecked', owner_entity: null, owner_id: null, created_at: new Date().toISOString() }).execute()
+}
+
+/**
+ * 讲评, 民主评议 and 表彰 rows, inserted directly until their screens seed them through the app:
+ * the backup must carry every table, and these tables' rows (a JSON column, a composite key, an
+ * anonymous ballot keyed by a hash) are what a restore could get wrong.
+ */
+async function seedCampaign(b: PointsBranch, meetingId: string) {
+  const { t, admin, amy, ben } = b
+  const db = t.handle.db
+  const at = new Date().toISOString()
+  const year = Number(today().slice(0, 4))
+  const session = randomUUID()
+  await db.insertInto('review_session').values({ id: session, branch_id: b.branchId, group_id: null, meeting_id: meetingId, title: '上半年讲评', period: `${year}-H1`, period_from: `${year}-01-01`, period_to: `${year}-06-30`, status: 'closed', guest_cap: 5, guest_code: 'g7Hk2P', created_by: admin.id, opened_at: at, rating_opened_at: at, closed_at: at, closed_by: admin.id, created_at: at, updated_at: at }).execute()
+  await db.insertInto('review_statement').values({ id: randomUUID(), session_id: session, branch_id: b.branchId, member_id: amy.id, participation: '参加了全部组织生活', pledges: '承诺已兑现', improvement: '加强学习', created_at: at, updated_at: at }).execute()
+  const guest = randomUUID()
+  await db.insertInto('review_guest').values({ id: guest, session_id: session, branch_id: b.branchId, device_hash: 'ab'.repeat(32), name: '王师傅', relation: 'served', created_at: at }).execute()
+  const ballot = randomUUID()
+  await db.insertInto('review_ballot').values({ id: ballot, session_id: session, branch_id: b.branchId, rater_kind: 'guest', rater_member_id: null, guest_id: guest, created_at: at, updated_at: at }).execute()
+  await db.insertInto('review_rating').values({ ballot_id: ballot, session_id: session, branch_id: b.branchId, ratee_id: amy.id, rater_kind: 'guest', study: 4, excel: 3, serve: 4, discipline: 4, uphold: 2, comment: '服务热情', comment_status: 'pending' }).execute()
+  const appraisal = randomUUID()
+  await db.insertInto('appraisal').values({ id: appraisal, branch_id: b.branchId, year, status: 'counted', scope: 'branch', starts_on: `${year}-12-01`, ends_on: `${year}-12-31`, excellent_num: 1, excellent_den: 3, created_by: admin.id, ballot_opened_at: at, ballot_closed_at: at, decided_at: null, created_at: at, updated_at: at }).execute()
+  await db.insertInto('appraisal_summary').values({ id: randomUUID(), appraisal_id: appraisal, branch_id: b.branchId, member_id: amy.id, text: '一年来……', created_at: at, updated_at: at }).execute()
+  await db.insertInto('appraisal_voter').values({ appraisal_id: appraisal, member_id: ben.id }).execute()
+  await db.insertInto('appraisal_ballot').values({ secret_hash: 'cd'.repeat(32), appraisal_id: appraisal, branch_id: b.branchId, grades: JSON.stringify({ [amy.id]: 'excellent' }) }).execute()
+  await db.insertInto('appraisal_result').values({ appraisal_id: appraisal, member_id: amy.id, branch_id: b.branchId, excellent: 3, qualified: 1, basic: 0, unqualified: 0, final_grade: 'excellent', reason: '', decided_by: admin.id, decided_at: at }).execute()
+  const round = randomUUID()
+  await db.insertInto('commendation_round').values({ id: round, branch_id: b.branchId, kind: 'july1', year, title: '七一表彰', status: 'publicity', weights: JSON.stringify({ points: 50, review: 20, pledges: 15, appraisal: 15 }), publicity_days: 5, published_at: at, decided_at: null, created_by: admin.id, created_at: at, updated_at: at }).execute()
+  const title = randomUUID()
+  await db.insertInto('commendation_title').values({ id: title, round_id: round, branch_id: b.branchId, name: '优秀共产党员', target: 'member', quota: 2, sort: 0 }).execute()
+  const nominee = randomUUID()
+  await db.insertInto('commendation_nominee').values({ id: nominee, round_id: round, title_id: title, branch_id: b.branchId, member_id: amy.id, group_id: null, citation: '带头服务群众', status: 'nominated', nominated_by: admin.id, points_entry_id: null, decided_by: null, decided_at: null, created_at: at, updated_at: at }).execute()
+  await db.insertInto('commendation_feedback').values({ id: randomUUID(), nominee_id: nominee, round_id: round, branch_id: b.branchId, name: '群众', text: '名副其实', status: 'approved', created_at: at, moderated_by: admin.id, moderated_at: at }).execute()
 }
 
 let b: PointsBranch

@@ -1,3 +1,4 @@
+import type { AppraisalBallotTable, AppraisalResultTable, AppraisalSummaryTable, AppraisalTable, AppraisalVoterTable, CommendationFeedbackTable, CommendationNomineeTable, CommendationRoundTable, CommendationTitleTable } from './appraisal.table'
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
 import type { MeetingAttendanceTable, MeetingTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
@@ -48,6 +49,15 @@ export interface Database {
   review_guest: ReviewGuestTable
   review_ballot: ReviewBallotTable
   review_rating: ReviewRatingTable
+  appraisal: AppraisalTable
+  appraisal_summary: AppraisalSummaryTable
+  appraisal_voter: AppraisalVoterTable
+  appraisal_ballot: AppraisalBallotTable
+  appraisal_result: AppraisalResultTable
+  commendation_round: CommendationRoundTable
+  commendation_title: CommendationTitleTable
+  commendation_nominee: CommendationNomineeTable
+  commendation_feedback: CommendationFeedbackTable
 }
 
 export type Db = Kysely<Database>

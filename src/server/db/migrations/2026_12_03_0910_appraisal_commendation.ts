@@ -1,0 +1,137 @@
+import type { Kysely } from 'kysely'
+
+/*
+ * 民主评议党员 and 评选表彰 (issue 13). The anonymous ballot keeps voters and grades apart:
+ * appraisal_voter says who has voted (never what), appraisal_ballot holds a ballot's grades under
+ * the hash of a secret only the voter's phone knows (so the phone can change its ballot until the
+ * ballot closes) with no voter, no time and no order that could join it back; at closing the
+ * grades are counted into appraisal_result and the ballots are deleted. Portable types only.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.createTable('appraisal')
+    .addColumn('id', 'text', c => c.primaryKey())
+    .addColumn('branch_id', 'text', c => c.notNull().references('branch.id'))
+    .addColumn('year', 'integer', c => c.notNull())
+    .addColumn('status', 'text', c => c.notNull())
+    // 'branch': every member grades every other member; 'group': the members of one's own group.
+    .addColumn('scope', 'text', c => c.notNull())
+    .addColumn('starts_on', 'text', c => c.notNull())
+    .addColumn('ends_on', 'text', c => c.notNull())
+    // 优秀 at most ⌊n × num / den⌋ of the n graded (RULES.md: 1/3; a branch may set a lower share).
+    .addColumn('excellent_num', 'integer', c => c.notNull().defaultTo(1))
+    .addColumn('excellent_den', 'integer', c => c.notNull().defaultTo(3))
+    .addColumn('created_by', 'text', c => c.notNull().references('member.id'))
+    .addColumn('ballot_opened_at', 'text')
+    .addColumn('ballot_closed_at', 'text')
+    .addColumn('decided_at', 'text')
+    .addColumn('created_at', 'text', c => c.notNull())
+    .addColumn('updated_at', 'text', c => c.notNull())
+    .addUniqueConstraint('appraisal_one_per_year', ['branch_id', 'year'])
+    .execute()
+
+  await db.schema.createTable('appraisal_summary')
+    .addColumn('id', 'text', c => c.primaryKey())
+    .addColumn('appraisal_id', 'text', c => c.notNull().references('appraisal.id'))
+    .addColumn('branch_id', 'text', c => c.notNull())
+    .addColumn('member_id', 'text', c => c.notNull().references('member.id'))
+    .addColumn('text', 'text', c => c.notNull())
+    .addColumn('created_at', 'text', c => c.notNull())
+    .addColumn('updated_at', 'text', c => c.notNull())
+    .addUniqueConstraint('appraisal_summary_one_per_member', ['appraisal_id', 'member_id'])
+    .execute()
+
+  await db.schema.createTable('appraisal_voter')
+    .addColumn('appraisal_id', 'text', c => c.notNull().references('appraisal.id'))
+    .addColumn('member_id', 'text', c => c.notNull().references('member.id'))
+    .addPrimaryKeyConstraint('appraisal_voter_pk', ['appraisal_id', 'member_id'])
+    .execute()
+
+  await db.schema.createTable('appraisal_ballot')
+    .addColumn('secret_hash', 'text', c => c.primaryKey())
+    .addColumn('appraisal_id', 'text', c => c.notNull().references('appraisal.id'))
+    .addColumn('branch_id', 'text', c => c.notNull())
+    // JSON object { memberId: grade }: one row per ballot, nothing per voter.
+    .addColumn('grades', 'text', c => c.notNull())
+    .execute()
+
+  await db.schema.createTable('appraisal_result')
+    .addColumn('appraisal_id', 'text', c => c.notNull().references('appraisal.id'))
+    .addColumn('member_id', 'text', c => c.notNull().references('member.id'))
+    .addColumn('branch_id', 'text', c => c.notNull())
+    .addColumn('excellent', 'integer', c => c.notNull().defaultTo(0))
+    .addColumn('qualified', 'integer', c => c.notNull().defaultTo(0))
+    .addColumn('basic', 'integer', c => c.notNull().defaultTo(0))
+    .addColumn('unqualified', 'integer', c => c.notNull().defaultTo(0))
+    .addColumn('final_grade', 'text')
+    .addColumn('reason', 'text', c => c.notNull().defaultTo(''))
+    .addColumn('decided_by', 'text')
+    .addColumn('decided_at', 'text')
+    .addPrimaryKeyConstraint('appraisal_result_pk', ['appraisal_id', 'member_id'])
+    .execute()
+
+  await db.schema.createTable('commendation_round')
+    .addColumn('id', 'text', c => c.primaryKey())
+    .addColumn('branch_id', 'text', c => c.notNull().references('branch.id'))
+    .addColumn('kind', 'text', c => c.notNull())
+    .addColumn('year', 'integer', c => c.notNull())
+    .addColumn('title', 'text', c => c.notNull())
+    .addColumn('status', 'text', c => c.notNull())
+    // JSON { points, review, pledges, appraisal }: the shortlist's weights as the organizer left them.
+    .addColumn('weights', 'text', c => c.notNull())
+    .addColumn('publicity_days', 'integer', c => c.notNull().defaultTo(5))
+    .addColumn('published_at', 'text')
+    .addColumn('decided_at', 'text')
+    .addColumn('created_by', 'text', c => c.notNull().references('member.id'))
+    .addColumn('created_at', 'text', c => c.notNull())
+    .addColumn('updated_at', 'text', c => c.notNull())
+    .execute()
+  await db.schema.createIndex('commendation_round_branch').on('commendation_round').columns(['branch_id', 'year']).execute()
+
+  await db.schema.createTable('commendation_title')
+    .addColumn('id', 'text', c => c.primaryKey())
+    .addColumn('round_id', 'text', c => c.notNull().references('commendation_round.id'))
+    .addColumn('branch_id', 'text', c => c.notNull())
+    .addColumn('name', 'text', c => c.notNull())
+    .addColumn('target', 'text', c => c.notNull())
+    .addColumn('quota', 'integer', c => c.notNull())
+    .addColumn('sort', 'integer', c => c.notNull())
+    .execute()
+
+  await db.schema.createTable('commendation_nominee')
+    .addColumn('id', 'text', c => c.primaryKey())
+    .addColumn('round_id', 'text', c => c.notNull().references('commendation_round.id'))
+    .addColumn('title_id', 'text', c => c.notNull().references('commendation_title.id'))
+    .addColumn('branch_id', 'text', c => c.notNull())
+    .addColumn('member_id', 'text', c => c.references('member.id'))
+    .addColumn('group_id', 'text', c => c.references('party_group.id'))
+    .addColumn('citation', 'text', c => c.notNull().defaultTo(''))
+    .addColumn('status', 'text', c => c.notNull())
+    .addColumn('nominated_by', 'text', c => c.notNull().references('member.id'))
+    .addColumn('points_entry_id', 'text')
+    .addColumn('decided_by', 'text')
+    .addColumn('decided_at', 'text')
+    .addColumn('created_at', 'text', c => c.notNull())
+    .addColumn('updated_at', 'text', c => c.notNull())
+    .execute()
+  await db.schema.createIndex('commendation_nominee_round').on('commendation_nominee').columns(['round_id', 'title_id']).execute()
+  await db.schema.createIndex('commendation_nominee_member').on('commendation_nominee').columns(['branch_id', 'member_id', 'status']).execute()
+
+  await db.schema.createTable('commendation_feedback')
+    .addColumn('id', 'text', c => c.primaryKey())
+    .addColumn('nominee_id', 'text', c => c.notNull().references('commendation_nominee.id'))
+    .addColumn('round_id', 'text', c => c.notNull())
+    .addColumn('branch_id', 'text', c => c.notNull())
+    .addColumn('name', 'text', c => c.notNull().defaultTo(''))
+    .addColumn('text', 'text', c => c.notNull())
+    .addColumn('status', 'text', c => c.notNull())
+    .addColumn('created_at', 'text', c => c.notNull())
+    .addColumn('moderated_by', 'text')
+    .addColumn('moderated_at', 'text')
+    .execute()
+  await db.schema.createIndex('commendation_feedback_round').on('commendation_feedback').columns(['round_id', 'status']).execute()
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of ['commendation_feedback', 'commendation_nominee', 'commendation_title', 'commendation_round', 'appraisal_result', 'appraisal_ballot', 'appraisal_voter', 'appraisal_summary', 'appraisal'])
+    await db.schema.dropTable(table).execute()
+}
