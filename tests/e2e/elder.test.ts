@@ -36,7 +36,7 @@ describe('长辈版 and announcements', () => {
     await page.locator('.home-elder').waitFor()
     expect(await page.getByTestId('elder-prompt').count()).toBe(0)
     expect(await textSize()).toBe(18)
-    const tiles = page.locator('.home-elder__tile')
+    const tiles = page.locator('.home-actions__tile')
     expect(await tiles.allTextContents()).toEqual(['记积分', '扫码签到', '我的积分', '承诺'])
     for (const box of await tiles.evaluateAll(els => els.map(el => el.getBoundingClientRect())))
       expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(60)

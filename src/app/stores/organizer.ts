@@ -2,6 +2,7 @@ import type { AdjustmentBody, Entry, PointsSettings, Rule, VetoBody } from '#sha
 import type { Member } from '#shared/schemas/org'
 import type { RosterMember } from '../db/rosters'
 import type { LocalEntry } from './points'
+import { comparePeople } from '#shared/org/order'
 import { adjustmentWaits, draftAdjustment } from '#shared/points/entry'
 import { POINTS_ENTITY, pointsAdjust } from '#shared/points/ops'
 import { defineStore } from 'pinia'
@@ -42,7 +43,7 @@ export const useOrganizerStore = defineStore('organizer', () => {
   const adjustments = ref<LocalEntry[]>([])
 
   /** Whom 记分/扣分 offers: never the organizer themself (the server refuses that too). */
-  const pickable = computed(() => members.value.filter(m => m.id !== session.me?.id))
+  const pickable = computed(() => members.value.filter(m => m.id !== session.me?.id).sort(comparePeople))
 
   /**
    * The phone's saved list at once, then the server's (saved for next time). With no signal the
