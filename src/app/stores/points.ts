@@ -12,6 +12,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { get } from '../api/client'
 import { listRecords } from '../db'
+import { i18n } from '../i18n'
 import { queueWrite } from '../sync/write'
 import { useSessionStore } from './session'
 
@@ -110,12 +111,12 @@ export const usePointsStore = defineStore('points', () => {
     const me = session.me!
     const rule = rules.value.find(r => r.id === input.ruleId)
     if (!rule)
-      throw new Error('unknown rule')
+      throw new Error(i18n.global.t('points.ruleGone'))
     const id = crypto.randomUUID()
     const photoIds = input.photos?.length ? input.photos.map(p => p.id) : undefined
     const local = draftEntry({ id, member: me, rule, variant: input.variant, date: input.date, note: input.note, photoIds, now: new Date().toISOString() })
     if (!local)
-      throw new Error('choose a tier')
+      throw new Error(i18n.global.t('points.chooseTier'))
     const payload = { id, ruleId: rule.id, date: input.date, note: input.note, ...(input.variant ? { variant: input.variant } : {}), ...(photoIds ? { photoIds } : {}) }
     await queueWrite(entryCreate, payload, { entity: POINTS_ENTITY.entry, id, data: local }, { photos: input.photos })
     remember(rule.id)
