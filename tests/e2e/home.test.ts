@@ -223,6 +223,38 @@ describe('home of each role', () => {
     expect(await fresh.getByTestId('pwa-install').count()).toBe(0)
   })
 
+  it('should keep each form\'s main button above the fold at 360 × 640 in 长辈版, with an install offer pending', async () => {
+    const offer = (page: Page) => page.evaluate(() => {
+      const event = new Event('beforeinstallprompt') as Event & { prompt: () => Promise<void> }
+      event.prompt = async () => {}
+      window.dispatchEvent(event)
+    })
+    const bottomOf = async (page: Page, selector: string) => {
+      const box = await page.locator(selector).first().boundingBox()
+      return box ? box.y + box.height : Number.POSITIVE_INFINITY
+    }
+    const newcomer = await branch.admin.post<{ id: string }>('/api/members', { name: '王新', login: 'wangxin', role: 'member', titles: [], groupId: branch.groups[1]!.id })
+    const invite = await branch.admin.post<{ url: string }>(`/api/members/${newcomer.id}/invite`)
+    const visitor = await pageAs(null, { elder: '1' })
+    await visitor.goto(new URL(invite.url).pathname + new URL(invite.url).hash)
+    await offer(visitor)
+    await visitor.locator('.auth__submit').waitFor()
+    expect(await visitor.getByTestId('pwa-install').count()).toBe(0)
+    expect(await bottomOf(visitor, '.auth__submit')).toBeLessThanOrEqual(640)
+    await visitor.goto('/login')
+    await offer(visitor)
+    await visitor.locator('.login__submit').waitFor()
+    expect(await bottomOf(visitor, '.login__submit')).toBeLessThanOrEqual(640)
+
+    const page = await pageAs(zhang.client, { elder: '1' })
+    await page.goto('/points/log')
+    await offer(page)
+    await page.getByTestId('rule-volunteer').click()
+    await page.getByTestId('points-save').waitFor()
+    expect(await page.getByTestId('pwa-install').count()).toBe(0)
+    expect(await bottomOf(page, '[data-testid=points-save]')).toBeLessThanOrEqual(640)
+  })
+
   it('should guide a member inside WeChat to the phone\'s browser with a link to copy, and offer no install there', async () => {
     const page = await pageAs(null, { userAgent: WECHAT_UA })
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })

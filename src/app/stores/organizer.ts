@@ -43,7 +43,7 @@ export const useOrganizerStore = defineStore('organizer', () => {
   const adjustments = ref<LocalEntry[]>([])
 
   /** Whom 记分/扣分 offers: never the organizer themself (the server refuses that too). */
-  const pickable = computed(() => members.value.filter(m => m.id !== session.me?.id).sort(comparePeople))
+  const pickable = computed(() => members.value.filter(m => m.id !== session.me?.id))
 
   /**
    * The phone's saved list at once, then the server's (saved for next time). With no signal the
@@ -55,12 +55,12 @@ export const useOrganizerStore = defineStore('organizer', () => {
       return
     const saved = await getRoster(me.id)
     if (saved) {
-      members.value = saved.members
+      members.value = [...saved.members].sort(comparePeople)
       membersSavedAt.value = saved.savedAt
     }
     try {
       const fresh = await putRoster(me.id, await organizerApi.members())
-      members.value = fresh.members
+      members.value = [...fresh.members].sort(comparePeople)
       membersSavedAt.value = fresh.savedAt
     }
     catch (err) {
