@@ -46,7 +46,7 @@ describe('长辈版 and announcements', () => {
     await page.locator('.home-elder').waitFor()
     expect(await page.getByTestId('elder-prompt').count()).toBe(0)
 
-    await page.getByRole('tab', { name: '我的' }).click()
+    await page.getByRole('tab', { name: /我的$/ }).click()
     const toggle = page.getByRole('switch', { name: /长辈版/ })
     expect(await toggle.getAttribute('aria-checked')).toBe('true')
     await toggle.click()

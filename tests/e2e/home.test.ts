@@ -253,6 +253,12 @@ describe('home of each role', () => {
     await page.getByTestId('points-save').waitFor()
     expect(await page.getByTestId('pwa-install').count()).toBe(0)
     expect(await bottomOf(page, '[data-testid=points-save]')).toBeLessThanOrEqual(640)
+
+    // A tap anywhere on the field's row, not only on its small input, puts the cursor in it.
+    const note = page.getByTestId('points-note')
+    const box = (await note.boundingBox())!
+    await note.click({ position: { x: box.width - 4, y: 4 } })
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA')
   })
 
   it('should guide a member inside WeChat to the phone\'s browser with a link to copy, and offer no install there', async () => {

@@ -13,6 +13,7 @@ import { addMember } from '../sync-helper'
 describe('chinese order of groups and people', () => {
   let t: TestApp
   let admin: Awaited<ReturnType<typeof setUpBranch>>['admin']
+  const clients = new Map<string, Awaited<ReturnType<typeof addMember>>['client']>()
   const year = new Date().getFullYear()
   const expected = ['张二', '张三', '张四', '张一', '李四', '王五', '管理员']
 
@@ -30,6 +31,7 @@ describe('chinese order of groups and people', () => {
     for (const [i, [name, group]] of people.entries()) {
       const p = await addMember(t.app, t.handle, setup.branchId, `m${i}`)
       await t.handle.db.updateTable('member').set({ name, group_id: groups[group]! }).where('id', '=', p.id).execute()
+      clients.set(name, p.client)
     }
   })
   afterAll(async () => {
@@ -63,5 +65,24 @@ describe('chinese order of groups and people', () => {
         names.push(String(row.getCell(1).value))
     })
     expect(names).toEqual(expected)
+  })
+
+  it('should order the pledge archive export by group, then pinyin', async () => {
+    for (const name of ['王五', '张一', '李四', '张三', '张二']) {
+      const client = clients.get(name)!
+      const created = await client.post('/api/pledges', { ownerKind: 'member', year, supervisor: '王书记', supervisorContact: '支部办公室', items: [{ category: 'excel', duty: '岗位', target: `${name}的承诺`, dueDate: `${year}-12-31` }] })
+      expect(created.statusCode).toBe(200)
+      expect((await client.post(`/api/pledges/${created.json().id}/submit`, {})).statusCode).toBe(200)
+    }
+    const res = await admin.get(`/api/pledges/archive.xlsx?year=${year}`)
+    expect(res.statusCode).toBe(200)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
+    const owners: string[] = []
+    wb.getWorksheet('承诺档案')!.eachRow((row, n) => {
+      if (n > 1)
+        owners.push(String(row.getCell(1).value))
+    })
+    expect(owners).toEqual(['张二', '张三', '张一', '李四', '王五'])
   })
 })
