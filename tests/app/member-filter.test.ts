@@ -16,8 +16,8 @@ describe('filterMembers', () => {
     member('李四', { groupId: null, groupName: null, login: 'lisi' }),
   ]
 
-  it('should match the name, the login name or the phone, and list active members first', () => {
-    expect(filterMembers(list, '', '').map(m => m.name)).toEqual(['李四', '张三', '赵六'])
+  it('should match the name, the login name or the phone, and list active members first, by group then pinyin', () => {
+    expect(filterMembers(list, '', '').map(m => m.name)).toEqual(['张三', '李四', '赵六'])
     expect(filterMembers(list, 'LISI', '').map(m => m.name)).toEqual(['李四'])
     expect(filterMembers(list, '138001', '').map(m => m.name)).toEqual(['张三'])
     expect(filterMembers(list, '张', '').map(m => m.name)).toEqual(['张三'])

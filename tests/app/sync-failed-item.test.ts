@@ -29,9 +29,15 @@ describe('同步失败 item', () => {
     expect(Object.keys(item.emitted())).toEqual(expect.arrayContaining(['retry', 'discard']))
   })
 
-  it('should name an op type this version does not know and show the server\'s own reason for other rejections', () => {
+  it('should name an op type this version does not know and word a cataloged refusal in the member\'s language only', () => {
     const item = mountItem(failedOp({ type: 'points.someday', code: 'OP_FORBIDDEN', message: '您没有权限进行此操作 You may not do this' }))
     expect(item.find('h2').text()).toContain('points.someday')
-    expect(item.find('.failed-item__reason').text()).toBe('原因：您没有权限进行此操作 You may not do this')
+    // The server's message is bilingual for API clients; a Chinese screen shows only the Chinese words.
+    expect(item.find('.failed-item__reason').text()).toBe('原因：您没有权限进行此操作')
+  })
+
+  it('should keep the server\'s own reason for a code the catalog does not know', () => {
+    const item = mountItem(failedOp({ type: 'points.someday', code: 'SOMETHING_NEW', message: '新的原因' }))
+    expect(item.find('.failed-item__reason').text()).toBe('原因：新的原因')
   })
 })

@@ -36,7 +36,7 @@ describe('长辈版 and announcements', () => {
     await page.locator('.home-elder').waitFor()
     expect(await page.getByTestId('elder-prompt').count()).toBe(0)
     expect(await textSize()).toBe(18)
-    const tiles = page.locator('.home-elder__tile')
+    const tiles = page.locator('.home-actions__tile')
     expect(await tiles.allTextContents()).toEqual(['记积分', '扫码签到', '我的积分', '承诺'])
     for (const box of await tiles.evaluateAll(els => els.map(el => el.getBoundingClientRect())))
       expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(60)
@@ -46,7 +46,7 @@ describe('长辈版 and announcements', () => {
     await page.locator('.home-elder').waitFor()
     expect(await page.getByTestId('elder-prompt').count()).toBe(0)
 
-    await page.getByRole('tab', { name: '我的' }).click()
+    await page.getByRole('tab', { name: /我的$/ }).click()
     const toggle = page.getByRole('switch', { name: /长辈版/ })
     expect(await toggle.getAttribute('aria-checked')).toBe('true')
     await toggle.click()

@@ -202,7 +202,7 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A small Android phone as many older members have: 360×640, touch, Chinese. */
-export async function phoneContext(browser: Browser, options: { baseURL?: string } = {}): Promise<BrowserContext> {
+export async function phoneContext(browser: Browser, options: { baseURL?: string, userAgent?: string } = {}): Promise<BrowserContext> {
   return browser.newContext({
     viewport: { width: 360, height: 640 },
     deviceScaleFactor: 2,

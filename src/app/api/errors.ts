@@ -12,7 +12,7 @@ const lang = (): Lang => (i18n.global.locale.value === 'en' ? 'en' : 'zh-CN')
  */
 export function wordRefusal(code: string, params: ErrorParams | undefined, message: string): string {
   const reason = typeof params?.reason === 'string' ? params.reason : undefined
-  return (reason && errorWords(reason, params, lang())) ?? (params && errorWords(code, params, lang())) ?? message
+  return (reason && errorWords(reason, params, lang())) ?? errorWords(code, params ?? {}, lang()) ?? message
 }
 
 /**

@@ -1,4 +1,4 @@
-import { computed, onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import { STORAGE_KEYS } from '../constants'
 
 /** Chromium's install event; not in the DOM typings. */
@@ -7,19 +7,26 @@ interface BeforeInstallPromptEvent extends Event {
   userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>
 }
 
-/** Offers 安装到桌面 where the browser allows it; a member who says no is not asked again on this phone. */
-export function useInstallPrompt() {
-  const deferred = shallowRef<BeforeInstallPromptEvent | null>(null)
-  const dismissed = ref(localStorage.getItem(STORAGE_KEYS.installDismissed) === '1')
-  const canInstall = computed(() => deferred.value !== null && !dismissed.value)
+/*
+ * Kept from the moment the app loads, not from when the card mounts: the browser fires the event
+ * once per page load, often on the login screen, while the card only shows on home.
+ */
+const deferred = shallowRef<BeforeInstallPromptEvent | null>(null)
+const dismissed = ref(typeof localStorage !== 'undefined' && localStorage.getItem(STORAGE_KEYS.installDismissed) === '1')
 
-  function onPrompt(event: Event) {
+if (typeof window !== 'undefined') {
+  window.addEventListener('beforeinstallprompt', (event: Event) => {
     event.preventDefault()
     deferred.value = event as BeforeInstallPromptEvent
-  }
-  function onInstalled() {
+  })
+  window.addEventListener('appinstalled', () => {
     deferred.value = null
-  }
+  })
+}
+
+/** Offers 安装到桌面 where the browser allows it; a member who says no is not asked again on this phone. */
+export function useInstallPrompt() {
+  const canInstall = computed(() => deferred.value !== null && !dismissed.value)
 
   async function install(): Promise<void> {
     const event = deferred.value
@@ -36,15 +43,6 @@ export function useInstallPrompt() {
     dismissed.value = true
     localStorage.setItem(STORAGE_KEYS.installDismissed, '1')
   }
-
-  onMounted(() => {
-    window.addEventListener('beforeinstallprompt', onPrompt)
-    window.addEventListener('appinstalled', onInstalled)
-  })
-  onBeforeUnmount(() => {
-    window.removeEventListener('beforeinstallprompt', onPrompt)
-    window.removeEventListener('appinstalled', onInstalled)
-  })
 
   return { canInstall, install, dismiss }
 }

@@ -2,6 +2,7 @@ import type { AdjustmentBody, Entry, PointsSettings, Rule, VetoBody } from '#sha
 import type { Member } from '#shared/schemas/org'
 import type { RosterMember } from '../db/rosters'
 import type { LocalEntry } from './points'
+import { comparePeople } from '#shared/org/order'
 import { adjustmentWaits, draftAdjustment } from '#shared/points/entry'
 import { POINTS_ENTITY, pointsAdjust } from '#shared/points/ops'
 import { defineStore } from 'pinia'
@@ -54,12 +55,12 @@ export const useOrganizerStore = defineStore('organizer', () => {
       return
     const saved = await getRoster(me.id)
     if (saved) {
-      members.value = saved.members
+      members.value = [...saved.members].sort(comparePeople)
       membersSavedAt.value = saved.savedAt
     }
     try {
       const fresh = await putRoster(me.id, await organizerApi.members())
-      members.value = fresh.members
+      members.value = [...fresh.members].sort(comparePeople)
       membersSavedAt.value = fresh.savedAt
     }
     catch (err) {

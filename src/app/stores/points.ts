@@ -12,6 +12,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { get } from '../api/client'
 import { listRecords } from '../db'
+import { i18n } from '../i18n'
 import { queueWrite } from '../sync/write'
 import { useSessionStore } from './session'
 
@@ -23,8 +24,11 @@ export interface LocalEntry extends Entry {
   syncFailed: boolean
 }
 
-/** What the member sees on 我的积分, computed offline from the phone's records by the server's own rule. */
-export type LocalSummary = YearScore
+/**
+ * What the member sees on 我的积分, computed offline from the phone's records by the server's own
+ * rule. 待审核 counts only entries the server has: one still on the phone is 待同步 (`unsynced`).
+ */
+export type LocalSummary = YearScore & { unsynced: number }
 
 function recentRules(): string[] {
   try {
@@ -42,6 +46,8 @@ export const usePointsStore = defineStore('points', () => {
   const settings = ref<PointsSettings>({ baseScore: POINTS.baseScore, ranking: false, opensOn: null })
   /** What the score counts: each entry as the server has it, or as the member changed it while that waits to be sent. */
   const counted = ref<Entry[]>([])
+  /** Entries written or changed here whose op has not reached the server yet. */
+  const waitingIds = ref<ReadonlySet<string>>(new Set())
   const vetoes = ref<Veto[]>([])
   const yearBases = ref<YearBase[]>([])
   const recent = ref<string[]>(recentRules())
@@ -59,6 +65,7 @@ export const usePointsStore = defineStore('points', () => {
     // A change the server refused counts for nothing: the entry counts as the server has it (if at
     // all) — e.g. amy corrected it on her other phone first, and a reviewer approved that.
     counted.value = mine.flatMap(r => !r.failed ? [r.data] : r.server ? [r.server as Entry] : [])
+    waitingIds.value = new Set(mine.filter(r => r.pendingOps > 0 && !r.failed).map(r => r.id))
     entries.value = mine
       .map(r => ({ ...r.data, syncPending: r.pendingOps > 0, syncFailed: r.failed }))
       .sort((a, b) => b.date.localeCompare(a.date) || b.createdAt.localeCompare(a.createdAt))
@@ -81,7 +88,17 @@ export const usePointsStore = defineStore('points', () => {
 
   /** The same computation as the server's summary, on the phone's pulled copies of the same records. */
   function summaryFor(year: number): LocalSummary {
-    return summarize(year, { entries: counted.value, vetoes: vetoes.value, settings: settings.value, yearBases: yearBases.value })
+    const records = { vetoes: vetoes.value, settings: settings.value, yearBases: yearBases.value }
+    const all = summarize(year, { ...records, entries: counted.value })
+    const synced = summarize(year, { ...records, entries: counted.value.filter(e => !waitingIds.value.has(e.id)) })
+    const unsynced = counted.value.filter(e => waitingIds.value.has(e.id) && yearOf(e.date) === year).length
+    return {
+      ...all,
+      pending: synced.pending,
+      pendingCount: synced.pendingCount,
+      byCategory: all.byCategory.map((c, i) => ({ ...c, pending: synced.byCategory[i]!.pending })),
+      unsynced,
+    }
   }
 
   function remember(ruleId: string): void {
@@ -94,12 +111,12 @@ export const usePointsStore = defineStore('points', () => {
     const me = session.me!
     const rule = rules.value.find(r => r.id === input.ruleId)
     if (!rule)
-      throw new Error('unknown rule')
+      throw new Error(i18n.global.t('points.ruleGone'))
     const id = crypto.randomUUID()
     const photoIds = input.photos?.length ? input.photos.map(p => p.id) : undefined
     const local = draftEntry({ id, member: me, rule, variant: input.variant, date: input.date, note: input.note, photoIds, now: new Date().toISOString() })
     if (!local)
-      throw new Error('choose a tier')
+      throw new Error(i18n.global.t('points.chooseTier'))
     const payload = { id, ruleId: rule.id, date: input.date, note: input.note, ...(input.variant ? { variant: input.variant } : {}), ...(photoIds ? { photoIds } : {}) }
     await queueWrite(entryCreate, payload, { entity: POINTS_ENTITY.entry, id, data: local }, { photos: input.photos })
     remember(rule.id)

@@ -8,6 +8,7 @@ import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
 import { MEETING_REJECT } from '#shared/meetings/ops'
 import { planClose } from '#shared/meetings/rules'
 import { windowStartMs } from '#shared/meetings/token'
+import { compareNames } from '#shared/org/order'
 import { writeAudit } from '../audit/writer'
 import { failure, forbidden, notFound, refusal } from '../errors'
 import { nowIso } from '../util/clock'
@@ -92,7 +93,7 @@ async function scopeMembers(db: Conn, meeting: MeetingRow): Promise<ScopeMember[
     .where('member.active', '=', 1)
   if (meeting.group_id)
     q = q.where('member.group_id', '=', meeting.group_id)
-  return q.orderBy('member.name').execute()
+  return (await q.execute()).sort((a, b) => compareNames(a.name, b.name))
 }
 
 export async function attendanceSummary(db: Conn, meeting: MeetingRow): Promise<AttendanceSummary> {

@@ -4,6 +4,7 @@ import type { Insertable, Transaction } from 'kysely'
 import type { InviteTable } from '../db/auth.table'
 import type { Database, Db } from '../db/database'
 import type { BranchTable, MemberTable, PartyGroupTable } from '../db/org.table'
+import { compareGroups, comparePeople } from '#shared/org/order'
 
 /* The branch's organisation in SQL: branches, 党小组, members and their invite links. Rules
    (what may change, who may see it, which errors) are in org/service.ts. Lookups take the
@@ -24,11 +25,11 @@ export async function insertBranch(trx: Trx, row: Insertable<BranchTable>): Prom
 
 // ── 党小组 ───────────────────────────────────────────────────────────────────────────────────
 
-/** Active groups of the branch with their active member counts, in the order they were created. */
+/** Active groups of the branch with their active member counts: by their 第N numeral, else in the order they were created. */
 export async function listGroups(db: Db, branchId: string, groupId?: string): Promise<Group[]> {
   let q = db.selectFrom('party_group')
     .leftJoin('member', join => join.onRef('member.group_id', '=', 'party_group.id').on('member.active', '=', 1))
-    .select(eb => ['party_group.id', 'party_group.name', eb.fn.count<number>('member.id').as('member_count')])
+    .select(eb => ['party_group.id', 'party_group.name', 'party_group.created_at', eb.fn.count<number>('member.id').as('member_count')])
     .where('party_group.branch_id', '=', branchId)
     .where('party_group.removed_at', 'is', null)
     .groupBy(['party_group.id', 'party_group.name', 'party_group.created_at'])
@@ -38,7 +39,9 @@ export async function listGroups(db: Db, branchId: string, groupId?: string): Pr
   if (groupId)
     q = q.where('party_group.id', '=', groupId)
   const rows = await q.execute()
-  return rows.map(r => ({ id: r.id, name: r.name, memberCount: Number(r.member_count) }))
+  return rows
+    .sort((a, b) => compareGroups({ name: a.name, order: a.created_at }, { name: b.name, order: b.created_at }))
+    .map(r => ({ id: r.id, name: r.name, memberCount: Number(r.member_count) }))
 }
 
 /** Whether an active group of the branch other than `exceptId` already has this name. */
@@ -81,6 +84,7 @@ function memberQuery(db: Db) {
       'member.created_at',
       'member.updated_at',
       'party_group.name as group_name',
+      'party_group.created_at as group_created',
     ])
 }
 
@@ -109,8 +113,11 @@ export async function listMembers(db: Db, branchId: string, filter: { groupId?: 
     q = q.where('member.group_id', '=', filter.groupId)
   if (filter.active !== undefined)
     q = q.where('member.active', '=', filter.active ? 1 : 0)
-  const rows = await q.orderBy('party_group.created_at').orderBy('member.name').orderBy('member.id').execute()
-  return rows.map(toMember)
+  const rows = await q.orderBy('member.id').execute()
+  // Groups in their order, people by pinyin: the databases' own ORDER BY does neither.
+  return rows
+    .sort((a, b) => comparePeople({ name: a.name, groupName: a.group_name, groupOrder: a.group_created }, { name: b.name, groupName: b.group_name, groupOrder: b.group_created }))
+    .map(toMember)
 }
 
 export async function findMember(db: Db, branchId: string, memberId: string): Promise<Member | undefined> {
@@ -196,6 +203,7 @@ export async function findMe(db: Db, memberId: string): Promise<Me | undefined> 
       'member.group_id',
       'branch.name as branch_name',
       'party_group.name as group_name',
+      'party_group.created_at as group_created',
     ])
     .where('member.id', '=', memberId)
     .executeTakeFirst()

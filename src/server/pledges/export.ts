@@ -1,6 +1,18 @@
 import type { PledgeDetail } from '#shared/pledges/schemas'
+import { compareGroups, comparePeople } from '#shared/org/order'
 import { CATEGORY_LABEL_ZH, LIVE_LABEL_ZH, PROGRESS_LABEL_ZH, RESULT_LABEL_ZH, STATUS_LABEL_ZH } from '#shared/pledges/constants'
 import ExcelJS from 'exceljs'
+
+const OWNER_RANK = { branch: 0, group: 1, member: 2 } as const
+
+/** The branch's pledge first, then each group's (第一, 第二 …), then members by group and pinyin; newest period first within one owner. */
+function archiveOrder(a: PledgeDetail, b: PledgeDetail): number {
+  return OWNER_RANK[a.ownerKind] - OWNER_RANK[b.ownerKind]
+    || (a.ownerKind === 'group'
+      ? compareGroups({ name: a.ownerName }, { name: b.ownerName })
+      : comparePeople({ name: a.ownerName, groupName: a.groupName }, { name: b.ownerName, groupName: b.groupName }))
+    || b.year - a.year
+}
 
 const period = (p: PledgeDetail) => `${p.year}${p.stage ? ` ${p.stage}` : ''}`
 
@@ -31,6 +43,7 @@ export async function archiveWorkbook(pledges: PledgeDetail[], title: string): P
     { header: '监督联系方式', key: 'contact', width: 16 },
   ]
   items.getRow(1).font = { bold: true }
+  pledges = [...pledges].sort(archiveOrder)
   for (const p of pledges) {
     for (const i of p.items) {
       items.addRow({

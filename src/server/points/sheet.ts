@@ -2,6 +2,7 @@ import type { Category } from '#shared/points/categories'
 import type { Sheet, SheetMember, SheetQuery, SheetRow } from '#shared/points/schemas'
 import type { Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
+import { comparePeople } from '#shared/org/order'
 import { CATEGORY_ZH } from '#shared/points/categories'
 import { periodBounds, yearTotal } from '#shared/points/periods'
 import ExcelJS from 'exceljs'
@@ -19,7 +20,7 @@ function periodTitle(q: SheetQuery): string {
 async function membersFor(db: Db, actor: Actor, q: SheetQuery) {
   let query = db.selectFrom('member')
     .leftJoin('party_group as g', 'g.id', 'member.group_id')
-    .select(['member.id', 'member.name', 'g.name as group_name'])
+    .select(['member.id', 'member.name', 'g.name as group_name', 'g.created_at as group_created'])
     .where('member.branch_id', '=', actor.branchId)
   if (q.scope === 'member') {
     const m = await loadMember(db, q.id ?? actor.id)
@@ -41,7 +42,12 @@ async function membersFor(db: Db, actor: Actor, q: SheetQuery) {
       throw forbidden('SHEET_BRANCH_ONLY')
     query = query.where('member.active', '=', 1)
   }
-  return query.orderBy('g.name').orderBy('member.name').execute()
+  // Ordered here, not in SQL: neither database sorts 第二 before 第三 or names by pinyin.
+  const rows = await query.execute()
+  return rows.sort((a, b) => comparePeople(
+    { name: a.name, groupName: a.group_name, groupOrder: a.group_created },
+    { name: b.name, groupName: b.group_name, groupOrder: b.group_created },
+  ) || a.id.localeCompare(b.id))
 }
 
 /**

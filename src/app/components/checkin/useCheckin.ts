@@ -2,6 +2,7 @@ import type { AttendanceRecord } from '#shared/meetings/ops'
 import type { MeetingListItem } from '#shared/meetings/schemas'
 import { attendanceId, checkinCreate, leaveRequest, MEETING_ENTITY } from '#shared/meetings/ops'
 import { parseToken, windowAt } from '#shared/meetings/token'
+import { wordRefusal } from '../../api/errors'
 import { getRecord, listRecords, listRejected } from '../../db'
 import { useSessionStore } from '../../stores/session'
 import { queueWrite } from '../../sync/write'
@@ -48,7 +49,7 @@ export function useCheckin() {
     const me = session.me!
     const rejected = (await listRejected(me.id)).find(r => r.opId === opId)
     if (rejected)
-      return { status: 'rejected', message: rejected.message }
+      return { status: 'rejected', message: wordRefusal(rejected.code, rejected.params, rejected.message) }
     const rec = await getRecord<AttendanceRecord>(MEETING_ENTITY.attendance, attendanceId(meetingId, me.id))
     const status = rec?.pendingOps ? 'queued' : rec?.data.status
     return { status: status === 'verified' || status === 'pending' || status === 'manual' ? (status === 'manual' ? 'verified' : status) : 'queued', message: '' }
