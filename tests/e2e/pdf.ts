@@ -1,40 +1,17 @@
-import { inflateSync } from 'node:zlib'
-
 /*
- * Just enough of a PDF reader for the print tests (no PDF library is installed): Chromium writes
- * page objects and the outline in plain, uncompressed objects; object streams, if any, are
- * inflated with node:zlib and searched the same way.
+ * Just enough of a PDF reader for the print tests (no PDF library is installed): Chromium (Skia)
+ * writes the page objects and the outline as plain, uncompressed objects, so they are read as text.
  */
 
-/** The PDF's objects by number, as latin1 text (object streams unpacked). */
+/** The PDF's objects by number, as latin1 text. */
 function objects(pdf: Buffer): Map<number, string> {
   const text = pdf.toString('latin1')
   const found = new Map<number, string>()
-  const re = /(\d+) 0 obj\b([\s\S]*?)endobj/g
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const [, num, body = ''] = m
-    found.set(Number(num), body)
-    // An object stream (/Type /ObjStm) holds further objects, compressed.
-    if (/\/Type\s*\/ObjStm/.test(body)) {
-      const n = Number(/\/N (\d+)/.exec(body)?.[1] ?? 0)
-      const first = Number(/\/First (\d+)/.exec(body)?.[1] ?? 0)
-      const start = m.index + m[0].indexOf('stream') + 'stream'.length
-      const raw = pdf.subarray(start + (text[start] === '\r' ? 2 : 1), m.index + m[0].lastIndexOf('endstream'))
-      let inner: string
-      try {
-        inner = inflateSync(raw).toString('latin1')
-      }
-      catch {
-        continue
-      }
-      const header = inner.slice(0, first).trim().split(/\s+/).map(Number)
-      for (let i = 0; i < n; i++) {
-        const from = first + header[2 * i + 1]!
-        const to = i + 1 < n ? first + header[2 * i + 3]! : inner.length
-        found.set(header[2 * i]!, inner.slice(from, to))
-      }
-    }
-  }
+  for (const m of text.matchAll(/(\d+) 0 obj\s([\s\S]*?)endobj/g))
+    found.set(Number(m[1]), m[2] ?? '')
+  // Skia writes no object streams today; should it start to, fail loudly rather than count 0 pages.
+  if ([...found.values()].some(body => /\/Type\s*\/ObjStm/.test(body)))
+    throw new Error('pdf.ts: this PDF packs objects in object streams; teach objects() to inflate them (node:zlib)')
   return found
 }
 

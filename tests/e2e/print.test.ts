@@ -49,6 +49,8 @@ describe('printing the 党员平时积分记录表', () => {
   /** What print media shows: the visible text, and whether any piece of app chrome is visible. */
   async function printed(page: Page) {
     await page.emulateMedia({ media: 'print' })
+    // innerText, not textContent: only what is rendered, which is the point.
+    // eslint-disable-next-line unicorn/prefer-dom-node-text-content
     const text = await page.evaluate(() => document.body.innerText)
     const chrome = await page.evaluate(() => [...document.querySelectorAll('.xf-chrome, .van-tabbar, .sync-bar, .pwa-shell, button, .van-button')]
       .filter(el => (el as HTMLElement).offsetParent !== null || el.getClientRects().length > 0)
