@@ -55,6 +55,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin', name: 'admin', component: () => import('./pages/AdminPage.vue'), meta: { title: 'admin.title', role: 'group_leader' } },
       { path: 'admin/groups', name: 'admin-groups', component: () => import('./pages/AdminGroupsPage.vue'), meta: { title: 'admin.groups.title', role: 'branch_admin' } },
       { path: 'admin/members', name: 'admin-members', component: () => import('./pages/AdminMembersPage.vue'), meta: { title: 'admin.members.title', role: 'group_leader' } },
+      { path: 'admin/members/import', name: 'admin-roster', component: () => import('./pages/AdminRosterPage.vue'), meta: { title: 'admin.roster.title', role: 'branch_admin' } },
+      { path: 'admin/members/invites', name: 'admin-invite-sheet', component: () => import('./pages/AdminInviteSheetPage.vue'), meta: { title: 'admin.inviteSheet.title', role: 'branch_admin' } },
       { path: 'admin/members/new', name: 'admin-member-new', component: () => import('./pages/AdminMemberPage.vue'), meta: { title: 'admin.members.add', role: 'branch_admin' } },
       { path: 'admin/members/:id', name: 'admin-member-edit', component: () => import('./pages/AdminMemberPage.vue'), meta: { title: 'admin.members.editPage', role: 'branch_admin' } },
       { path: 'meetings', name: 'meetings', component: () => import('./pages/MeetingsPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
@@ -68,7 +70,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The pledge screens' routes (issue 6). */

@@ -21,6 +21,7 @@ import { profileUpdateHandler } from './org/profile'
 import groupRoutes from './org/routes/groups'
 import inviteRoutes from './org/routes/invites'
 import memberRoutes from './org/routes/members'
+import rosterRoutes from './org/routes/roster'
 import photoRoutes from './photos/routes'
 import { pledgeEvaluateHandler, pledgeReviewHandler, pledgeSaveHandler, pledgeSubmitHandler } from './pledges/ops'
 import { pledgeProgressHandler } from './pledges/progress'
@@ -134,6 +135,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(approvalsRoutes, { prefix: '/api/points/approvals' })
   await app.register(groupRoutes, { prefix: '/api/groups' })
   await app.register(memberRoutes, { prefix: '/api/members' })
+  await app.register(rosterRoutes, { prefix: '/api/members/roster' })
   await app.register(auditRoutes, { prefix: '/api/audit' })
   await app.register(meetingRoutes, { prefix: '/api/meetings', secret: meetingSecret })
   await app.register(meetingMinutesRoutes, { prefix: '/api/meetings' })

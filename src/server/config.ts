@@ -45,7 +45,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (publicUrl && !/^https?:\/\/[^/\s]+/.test(publicUrl))
     throw new ConfigError('PUBLIC_URL', `must be an http(s) origin such as https://xf.example.org, got "${publicUrl}"`)
 
-  const logLevel = env.LOG_LEVEL?.trim() || 'info'
+  // Quiet by default: at info Fastify logs two JSON lines per request, which buried the first
+  // start's setup link (one page load makes about 77). LOG_LEVEL=info turns them on.
+  const logLevel = env.LOG_LEVEL?.trim() || 'warn'
   if (!LOG_LEVELS.includes(logLevel))
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`)
 

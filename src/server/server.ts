@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { Config } from './config'
 import { buildApp } from './app'
 import { localOrigin } from './auth/origin'
 import { issueSetupToken, setupUrl } from './auth/setup'
@@ -20,13 +21,16 @@ export async function startServer(env = process.env): Promise<FastifyInstance> {
   })
   await app.listen({ port: config.port, host: config.host })
 
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const origin = localOrigin(config, port)
+  // One short line per start, whatever LOG_LEVEL says: the operator sees it is up, and where.
+  console.log(readyLine(config, origin))
   const token = await issueSetupToken(database.db)
   if (token) {
-    const address = app.server.address()
-    const port = typeof address === 'object' && address ? address.port : config.port
-    const origin = localOrigin(config, port)
-    // Printed on stdout on purpose: whoever started the server is whoever sets it up.
-    console.log(`\n  先锋 has no branch admin yet. Open this one-time link to create the branch and its first admin:\n\n    ${setupUrl(origin, token)}\n`)
+    // Printed on stdout on purpose, after the ready line so nothing scrolls it away: whoever
+    // started the server is whoever sets it up.
+    console.log(`\n  先锋 has no branch admin yet. Open this one-time link to create the branch and its first admin:\n\n    ${setupUrl(origin, token)}\n\n  Lost it? \`npm run setup-link\` prints a new one.\n`)
   }
 
   // Every instance runs housekeeping: each step is idempotent, so several sharing one database is harmless.
@@ -48,6 +52,14 @@ export async function startServer(env = process.env): Promise<FastifyInstance> {
     })
   }
   return app
+}
+
+/** The start's one line: where it answers, which database, and how to see more. */
+export function readyLine(config: Config, origin: string): string {
+  const database = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'
+  const logs = ['info', 'debug', 'trace'].includes(config.logLevel) ? `LOG_LEVEL=${config.logLevel}` : 'requests not logged; LOG_LEVEL=info logs them'
+  const publicUrl = config.publicUrl ? '' : ' · PUBLIC_URL not set: invite links work only where phones reach this address'
+  return `先锋 ready at ${origin} · ${database} · ${logs}${publicUrl}`
 }
 
 export function reportStartError(err: unknown): never {

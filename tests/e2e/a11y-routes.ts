@@ -68,6 +68,8 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'sync-failed': '/sync-failed',
     'password': '/me/password',
     'admin': '/admin',
+    'admin-roster': '/admin/members/import',
+    'admin-invite-sheet': '/admin/members/invites',
     'admin-groups': '/admin/groups',
     'admin-members': '/admin/members',
     'admin-member-new': '/admin/members/new',

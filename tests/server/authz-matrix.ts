@@ -1,6 +1,7 @@
 import type { MatrixFixture } from './authz-fixture'
 import { randomUUID } from 'node:crypto'
 import { SYNC_PROTOCOL } from '#shared/sync/protocol'
+import ExcelJS from 'exceljs'
 
 export type { MatrixFixture } from './authz-fixture'
 
@@ -30,6 +31,13 @@ export const adminOnRecord = { anonymous: 401, member: 403, leaderOwn: 403, lead
 /** A branch admin's route that is not about one record: another branch's admin acts on their own branch. */
 export const adminOnBranch = { anonymous: 401, member: 403, leaderOwn: 403, leaderOther: 403, admin: 200, otherAdmin: 200 }
 const BAD_TOKEN = 'no-such-token-0123456789'
+
+/** A one-row roster .xlsx with a login nobody has. */
+async function rosterFile(): Promise<Prepared> {
+  const wb = new ExcelJS.Workbook()
+  wb.addWorksheet('名册').addRows([['姓名', '登录名'], ['新成员', `r${randomUUID().slice(0, 8)}`]])
+  return { file: Buffer.from(await wb.xlsx.writeBuffer()) }
+}
 
 export const MATRIX: RouteCase[] = [
   { method: 'GET', route: '/api/health', url: () => '/api/health', expect: all(200) },
@@ -63,5 +71,10 @@ export const MATRIX: RouteCase[] = [
   { method: 'POST', route: '/api/members', url: () => '/api/members', body: () => ({ name: '新成员', login: `m${randomUUID().slice(0, 8)}`, role: 'member', groupId: null }), expect: adminOnBranch },
   { method: 'PATCH', route: '/api/members/:id', url: f => `/api/members/${f.member.id}`, body: () => ({ name: `改名${randomUUID().slice(0, 6)}` }), expect: adminOnRecord },
   { method: 'POST', route: '/api/members/:id/invite', url: f => `/api/members/${f.member.id}/invite`, expect: adminOnRecord },
+  { method: 'POST', route: '/api/members/invites', url: () => '/api/members/invites', body: f => ({ memberIds: [f.member.id] }), expect: adminOnRecord },
+  { method: 'GET', route: '/api/members/roster/template', url: () => '/api/members/roster/template', expect: adminOnBranch },
+  // Another branch's admin previews and imports into their own branch: fresh logins, no group.
+  { method: 'POST', route: '/api/members/roster/preview', prepare: rosterFile, url: () => '/api/members/roster/preview', body: (_f, p) => p.file, expect: adminOnBranch },
+  { method: 'POST', route: '/api/members/roster/import', prepare: rosterFile, url: () => '/api/members/roster/import', body: (_f, p) => p.file, expect: adminOnBranch },
   { method: 'GET', route: '/api/audit', url: () => '/api/audit', expect: adminOnBranch },
 ]

@@ -1,3 +1,4 @@
+import type { BulkInviteResult, RosterImportResult, RosterPreview } from '#shared/org/roster'
 import type { Group, Invite, Member, MemberCreateBody, MemberUpdateBody } from '#shared/schemas/org'
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
@@ -15,9 +16,13 @@ export const useAdminStore = defineStore('admin', () => {
   const members = ref<Member[]>([])
 
   // Another organizer logging in on this phone never sees the last one's lists, not even for a moment.
+  /** The links of the last 批量邀请, for the printable QR sheet (in memory only: they are one-time secrets). */
+  const inviteSheet = ref<BulkInviteResult | null>(null)
+
   watch(() => session.me?.id, () => {
     groups.value = []
     members.value = []
+    inviteSheet.value = null
   })
 
   async function loadGroups(): Promise<Group[]> {
@@ -50,5 +55,20 @@ export const useAdminStore = defineStore('admin', () => {
   /** 发送邀请: a fresh one-time link (also how a lost password is reset). */
   const invite = (id: string): Promise<Invite> => orgApi.invite(id)
 
-  return { groups, members, loadGroups, loadMembers, createGroup, renameGroup, removeGroup, member, createMember, updateMember, invite }
+  /** 名册导入: what the file would do (changes nothing), then the import of its good rows. */
+  const rosterTemplateUrl = orgApi.rosterTemplateUrl
+  const previewRoster = (file: Blob): Promise<RosterPreview> => orgApi.rosterPreview(file)
+  async function importRoster(file: Blob): Promise<RosterImportResult> {
+    const result = await orgApi.rosterImport(file)
+    members.value = []
+    return result
+  }
+
+  /** 批量邀请: fresh links for these members, kept for the QR sheet. */
+  async function inviteMany(memberIds: string[]): Promise<BulkInviteResult> {
+    inviteSheet.value = await orgApi.invites(memberIds)
+    return inviteSheet.value
+  }
+
+  return { groups, members, loadGroups, loadMembers, createGroup, renameGroup, removeGroup, member, createMember, updateMember, invite, rosterTemplateUrl, previewRoster, importRoster, inviteSheet, inviteMany }
 })

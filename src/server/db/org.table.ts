@@ -41,6 +41,8 @@ export interface MemberTable {
   active: number
   /** Seq of the change that last altered what this member may pull (group, role); 0 if never. */
   scope_seq: Generated<number>
+  /** 入党日期 (YYYY-MM-DD) where the roster import gave it. */
+  joined_on: Generated<string | null>
   created_at: string
   updated_at: string
 }

@@ -251,3 +251,24 @@ export async function claimInvite(db: Db, tokenHash: string, at: string): Promis
 export async function releaseInvite(db: Db, invite: { token_hash: string, member_id: string, created_at: string }, claimedAt: string): Promise<void> {
   await db.updateTable('invite').set({ used_at: null }).where('token_hash', '=', invite.token_hash).where('used_at', '=', claimedAt).where(({ not, exists, selectFrom }) => not(exists(selectFrom('invite as newer').select('newer.token_hash').where('newer.member_id', '=', invite.member_id).where('newer.created_at', '>', invite.created_at)))).execute()
 }
+
+// ── 名册导入 ─────────────────────────────────────────────────────────────────────────────────
+
+/** Members anywhere on the server whose login (without case) is one of `logins`: login names are unique server-wide. */
+export async function membersWithLogins(db: Db, logins: readonly string[]): Promise<{ login: string, name: string, branch_id: string }[]> {
+  const lower = [...new Set(logins.map(l => l.toLowerCase()))]
+  if (lower.length === 0)
+    return []
+  return db.selectFrom('member').select(['login', 'name', 'branch_id']).where(eb => eb.fn('lower', ['login']), 'in', lower).execute()
+}
+
+/** Active members of the branch among `ids`, with their group's name (the bulk invite's sheet). */
+export async function activeMembersAmong(db: Db, branchId: string, ids: readonly string[]): Promise<{ id: string, name: string, group_name: string | null }[]> {
+  return db.selectFrom('member')
+    .leftJoin('party_group', 'party_group.id', 'member.group_id')
+    .select(['member.id', 'member.name', 'party_group.name as group_name'])
+    .where('member.branch_id', '=', branchId)
+    .where('member.active', '=', 1)
+    .where('member.id', 'in', ids)
+    .execute()
+}

@@ -1,11 +1,14 @@
 import type { Me } from '#shared/schemas/auth'
-import type { Group, Member } from '#shared/schemas/org'
-import type { Db } from '../db/database'
+import type { Group, Invite, Member } from '#shared/schemas/org'
+import type { Transaction } from 'kysely'
+import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
+import { INVITE_DAYS } from '#shared/constants'
+import { writeAudit } from '../audit/writer'
 import { failure, notFound, refusal } from '../errors'
-import { nowIso } from '../util/clock'
-import { hashToken } from '../util/ids'
-import { findInvite, findMe, findMember, groupNameTaken, listGroups, loginTaken } from './repository'
+import { addMs, DAY, nowIso } from '../util/clock'
+import { hashToken, newToken } from '../util/ids'
+import { expireOpenInvites, findInvite, findMe, findMember, groupNameTaken, insertInvite, listGroups, loginTaken } from './repository'
 
 /* Rules over the organisation's records. Every lookup is scoped to the actor's branch: an id from
    another branch is "not found", exactly like an id that does not exist, so nobody learns what
@@ -61,4 +64,23 @@ export async function usableInvite(db: Db, token: string) {
   if (row.active !== 1)
     throw failure(410, 'MEMBER_INACTIVE')
   return row
+}
+
+/**
+ * A fresh one-time invite link for an active member of the actor's branch (发送邀请, one or many):
+ * only the newest link works, so an older one forwarded to the wrong person is dead. `origin` is
+ * the checked link origin (auth/origin.ts linkOrigin).
+ */
+export async function issueInvite(trx: Transaction<Database>, actor: Actor, memberId: string, origin: string): Promise<Invite & { member: Member }> {
+  const member = await requireMember(trx, actor, memberId)
+  if (!member.active)
+    throw refusal(409, 'MEMBER_INACTIVE', 'MEMBER_INACTIVE_INVITE')
+  const token = newToken()
+  const expiresAt = addMs(INVITE_DAYS * DAY)
+  const now = nowIso()
+  await expireOpenInvites(trx, member.id, now)
+  await insertInvite(trx, { token_hash: hashToken(token), member_id: member.id, created_by: actor.id, created_at: now, expires_at: expiresAt, used_at: null })
+  await writeAudit(trx, actor, { action: 'member.invite', entity: 'member', entityId: member.id, data: { expiresAt, resetsPassword: member.hasPassword } })
+  // The token travels in the fragment, which browsers never send to a server or write to its logs.
+  return { url: `${origin}/invite#${token}`, expiresAt, member }
 }

@@ -89,6 +89,8 @@ export type MemberUpdateBody = Static<typeof MemberUpdateBody>
 export const Invite = Type.Object({
   url: Type.String(),
   expiresAt: IsoDateTime,
+  /** False when the server has no PUBLIC_URL: the link uses the address this request came to (the app warns). */
+  publicUrlSet: Type.Optional(Type.Boolean()),
 })
 export type Invite = Static<typeof Invite>
 

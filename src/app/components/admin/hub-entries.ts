@@ -27,6 +27,7 @@ export const HUB_SECTIONS: HubSection[] = [
     entries: [
       { to: 'admin-groups', title: 'admin.groups.title', hint: 'admin.groups.hint', role: 'branch_admin' },
       { to: 'admin-members', title: 'admin.members.title', hint: { leader: 'admin.members.readOnly', admin: 'admin.members.hint' }, role: 'group_leader', testid: 'hub-admin-members' },
+      { to: 'admin-roster', title: 'admin.roster.title', hint: 'admin.roster.hint', role: 'branch_admin', testid: 'hub-roster' },
     ],
   },
   {

@@ -1,22 +1,23 @@
+import type { BulkInviteBody as BulkInviteBodyT } from '#shared/org/roster'
 import type { Member, MemberCreateBody as MemberCreateBodyT, MemberListQuery as MemberListQueryT, MemberUpdateBody as MemberUpdateBodyT } from '#shared/schemas/org'
 import type { FastifyInstance } from 'fastify'
 import type { Transaction } from 'kysely'
 import type { Database } from '../../db/database'
 import type { Actor } from '../../plugins/auth'
-import { INVITE_DAYS } from '#shared/constants'
+import { BulkInviteBody, BulkInviteResult } from '#shared/org/roster'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { Invite, MemberCreateBody, MemberList, MemberListQuery, Member as MemberSchema, MemberUpdateBody, ORG_ENTITY } from '#shared/schemas/org'
 import { writeAudit } from '../../audit/writer'
 import { linkOrigin } from '../../auth/origin'
 import { revokeSessions } from '../../auth/sessions'
 import { isUniqueViolation } from '../../db/errors'
-import { failure, forbidden, refusal } from '../../errors'
+import { failure, forbidden } from '../../errors'
 import { actorOf } from '../../plugins/auth'
 import { recordChange } from '../../sync/changes'
-import { addMs, DAY, nowIso } from '../../util/clock'
-import { hashToken, newId, newToken } from '../../util/ids'
-import { expireOpenInvites, insertInvite, insertMember, listMembers, otherActiveAdmins, setScopeSeq, updateMember } from '../repository'
-import { assertLoginFree, requireGroup, requireMember } from '../service'
+import { nowIso } from '../../util/clock'
+import { newId } from '../../util/ids'
+import { expireOpenInvites, insertMember, listMembers, otherActiveAdmins, setScopeSeq, updateMember } from '../repository'
+import { assertLoginFree, issueInvite, requireGroup, requireMember } from '../service'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 interface Params { Params: { id: string } }
@@ -166,19 +167,22 @@ export default async function memberRoutes(app: FastifyInstance) {
     const actor = actorOf(request)
     // First, so a link that could not be given out is not issued (nor audited) either.
     const origin = linkOrigin(app, request)
-    const token = newToken()
-    const expiresAt = addMs(INVITE_DAYS * DAY)
-    await app.db.transaction().execute(async (trx) => {
-      const member = await requireMember(trx, actor, request.params.id)
-      if (!member.active)
-        throw refusal(409, 'MEMBER_INACTIVE', 'MEMBER_INACTIVE_INVITE')
-      const now = nowIso()
-      // Only the newest link works: an older one forwarded to the wrong person is dead.
-      await expireOpenInvites(trx, member.id, now)
-      await insertInvite(trx, { token_hash: hashToken(token), member_id: member.id, created_by: actor.id, created_at: now, expires_at: expiresAt, used_at: null })
-      await writeAudit(trx, actor, { action: 'member.invite', entity: 'member', entityId: member.id, data: { expiresAt, resetsPassword: member.hasPassword } })
+    const { url, expiresAt } = await app.db.transaction().execute(trx => issueInvite(trx, actor, request.params.id, origin))
+    return { url, expiresAt, publicUrlSet: Boolean(app.config.publicUrl) }
+  })
+
+  /** 批量邀请: a fresh link for each member asked (the members a roster import added), in one transaction. */
+  app.post<{ Body: BulkInviteBodyT }>('/invites', { preHandler: admin, schema: { body: BulkInviteBody, response: { 200: BulkInviteResult, ...errors } } }, async (request) => {
+    const actor = actorOf(request)
+    const origin = linkOrigin(app, request)
+    const invites = await app.db.transaction().execute(async (trx) => {
+      const out = []
+      for (const id of request.body.memberIds) {
+        const { url, expiresAt, member } = await issueInvite(trx, actor, id, origin)
+        out.push({ memberId: member.id, name: member.name, groupName: member.groupName, url, expiresAt })
+      }
+      return out
     })
-    // The token travels in the fragment, which browsers never send to a server or write to its logs.
-    return { url: `${origin}/invite#${token}`, expiresAt }
+    return { invites, publicUrlSet: Boolean(app.config.publicUrl) }
   })
 }
