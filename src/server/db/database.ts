@@ -1,5 +1,5 @@
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
-import type { MeetingAttendanceTable, MeetingTable } from './meetings.table'
+import type { MeetingAttendanceTable, MeetingTable, MemberCheckinKeyTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
 import type { PhotoTable } from './photos.table'
 import type { PledgeBoardTable, PledgeFeedbackTable, PledgeItemTable, PledgeProgressTable, PledgeTable } from './pledges.table'
@@ -41,6 +41,7 @@ export interface Database {
   point_veto: PointVetoTable
   meeting: MeetingTable
   meeting_attendance: MeetingAttendanceTable
+  member_checkin_key: MemberCheckinKeyTable
   photo: PhotoTable
 }
 

@@ -9,6 +9,7 @@ import * as loginFailure from './2026_12_02_1200_login_failure'
 import * as checkinFlagReason from './2026_12_02_1300_checkin_flag_reason'
 import * as retention from './2026_12_02_1500_retention'
 import * as pledgeSource from './2026_12_02_1700_pledge_source'
+import * as checkinKeys from './2026_12_03_1500_checkin_keys'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1300_checkin_flag_reason': checkinFlagReason,
   '2026_12_02_1500_retention': retention,
   '2026_12_02_1700_pledge_source': pledgeSource,
+  '2026_12_03_1500_checkin_keys': checkinKeys,
 }
