@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
-import type { Database, Db } from '../db/database'
 import type { KeyObject } from 'node:crypto'
+import type { Database, Db } from '../db/database'
 import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, timingSafeEqual, verify } from 'node:crypto'
 import { codeFromMac, ED25519_SIG_BYTES, fromBase64Url, personalText, SIG_BYTES, signedText } from '#shared/meetings/token'
 

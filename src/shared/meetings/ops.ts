@@ -2,10 +2,10 @@ import { Type } from 'typebox'
 import { Id, IsoDateTime, Line, Text } from '../schemas/common'
 import { defineOp } from '../sync/protocol'
 import { MEETING_LIMITS } from './constants'
+import { AttendanceAction, MeetingBody } from './schemas'
 
 /** A QR text: `xf2:` + meeting id + window + an Ed25519 signature is about 140 characters. */
 const TOKEN_MAX = 200
-import { AttendanceAction, MeetingBody } from './schemas'
 
 /**
  * A member's check-in: the scanned QR text, or the typed 6-digit code with the window the phone

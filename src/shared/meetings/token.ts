@@ -150,9 +150,9 @@ async function signatureOk(key: CryptoKey, text: string, sig: string): Promise<b
  * code, or a meeting whose public key this phone has not pulled yet — queued for the server to
  * judge, as before issue 15.
  */
-export type TokenVerdict =
-  | { ok: true, window: number }
-  | { ok: false, reason: 'malformed' | 'forged' | 'wrongMeeting' | 'stale' | 'future' | 'unverifiable' }
+export type TokenVerdict
+  = | { ok: true, window: number }
+    | { ok: false, reason: 'malformed' | 'forged' | 'wrongMeeting' | 'stale' | 'future' | 'unverifiable' }
 
 /**
  * How far the phone's clock may be from the screen's before a code is called stale or from the
