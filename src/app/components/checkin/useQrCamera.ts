@@ -32,7 +32,12 @@ export function useQrCamera(video: Ref<HTMLVideoElement | null>, onTexts: (texts
         const t0 = performance.now()
         const texts = await detector.detect(v).catch(() => [] as string[])
         performance.measure('xf-decode', { start: t0, end: performance.now() })
-        if (texts.length > 0 && await onTexts(texts)) {
+        // A code the handler chokes on must not stop the camera: the next member is waiting.
+        const done = texts.length > 0 && await Promise.resolve(onTexts(texts)).catch((err: unknown) => {
+          console.error('xf-scan', err)
+          return false
+        })
+        if (done) {
           stopped = true
           return
         }

@@ -75,7 +75,7 @@ export function useMemberScan(meetingId: string) {
   function show(result: Omit<ScanResult, 'at'>) {
     results.value = [{ ...result, at: Date.now() }, ...results.value].slice(0, 20)
     // A short buzz for taken, a double one for refused, where the phone has a motor.
-    navigator.vibrate?.(result.ok ? 80 : [60, 50, 60])
+    globalThis.navigator?.vibrate?.(result.ok ? 80 : [60, 50, 60])
   }
 
   /** Judges one QR text; returns false when it was ignored (the code just taken, still in view). */
