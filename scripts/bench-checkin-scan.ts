@@ -32,7 +32,7 @@ try {
   const now = Date.now()
   const body = { type: 'branch_assembly', groupId: null, topic: '扫码基准会议', startsAt: new Date(now - 600_000).toISOString(), endsAt: new Date(now + 3_600_000).toISOString(), place: '', agenda: '' }
   const { id } = await branch.admin.post<{ id: string }>('/api/meetings', body)
-  const signKeys = []
+  const signKeys: { id: string, key: CryptoKey }[] = []
   for (const m of branch.members)
     signKeys.push({ id: m.member.id, key: await importSigningKey((await m.client.get<CheckinKeys>('/api/checkin/keys')).signKey) })
 
@@ -68,16 +68,19 @@ try {
     console.log(`organizer phone, personal-code verification: ${stats(r.verify)}`)
 
     // 2. The member's scanner checking the meeting's code (a forged one for 3 s, then the real one).
-    const screen = await branch.admin.get<MeetingScreen>(`/api/meetings/${id}/screen`)
+    // A second meeting: the member was just checked in to the first one by the organizer.
+    const second = (await branch.admin.post<{ id: string }>('/api/meetings', { ...body, topic: '第二场基准会议' })).id
+    const screen = await branch.admin.get<MeetingScreen>(`/api/meetings/${second}/screen`)
     const member = await phoneContext(browser, { baseURL: server.url })
     await useSession(member, server, branch.members[0]!.client)
     const mpage = await member.newPage()
     await mpage.goto('/checkin')
-    await mpage.locator('.checkin__card').first().waitFor()
-    const genuine = await codeForWindow(await importMeetingKey(screen.key), id, windowAt(Date.now()))
+    const card = mpage.locator('.checkin__card', { hasText: '第二场基准会议' })
+    await card.waitFor()
+    const genuine = await codeForWindow(await importMeetingKey(screen.key), second, windowAt(Date.now()))
     const forged = `${genuine.token.slice(0, -2)}${genuine.token.at(-2) === 'A' ? 'B' : 'A'}${genuine.token.at(-1)}`
     qrScenesY4m([{ text: forged, frames: 30 }, { text: genuine.token, frames: 10 }], video)
-    await mpage.locator('.checkin__card').first().getByRole('button', { name: '扫码', exact: true }).click()
+    await card.getByRole('button', { name: '扫码', exact: true }).click()
     await mpage.locator('.checkin__done').waitFor({ timeout: 30_000 })
     const mv = await mpage.evaluate(() => performance.getEntriesByName('xf-verify').map(e => e.duration))
     console.log(`member phone, meeting-code verification: ${stats(mv)}`)

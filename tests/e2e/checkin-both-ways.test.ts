@@ -135,7 +135,7 @@ describe('check-in both ways, offline', () => {
   it('should let the organizer scan three members\' personal codes with no network, refuse a replayed screenshot, and record three check-ins after sync', async () => {
     const m = await meeting('扫码签到的支部大会')
     // Each member's phone received its own key (the 签到 tab does that while online).
-    const signKeys = []
+    const signKeys: CryptoKey[] = []
     for (const member of branch.members.slice(1, 4))
       signKeys.push(await importSigningKey((await member.client.get<CheckinKeys>('/api/checkin/keys')).signKey))
     const { b, film } = await camera()
