@@ -67,10 +67,12 @@ export const routes: RouteRecordRaw[] = [
   },
   // Full screen for a projector: outside the tab layout.
   { path: '/meetings/:id/screen', name: 'meeting-screen', component: () => import('./pages/MeetingScreenPage.vue'), meta: { title: 'checkin.title', role: 'group_leader' } },
+  // 扫描党员签到码: the camera full screen, as the member's scanner.
+  { path: '/meetings/:id/scan', name: 'meeting-scan', component: () => import('./pages/MeetingScanPage.vue'), meta: { title: 'meetings.scan.title', role: 'group_leader' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | 'meeting-scan' | PledgeRouteName | PointsOrganizerRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The pledge screens' routes (issue 6). */

@@ -11,9 +11,10 @@ import { PASSWORD_PARAMS } from './auth/password'
 import authRoutes from './auth/routes/auth'
 import setupRoutes from './auth/routes/setup'
 import healthRoutes from './health'
-import { checkinHandler, leaveHandler } from './meetings/checkin'
+import { checkinHandler, checkoutHandler, leaveHandler, scanHandler } from './meetings/checkin'
 import { MeetingSecret } from './meetings/keys'
 import { meetingAttendanceHandler, meetingCloseHandler, meetingCreateHandler } from './meetings/ops'
+import checkinKeyRoutes from './meetings/routes/checkin-keys'
 import meetingRoutes from './meetings/routes/meetings'
 import meetingMinutesRoutes from './meetings/routes/minutes'
 import openapi from './openapi/plugin'
@@ -122,6 +123,8 @@ export async function buildApp(options: AppOptions) {
     pledgeSubmitHandler,
     pledgeReviewHandler,
     pledgeEvaluateHandler,
+    scanHandler,
+    checkoutHandler(meetingSecret),
   ])
 
   // Routes
@@ -139,6 +142,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(auditRoutes, { prefix: '/api/audit' })
   await app.register(meetingRoutes, { prefix: '/api/meetings', secret: meetingSecret })
   await app.register(meetingMinutesRoutes, { prefix: '/api/meetings' })
+  await app.register(checkinKeyRoutes, { prefix: '/api/checkin' })
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })

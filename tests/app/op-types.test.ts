@@ -28,6 +28,8 @@ const payloads: Record<string, unknown> = {
   'pledge.submit': { id: 'p1' },
   'pledge.review': { id: 'p1', move: 'return', submittedAt: '2026-12-01T08:00:00.000Z', reason: '目标请量化' },
   'pledge.evaluate': { id: 'p1', items: [{ itemId: 'i1', result: 'kept' }, { itemId: 'i2', result: 'broken', excused: true }] },
+  'checkin.scan': { meetingId: 'm1', memberId: 'u1', token: 'xfp:…', scannedAt: '2026-12-01T08:00:00.000Z', topic: '支部大会', memberName: '王芳' },
+  'checkin.checkout': { meetingId: 'm1', token: 'xf2:…', scannedAt: '2026-12-01T09:00:00.000Z' },
 }
 
 function failedOp(type: string): RejectedOp {

@@ -57,7 +57,7 @@ describe('meeting check-in in the browser', () => {
 
   it('should check a member in from the organizer screen\'s QR through a fake camera and the real decoder', async () => {
     const { page: screen, token } = await shownOnScreen()
-    expect(token).toMatch(/^xf1:/)
+    expect(token).toMatch(/^xf2:/)
     const video = join(tmpdir(), `xf-checkin-${Date.now()}.y4m`)
     qrY4m(token, video)
     const camBrowser = await chromium.launch({

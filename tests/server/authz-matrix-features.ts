@@ -75,6 +75,8 @@ export const FEATURE_MATRIX: RouteCase[] = [
   { method: 'GET', route: '/api/meetings/:id', url: f => `/api/meetings/${f.meetingId}`, expect: hiddenFromOthers },
   { method: 'PATCH', route: '/api/meetings/:id', url: f => `/api/meetings/${f.meetingId}`, body: f => meetingBody(f.group1), expect: { ...organizerOfGroup1, otherAdmin: 400 } },
   { method: 'POST', route: '/api/meetings/:id/cancel', prepare: async f => ({ id: await freshMeeting(f) }), url: (_f, p) => `/api/meetings/${p.id}/cancel`, expect: organizerOfGroup1 },
+  // Everyone gets their own signing key; organizers also the public keys of their scope (an empty list for a member).
+  { method: 'GET', route: '/api/checkin/keys', url: () => '/api/checkin/keys', expect: loggedIn(200) },
   { method: 'GET', route: '/api/meetings/:id/screen', url: f => `/api/meetings/${f.meetingId}/screen`, expect: organizerOfGroup1 },
   { method: 'GET', route: '/api/meetings/:id/attendance', url: f => `/api/meetings/${f.meetingId}/attendance`, expect: organizerOfGroup1 },
   { method: 'POST', route: '/api/meetings/:id/attendance/:memberId', url: f => `/api/meetings/${f.meetingId}/attendance/${f.member.id}`, body: () => ({ action: 'leave', reason: '出差' }), expect: organizerOfGroup1 },

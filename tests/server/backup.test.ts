@@ -110,6 +110,8 @@ async function seed(b: PointsBranch) {
   const meeting = await createMeeting(admin.client)
   const shown = await screenCode(admin.client, meeting)
   ok(await push(amy.client, [op('checkin.create', { meetingId: meeting, token: shown.token, scannedAt: new Date().toISOString() })]))
+  // Amy's phone fetches her own check-in key (出示我的签到码).
+  ok(await amy.client.get('/api/checkin/keys'))
   ok(await admin.client.post(`/api/meetings/${meeting}/close`))
   const pledge = await publishedPledge(amy, admin.client)
   ok(await push(amy.client, [op('pledge.progress', { id: randomUUID(), itemId: pledge.items[0]!.id, status: 'in_progress', percent: 40, note: '已完成 80 份报告' })]))

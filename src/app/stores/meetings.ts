@@ -6,7 +6,7 @@ import type { Group } from '#shared/schemas/org'
 import type { LocalRecord } from '../db'
 import type { QueuedPhoto } from '../sync/write'
 import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
-import { attendanceId, MEETING_ENTITY, meetingAttendance, meetingClose, meetingCreate } from '#shared/meetings/ops'
+import { attendanceId, checkinScan, MEETING_ENTITY, meetingAttendance, meetingClose, meetingCreate } from '#shared/meetings/ops'
 import { mayOrganize, meetingVisibleTo, planClose } from '#shared/meetings/rules'
 import { POINTS_ENTITY } from '#shared/points/ops'
 import { defineStore } from 'pinia'
@@ -238,6 +238,15 @@ export const useMeetingsStore = defineStore('meetings', () => {
     await queueWrite(meetingAttendance, { meetingId: m.id, memberId: row.memberId, action, ...(reason ? { reason } : {}), topic: m.topic, memberName: row.name }, { entity: MEETING_ENTITY.decision, id: attendanceId(m.id, row.memberId), data })
   }
 
+  /**
+   * 反向扫码: a member's personal code the organizer's phone verified (offline) becomes a check-in
+   * op on the member's behalf, shown on their row at once (待同步) like any decision.
+   */
+  async function scanIn(m: Pick<Meeting, 'id' | 'topic'>, member: { id: string, name: string }, token: string, scannedAt: string): Promise<void> {
+    const data: Decision = { meetingId: m.id, memberId: member.id, status: 'verified', reason: null, at: scannedAt }
+    await queueWrite(checkinScan, { meetingId: m.id, memberId: member.id, token, scannedAt, topic: m.topic, memberName: member.name }, { entity: MEETING_ENTITY.decision, id: attendanceId(m.id, member.id), data })
+  }
+
   // Online only: editing and cancelling change what members were told; the 签到 screen needs the server's key.
   const update = (id: string, body: MeetingBody) => meetingsApi.update(id, body)
   const cancel = (id: string) => meetingsApi.cancel(id)
@@ -285,5 +294,5 @@ export const useMeetingsStore = defineStore('meetings', () => {
     return meetingsApi.minutes(id, { minutes, photoIds: [...keptPhotoIds, ...photos.map(p => p.id)] })
   }
 
-  return { meetings, organized, load, upcoming, meeting, detail, closePlan, create, close, decide, update, cancel, screen, attendance, groups, saveMinutes }
+  return { meetings, organized, load, upcoming, meeting, detail, closePlan, create, close, decide, scanIn, update, cancel, screen, attendance, groups, saveMinutes }
 })

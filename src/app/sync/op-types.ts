@@ -66,6 +66,15 @@ const APP_OPS: Record<OpType, AppOpType> = {
   },
   // The payload names the meeting only by id: the reason below says what went wrong.
   'checkin.create': { label: 'sync.ops.checkinCreate' },
+  'checkin.checkout': { label: 'checkin.ops.checkout' },
+  // 反向扫码: the member and meeting as the organizer's phone showed them.
+  'checkin.scan': {
+    label: 'checkin.ops.scan',
+    summary: (payload) => {
+      const p = payload as { memberName?: string, topic?: string }
+      return line(p.memberName, p.topic)
+    },
+  },
   'meeting.leave': {
     label: 'sync.ops.meetingLeave',
     summary: payload => line((payload as { reason: string }).reason),

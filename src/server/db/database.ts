@@ -1,6 +1,6 @@
 import type { AppraisalBallotTable, AppraisalResultTable, AppraisalSummaryTable, AppraisalTable, AppraisalVoterTable, CommendationFeedbackTable, CommendationNomineeTable, CommendationRoundTable, CommendationTitleTable } from './appraisal.table'
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
-import type { MeetingAttendanceTable, MeetingTable } from './meetings.table'
+import type { MeetingAttendanceTable, MeetingTable, MemberCheckinKeyTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
 import type { PhotoTable } from './photos.table'
 import type { PledgeBoardTable, PledgeFeedbackTable, PledgeItemTable, PledgeProgressTable, PledgeTable } from './pledges.table'
@@ -43,6 +43,7 @@ export interface Database {
   point_veto: PointVetoTable
   meeting: MeetingTable
   meeting_attendance: MeetingAttendanceTable
+  member_checkin_key: MemberCheckinKeyTable
   photo: PhotoTable
   review_session: ReviewSessionTable
   review_statement: ReviewStatementTable

@@ -22,6 +22,11 @@ export interface MeetingTable {
   /** 会议记录: the organizer's minutes, and the ids of their photos (JSON array). */
   minutes: Generated<string>
   minutes_photo_ids: Generated<string>
+  /** The meeting's Ed25519 key pair (issue 15): `<d>.<x>` for its organizers only, and the public `x` every member in scope pulls. */
+  sign_key: string | null
+  verify_key: string | null
+  /** 1: members 签退 at the end (optional per meeting). */
+  checkout: Generated<number>
 }
 
 /** One member's attendance of one meeting; the primary key keeps it to one row per member per meeting. */
@@ -46,4 +51,15 @@ export interface MeetingAttendanceTable {
   points: number | null
   created_at: string
   updated_at: string
+  /** 签退: when the member checked out, and the window of the code that proved it. */
+  departed_at: Generated<string | null>
+  checkout_window: Generated<number | null>
+}
+
+/** A member's own Ed25519 key pair for the personal check-in code (出示我的签到码). */
+export interface MemberCheckinKeyTable {
+  member_id: string
+  sign_key: string
+  verify_key: string
+  created_at: string
 }

@@ -35,6 +35,9 @@ export function toMeeting(r: MeetingRow): Meeting {
     updatedAt: r.updated_at,
     minutes: r.minutes,
     minutesPhotoIds: photoIdsOf(r.minutes_photo_ids),
+    // The public half only: the signing key goes to organizers through GET /meetings/:id/screen.
+    ...(r.verify_key ? { verifyKey: r.verify_key } : {}),
+    checkout: Number(r.checkout) === 1,
   }
 }
 
@@ -93,6 +96,7 @@ export function toAttendanceRecord(a: Selectable<MeetingAttendanceTable>) {
     reason: a.reason,
     points: a.points,
     at: a.updated_at,
+    departedAt: a.departed_at ?? null,
   }
 }
 
@@ -118,4 +122,65 @@ export async function ownStatus(db: Conn, meetingId: string, memberId: string) {
 /** Writes changed columns of a meeting (its details, status or minutes), stamping the change. */
 export async function updateMeetingRow(trx: Transaction<Database>, id: string, columns: Omit<Updateable<MeetingTable>, 'id' | 'branch_id' | 'updated_at'>, now: string): Promise<void> {
   await trx.updateTable('meeting').set({ ...columns, updated_at: now }).where('id', '=', id).execute()
+}
+
+/** A member's own check-in key pair, made on first use (two phones asking at once both get the one stored). */
+export async function memberKey(db: Conn, memberId: string, make: () => { signKey: string, verifyKey: string }, now: string) {
+  const found = await db.selectFrom('member_checkin_key').selectAll().where('member_id', '=', memberId).executeTakeFirst()
+  if (found)
+    return found
+  const pair = make()
+  await db.insertInto('member_checkin_key').values({ member_id: memberId, sign_key: pair.signKey, verify_key: pair.verifyKey, created_at: now }).onConflict(oc => oc.column('member_id').doNothing()).execute()
+  return db.selectFrom('member_checkin_key').selectAll().where('member_id', '=', memberId).executeTakeFirstOrThrow()
+}
+
+/**
+ * The active members an organizer may check in by scanning their personal code, with their
+ * public keys (made here for members who have none yet): a branch admin's whole branch, a group
+ * leader's own group.
+ */
+export async function scannableMembers(trx: Transaction<Database>, actor: Actor, make: () => { signKey: string, verifyKey: string }, now: string) {
+  if (actor.role !== 'branch_admin' && !(actor.role === 'group_leader' && actor.groupId))
+    return []
+  let q = trx.selectFrom('member').select(['member.id', 'member.name', 'member.group_id']).where('member.branch_id', '=', actor.branchId).where('member.active', '=', 1)
+  if (actor.role !== 'branch_admin')
+    q = q.where('member.group_id', '=', actor.groupId)
+  const members = await q.orderBy('member.name').execute()
+  const keys = await trx.selectFrom('member_checkin_key').select(['member_id', 'verify_key']).where('member_id', 'in', members.length > 0 ? members.map(m => m.id) : ['']).execute()
+  const byMember = new Map(keys.map(k => [k.member_id, k.verify_key]))
+  const out = []
+  for (const m of members) {
+    const verifyKey = byMember.get(m.id) ?? (await memberKey(trx, m.id, make, now)).verify_key
+    out.push({ id: m.id, name: m.name, groupId: m.group_id, verifyKey })
+  }
+  return out
+}
+
+/** A member's public check-in key, or undefined when they never received one. */
+export async function memberVerifyKey(db: Conn, memberId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('member_checkin_key').select('verify_key').where('member_id', '=', memberId).executeTakeFirst()
+  return row?.verify_key
+}
+
+/** An active member of the branch, for an organizer's scan. */
+export async function activeMember(db: Conn, branchId: string, memberId: string) {
+  return db.selectFrom('member').select(['id', 'name', 'branch_id', 'group_id']).where('id', '=', memberId).where('branch_id', '=', branchId).where('active', '=', 1).executeTakeFirst()
+}
+
+/** One member's attendance row of a meeting. */
+export async function attendanceRow(db: Conn, meetingId: string, memberId: string) {
+  return db.selectFrom('meeting_attendance').selectAll().where('meeting_id', '=', meetingId).where('member_id', '=', memberId).executeTakeFirst()
+}
+
+/** Records 签退 on a member's row. */
+export async function setDeparture(trx: Transaction<Database>, meetingId: string, memberId: string, departedAt: string, window: number, now: string): Promise<void> {
+  await trx.updateTable('meeting_attendance').set({ departed_at: departedAt, checkout_window: window, updated_at: now }).where('meeting_id', '=', meetingId).where('member_id', '=', memberId).execute()
+}
+
+/** Gives a meeting without one its key pair (only the first writer's is kept) and returns the signing key. */
+export async function ensureMeetingKeys(db: Conn, meetingId: string, make: () => { signKey: string, verifyKey: string }): Promise<string> {
+  const pair = make()
+  await db.updateTable('meeting').set({ sign_key: pair.signKey, verify_key: pair.verifyKey }).where('id', '=', meetingId).where('sign_key', 'is', null).execute()
+  const row = await db.selectFrom('meeting').select('sign_key').where('id', '=', meetingId).executeTakeFirstOrThrow()
+  return row.sign_key!
 }

@@ -7,11 +7,13 @@ import type { MeetingRow, toAttendanceRecord } from './repository'
 import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
 import { MEETING_REJECT } from '#shared/meetings/ops'
 import { planClose } from '#shared/meetings/rules'
+import { arrivedLate, leftEarly } from '#shared/meetings/timing'
 import { windowStartMs } from '#shared/meetings/token'
 import { compareNames } from '#shared/org/order'
 import { writeAudit } from '../audit/writer'
 import { failure, forbidden, notFound, refusal } from '../errors'
 import { nowIso } from '../util/clock'
+import { newKeyPair } from './keys'
 import { grantAttendancePoints } from './points-hook'
 import { canOrganize, canSee, inScope, loadMeeting, meetingSelect, publishAttendance, publishMeeting, toListItem, toMeeting } from './repository'
 
@@ -63,6 +65,7 @@ export function bodyColumns(body: MeetingBody) {
     ends_at: new Date(body.endsAt).toISOString(),
     place: body.place.trim(),
     agenda: body.agenda.trim(),
+    checkout: body.checkout ? 1 : 0,
   }
 }
 
@@ -84,6 +87,15 @@ export async function listMeetings(db: Db, actor: Actor, view: 'upcoming' | 'all
 const shownAt = (window: number | null | undefined) => window === null || window === undefined ? null : new Date(windowStartMs(Number(window))).toISOString()
 
 interface ScopeMember { id: string, name: string, group_name: string | null }
+
+/** Arrival and departure of one row, and 迟到/早退 by the shared rule (#shared/meetings/timing). */
+function timing(meeting: MeetingRow, r: { token_window: number | null, departed_at: string | null, status: AttendanceStatus } | undefined) {
+  const present = r !== undefined && PRESENT_STATUSES.includes(r.status)
+  const arrived = present ? shownAt(r.token_window) : null
+  const departedAt = present ? r.departed_at ?? null : null
+  const times = { startsAt: meeting.starts_at, endsAt: meeting.ends_at }
+  return { departedAt, lateArrival: arrivedLate(times, arrived), earlyLeave: leftEarly(times, departedAt) }
+}
 
 async function scopeMembers(db: Conn, meeting: MeetingRow): Promise<ScopeMember[]> {
   let q = db.selectFrom('member')
@@ -109,10 +121,10 @@ export async function attendanceSummary(db: Conn, meeting: MeetingRow): Promise<
   const out: AttendanceSummary['rows'] = expected.map((m) => {
     const r = byMember.get(m.id)
     byMember.delete(m.id)
-    return { memberId: m.id, name: m.name, groupName: m.group_name, status: r?.status ?? null, method: r?.method ?? null, flag: r?.flag ?? null, flagReason: r?.flag_reason ?? null, scannedAt: r?.scanned_at ?? null, shownAt: shownAt(r?.token_window), reason: r?.reason ?? null, at: r?.updated_at ?? null, points: r?.points ?? null }
+    return { memberId: m.id, name: m.name, groupName: m.group_name, status: r?.status ?? null, method: r?.method ?? null, flag: r?.flag ?? null, flagReason: r?.flag_reason ?? null, scannedAt: r?.scanned_at ?? null, shownAt: shownAt(r?.token_window), reason: r?.reason ?? null, at: r?.updated_at ?? null, points: r?.points ?? null, ...timing(meeting, r) }
   })
   for (const r of byMember.values())
-    out.push({ memberId: r.member_id, name: r.name, groupName: r.group_name, status: r.status, method: r.method, flag: r.flag, flagReason: r.flag_reason, scannedAt: r.scanned_at, shownAt: shownAt(r.token_window), reason: r.reason, at: r.updated_at, points: r.points })
+    out.push({ memberId: r.member_id, name: r.name, groupName: r.group_name, status: r.status, method: r.method, flag: r.flag, flagReason: r.flag_reason, scannedAt: r.scanned_at, shownAt: shownAt(r.token_window), reason: r.reason, at: r.updated_at, points: r.points, ...timing(meeting, r) })
   const count = (pred: (s: AttendanceStatus | null) => boolean) => out.filter(r => pred(r.status)).length
   return {
     meeting: toMeeting(meeting),
@@ -213,7 +225,8 @@ export async function closeMeeting(trx: Transaction<Database>, actor: Actor, mee
 export async function createMeeting(trx: Transaction<Database>, actor: Actor, id: string, body: MeetingBody): Promise<Meeting> {
   await checkBody(trx, actor, body)
   const now = nowIso()
-  await trx.insertInto('meeting').values({ id, branch_id: actor.branchId, ...bodyColumns(body), status: 'scheduled', created_by: actor.id, created_at: now, updated_at: now, closed_at: null, closed_by: null }).execute()
+  const keys = newKeyPair()
+  await trx.insertInto('meeting').values({ id, branch_id: actor.branchId, ...bodyColumns(body), status: 'scheduled', created_by: actor.id, created_at: now, updated_at: now, closed_at: null, closed_by: null, sign_key: keys.signKey, verify_key: keys.verifyKey }).execute()
   await writeAudit(trx, actor, { action: 'meeting.create', entity: 'meeting', entityId: id, data: bodyColumns(body) })
   return publishMeeting(trx, id)
 }

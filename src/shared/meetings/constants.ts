@@ -49,6 +49,9 @@ export const CHECKIN = {
   maxFailures: 10,
   rateWindowMs: 10 * 60_000,
   codeDigits: 6,
+  /** Arriving this long after the start is 迟到; leaving this long before the end is 早退 (timing.ts). */
+  lateAfterMs: 5 * 60_000,
+  earlyBeforeMs: 5 * 60_000,
 } as const
 
 export const MEETING_LIMITS = {

@@ -25,8 +25,9 @@ export const MEETING_ERRORS = {
   MEETING_HAS_PENDING: { zh: '还有 {count} 条补传的签到等待确认，请先确认或驳回', en: '{count} late check-ins still wait for confirmation' },
   // A member's check-in and leave (meeting.checkin / meeting.leave ops).
   [CHECKIN_REJECT.malformed]: { zh: '这不是本系统的签到码，请扫描会场屏幕上的二维码', en: 'This is not a check-in QR of this app; scan the code on the meeting screen' },
-  [CHECKIN_REJECT.wrongMeeting]: { zh: '这是另一场会议的签到码', en: 'This QR belongs to another meeting' },
-  [CHECKIN_REJECT.forged]: { zh: '签到码无效（签名不符），请重新扫描会场屏幕', en: 'The check-in code is not genuine; scan the meeting screen again' },
+  [CHECKIN_REJECT.wrongMeeting]: { zh: '不是这个会议的签到码（这是另一场会议的签到码）', en: 'Not this meeting\'s check-in code (it belongs to another meeting)' },
+  [CHECKIN_REJECT.forged]: { zh: '无效的签到码（签名不符）', en: 'Invalid check-in code (the signature does not match)' },
+  [CHECKIN_REJECT.stale]: { zh: '签到码已过期，请扫描屏幕上的新码', en: 'This check-in code has expired; scan the new code on the screen' },
   [CHECKIN_REJECT.wrongCode]: { zh: '签到码不正确或已过期，请输入屏幕上最新的 6 位数字', en: 'Wrong or expired code; type the 6 digits now on the screen' },
   [CHECKIN_REJECT.noToken]: { zh: '缺少签到码', en: 'No QR text or code was sent' },
   [CHECKIN_REJECT.future]: { zh: '签到码的时间还没到（组织者设备的时钟超前，或签到码是提前生成的），请扫描现场屏幕上的二维码', en: 'This code is for a time that has not come yet on the server\'s clock; scan the live screen' },
@@ -41,4 +42,20 @@ export const MEETING_ERRORS = {
   [CHECKIN_REJECT.rateLimited]: { zh: '签到失败次数过多，请 10 分钟后再试或请组织者代签', en: 'Too many failed check-ins; wait 10 minutes or ask the organizer' },
   [CHECKIN_REJECT.leaveStarted]: { zh: '会议已开始，请直接联系组织者请假', en: 'The meeting has started; ask its organizer for leave' },
   [CHECKIN_REJECT.leaveAlreadyIn]: { zh: '您已签到，不能再请假', en: 'You are already checked in' },
+  // 签退 (checkin.checkout).
+  [CHECKIN_REJECT.checkoutOff]: { zh: '这场会议不需要签退', en: 'This meeting has no check-out' },
+  [CHECKIN_REJECT.checkoutNotIn]: { zh: '您还没有签到，不能签退', en: 'You have not checked in, so you cannot check out' },
+  [CHECKIN_REJECT.checkoutAlready]: { zh: '您已签退', en: 'You have already checked out' },
+  // 反向扫码: an organizer scans members' personal codes (checkin.scan), and what the scanning phone says.
+  [CHECKIN_REJECT.scanNotOrganizer]: { zh: '只有这场会议的组织者可以扫码代签到', en: 'Only this meeting\'s organizers may scan members in' },
+  [CHECKIN_REJECT.scanUnknownMember]: { zh: '不是本支部（或本小组）党员的签到码', en: 'Not the code of a member of this branch (or group)' },
+  [CHECKIN_REJECT.scanOtherMember]: { zh: '签到码与党员不符', en: 'The code does not belong to this member' },
+  [CHECKIN_REJECT.scanMemberOutOfScope]: { zh: '此人不在这场会议的参会范围内', en: 'This member is not expected at this meeting' },
+  CHECKIN_SCAN_OUT_OF_SCOPE_NAMED: { zh: '{name}不在这场会议的参会范围内', en: '{name} is not expected at this meeting' },
+  [CHECKIN_REJECT.scanAlready]: { zh: '此人已签到', en: 'Already checked in' },
+  CHECKIN_SCAN_ALREADY_NAMED: { zh: '{name}已签到，无需重复扫码', en: '{name} is already checked in' },
+  CHECKIN_PERSONAL_STALE: { zh: '党员签到码已过期（可能是截图），请对方打开手机上的签到码', en: 'This personal code has expired (a screenshot?); ask the member to open the code on their phone' },
+  CHECKIN_PERSONAL_FUTURE: { zh: '党员签到码的时间还没到（对方手机时间不准）', en: 'This personal code is from the future (the member\'s phone clock is wrong)' },
+  CHECKIN_PERSONAL_MALFORMED: { zh: '这不是党员签到码，请对方打开“出示我的签到码”', en: 'Not a member\'s personal code; ask them to open "Show my check-in code"' },
+  CHECKIN_CODE_UNVERIFIABLE: { zh: '这台手机还没有这场会议的验证信息，签到已保存，联网后由服务器核验', en: 'This phone has no key for this meeting yet; the check-in is kept and the server checks it once online' },
 } as const satisfies Record<string, Words>

@@ -4,6 +4,9 @@ import { defineOp } from '../sync/protocol'
 import { MEETING_LIMITS } from './constants'
 import { AttendanceAction, MeetingBody } from './schemas'
 
+/** A QR text: `xf2:` + meeting id + window + an Ed25519 signature is about 140 characters. */
+const TOKEN_MAX = 200
+
 /**
  * A member's check-in: the scanned QR text, or the typed 6-digit code with the window the phone
  * thought it was. The member is the session's, never named here; the server decides verified,
@@ -11,12 +14,30 @@ import { AttendanceAction, MeetingBody } from './schemas'
  */
 export const checkinCreate = defineOp('checkin.create', Type.Object({
   meetingId: Id,
-  token: Type.Optional(Line(120)),
+  token: Type.Optional(Line(TOKEN_MAX)),
   code: Type.Optional(Type.String({ pattern: '^\\d{6}$' })),
   /** The phone's window when the code was typed (the code alone names no window). */
   window: Type.Optional(Type.Integer({ minimum: 0 })),
   /** The phone's clock at the scan: informative, compared with the token's window, never trusted. */
   scannedAt: IsoDateTime,
+}, { additionalProperties: false }))
+
+/** 签退: the member scans the meeting's code (or types it) again at the end; same fields as checkin.create. */
+export const checkinCheckout = defineOp('checkin.checkout', checkinCreate.payload)
+
+/**
+ * 反向扫码: an organizer scanned a member's personal code (出示我的签到码) and checks that member in.
+ * The server verifies the member's signature again; the organizer's phone already did, offline.
+ */
+export const checkinScan = defineOp('checkin.scan', Type.Object({
+  meetingId: Id,
+  memberId: Id,
+  token: Line(TOKEN_MAX),
+  /** The organizer's phone clock at the scan: must fit the code's window (a screenshot of an old code does not). */
+  scannedAt: IsoDateTime,
+  /** The topic and the member's name as the phone showed them: only to name the op in 同步失败, never read by the server. */
+  topic: Type.Optional(Line(MEETING_LIMITS.topicMax)),
+  memberName: Type.Optional(Line(MEETING_LIMITS.topicMax)),
 }, { additionalProperties: false }))
 
 /** A member asks for leave (请假) for a meeting that has not started. */
@@ -94,6 +115,17 @@ export const CHECKIN_REJECT = {
   already: 'CHECKIN_ALREADY',
   rateLimited: 'CHECKIN_RATE_LIMITED',
   leaveStarted: 'LEAVE_MEETING_STARTED',
+  stale: 'CHECKIN_TOKEN_STALE',
+  // 签退
+  checkoutOff: 'CHECKOUT_NOT_ASKED',
+  checkoutNotIn: 'CHECKOUT_NOT_CHECKED_IN',
+  checkoutAlready: 'CHECKOUT_ALREADY',
+  // 反向扫码 (an organizer scans a member's personal code)
+  scanNotOrganizer: 'CHECKIN_SCAN_NOT_ORGANIZER',
+  scanUnknownMember: 'CHECKIN_SCAN_UNKNOWN_MEMBER',
+  scanOtherMember: 'CHECKIN_SCAN_OTHER_MEMBER',
+  scanMemberOutOfScope: 'CHECKIN_SCAN_OUT_OF_SCOPE',
+  scanAlready: 'CHECKIN_SCAN_ALREADY',
   leaveAlreadyIn: 'LEAVE_ALREADY_CHECKED_IN',
 } as const
 
@@ -105,4 +137,6 @@ export interface AttendanceRecord {
   flag: string | null
   reason: string | null
   at: string
+  /** 签退 time, once the member checked out. */
+  departedAt?: string | null
 }

@@ -36,6 +36,10 @@ export const Meeting = Type.Object({
   /** 会议记录 by an organizer, and its photos (GET /api/photos/:id). */
   minutes: Type.Optional(Type.String()),
   minutesPhotoIds: Type.Optional(Type.Array(Id)),
+  /** The meeting's Ed25519 public key (base64url): members' phones verify its codes offline with it. Absent until the server made the meeting. */
+  verifyKey: Type.Optional(Type.String()),
+  /** Members 签退 at the end with the same code. */
+  checkout: Type.Optional(Type.Boolean()),
 })
 export type Meeting = Static<typeof Meeting>
 
@@ -71,13 +75,15 @@ export const MeetingBody = Type.Object({
   endsAt: IsoDateTime,
   place: Place,
   agenda: Agenda,
+  /** 签退 asked for at the end (optional; off when left out). */
+  checkout: Type.Optional(Type.Boolean()),
 }, { additionalProperties: false })
 export type MeetingBody = Static<typeof MeetingBody>
 
 /** What the 签到 screen needs to run offline: the meeting, its key, and the server's clock. */
 export const MeetingScreen = Type.Object({
   meeting: Meeting,
-  /** base64url HMAC key of this meeting; only its organizers receive it. */
+  /** The meeting's Ed25519 signing key, `<d>.<x>` base64url (importMeetingKey); only its organizers receive it. */
   key: Type.String(),
   windowMs: Type.Integer(),
   serverTime: IsoDateTime,
@@ -100,6 +106,11 @@ export const AttendanceRow = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
   at: Type.Union([IsoDateTime, Type.Null()]),
   points: Type.Union([Type.Number(), Type.Null()]),
+  /** 签退: when the member left (the window of the code they scanned at the end), else null. */
+  departedAt: Type.Optional(Type.Union([IsoDateTime, Type.Null()])),
+  /** 迟到 / 早退, derived by the shared rule (#shared/meetings/timing) from the arrival and departure. */
+  lateArrival: Type.Optional(Type.Boolean()),
+  earlyLeave: Type.Optional(Type.Boolean()),
 })
 export type AttendanceRow = Static<typeof AttendanceRow>
 
@@ -139,3 +150,18 @@ export const CloseResult = Type.Object({
   absent: Type.Integer(),
 })
 export type CloseResult = Static<typeof CloseResult>
+
+/** A member's own signing key and, for organizers, the public keys of the members they may check in (反向扫码). */
+export const CheckinKeys = Type.Object({
+  memberId: Id,
+  /** `<d>.<x>` base64url: signs this member's personal code (出示我的签到码); only its member receives it. */
+  signKey: Type.String(),
+  members: Type.Array(Type.Object({
+    id: Id,
+    name: Type.String(),
+    groupId: Type.Union([Id, Type.Null()]),
+    verifyKey: Type.String(),
+  })),
+  serverTime: IsoDateTime,
+})
+export type CheckinKeys = Static<typeof CheckinKeys>

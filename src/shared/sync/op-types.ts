@@ -1,4 +1,4 @@
-import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
+import { checkinCheckout, checkinCreate, checkinScan, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
 import { profileUpdate } from './ops'
@@ -25,6 +25,8 @@ export const OP_DEFINITIONS = [
   pledgeSubmit,
   pledgeReview,
   pledgeEvaluate,
+  checkinScan,
+  checkinCheckout,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

@@ -1,8 +1,9 @@
 import type { TestApp } from '../helper'
 import { buildApp } from '#server/app'
 import { loadConfig } from '#server/config'
-import { meetingKey } from '#server/meetings/keys'
+import { meetingKey, MeetingSecret, windowMac } from '#server/meetings/keys'
 import { CHECKIN_REJECT } from '#shared/meetings/ops'
+import { toBase64Url } from '#shared/meetings/token'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, TEST_PASSWORD_PARAMS } from '../helper'
 import { createMeeting, meetingBody, meetingFixture, screenCode } from '../meeting-helper'
@@ -163,41 +164,42 @@ describe('attendance', () => {
   })
 })
 
-describe('the server secret', () => {
-  // The extra instances share this file's database handle and are not closed: closing one would close the handle.
-  it('is made when first needed, not when the app is built, and one made by a refused check-in is not kept', async () => {
-    const fresh = await buildTestApp()
-    try {
-      const g = await meetingFixture(fresh)
-      const secretRow = () => fresh.handle.db.selectFrom('server_state').select('value').where('key', '=', 'meeting_secret').executeTakeFirst()
-      expect(await secretRow()).toBeUndefined()
-      const id = await createMeeting(g.admin)
-      const guessed = `xf1:${id}:${Math.floor(Date.now() / 10_000)}:${'A'.repeat(22)}`
-      const refused = await push(g.m1.client, [op('checkin.create', { meetingId: id, token: guessed, scannedAt: new Date().toISOString() })])
-      expect(refused.json().results[0]).toMatchObject({ status: 'rejected', code: CHECKIN_REJECT.forged })
-      expect(await secretRow()).toBeUndefined()
-      const shown = await screenCode(g.admin, id)
-      expect(await secretRow()).toBeDefined()
-      const ok = await push(g.m1.client, [op('checkin.create', { meetingId: id, token: shown.token, scannedAt: new Date().toISOString() })])
-      expect(ok.json().results[0]).toMatchObject({ status: 'applied', entity: { status: 'verified' } })
-    }
-    finally {
-      await fresh.close()
-    }
+describe('the meeting keys (issue 15)', () => {
+  it('gives each meeting its own Ed25519 pair: organizers get the signing key, every member pulls only the public key', async () => {
+    const id = await createMeeting(f.admin)
+    const screen = (await f.admin.get(`/api/meetings/${id}/screen`)).json() as { key: string, meeting: { verifyKey: string } }
+    const [d, x] = screen.key.split('.')
+    expect(d).toMatch(/^[\w-]{43}$/)
+    expect(x).toBe(screen.meeting.verifyKey)
+    const other = (await f.admin.get(`/api/meetings/${await createMeeting(f.admin)}/screen`)).json() as { key: string }
+    expect(other.key).not.toBe(screen.key)
+    // A member's pull carries the public key and never the signing key.
+    const pulled = JSON.stringify((await f.m1.client.get('/api/sync/pull')).json())
+    expect(pulled).toContain(x)
+    expect(pulled).not.toContain(d)
+    expect((await f.m1.client.get(`/api/meetings/${id}/screen`)).statusCode).toBe(403)
   })
 
-  it('is XF_SECRET when set, and the stored random secret is shared by a second instance on the same database', async () => {
+  it('still checks a scan queued before the upgrade (xf1, HMAC of the server secret): the genuine one is taken, a guessed one refused', async () => {
+    const id = await createMeeting(f.admin)
+    const stored = await t.handle.db.selectFrom('server_state').select('value').where('key', '=', 'meeting_secret').executeTakeFirst()
+    const secret = stored?.value ?? (await new MeetingSecret(null).get(t.handle.db))
+    const window = Math.floor(Date.now() / 10_000)
+    const guessed = `xf1:${id}:${window}:${'A'.repeat(22)}`
+    const refused = await push(f.m2.client, [op('checkin.create', { meetingId: id, token: guessed, scannedAt: new Date().toISOString() })])
+    expect(refused.json().results[0]).toMatchObject({ status: 'rejected', code: CHECKIN_REJECT.forged })
+    const mac = windowMac(meetingKey(secret, id), id, window)
+    const genuine = `xf1:${id}:${window}:${toBase64Url(mac.subarray(0, 16))}`
+    const ok = await push(f.m1.client, [op('checkin.create', { meetingId: id, token: genuine, scannedAt: new Date().toISOString() })])
+    expect(ok.json().results[0]).toMatchObject({ status: 'applied', entity: { status: 'verified' } })
+  })
+
+  it('the XF_SECRET of a second instance does not change the meeting keys (they live with the meeting)', async () => {
     const id = await createMeeting(f.admin)
     const first = await f.admin.get(`/api/meetings/${id}/screen`)
-    const stored = await t.handle.db.selectFrom('server_state').select('value').where('key', '=', 'meeting_secret').executeTakeFirstOrThrow()
-    expect(first.json().key).toBe(meetingKey(stored.value, id).toString('base64url'))
-    const second = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: t.handle, passwordParams: TEST_PASSWORD_PARAMS })
-    await second.ready()
-    const screen = await second.inject({ method: 'GET', url: `/api/meetings/${id}/screen`, headers: { cookie: f.admin.cookie } })
-    expect(screen.json().key).toBe(meetingKey(stored.value, id).toString('base64url'))
     const withSecret = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:', XF_SECRET: 'x'.repeat(40) }), database: t.handle, passwordParams: TEST_PASSWORD_PARAMS })
     await withSecret.ready()
     const keyed = await withSecret.inject({ method: 'GET', url: `/api/meetings/${id}/screen`, headers: { cookie: f.admin.cookie } })
-    expect(keyed.json().key).toBe(meetingKey('x'.repeat(40), id).toString('base64url'))
+    expect(keyed.json().key).toBe(first.json().key)
   })
 })

@@ -22,6 +22,6 @@ export function metaLine(...parts: (string | null | undefined)[]): string {
 }
 
 /** Navigates to one of the meeting routes that take the meeting id. */
-export function goMeeting(name: 'meeting' | 'meeting-edit' | 'meeting-screen', id: string, replace = false) {
+export function goMeeting(name: 'meeting' | 'meeting-edit' | 'meeting-screen' | 'meeting-scan', id: string, replace = false) {
   return router.push({ name, params: { id }, replace })
 }

@@ -3,15 +3,14 @@ import type { FastifyInstance } from 'fastify'
 import type { MeetingSecret } from '../keys'
 import { CHECKIN } from '#shared/meetings/constants'
 import { AttendanceAction, AttendanceSummary, CloseResult, Meeting, MeetingBody, MeetingList, MeetingListItem, MeetingListQuery, MeetingScreen, MemberParams } from '#shared/meetings/schemas'
-import { toBase64Url } from '#shared/meetings/token'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { writeAudit } from '../../audit/writer'
 import { notFound } from '../../errors'
 import { actorOf } from '../../plugins/auth'
 import { nowIso } from '../../util/clock'
 import { newId } from '../../util/ids'
-import { meetingKey } from '../keys'
-import { canSee, loadMeeting, ownStatus, publishMeeting, toListItem, updateMeetingRow } from '../repository'
+import { newKeyPair } from '../keys'
+import { canSee, ensureMeetingKeys, loadMeeting, ownStatus, publishMeeting, toListItem, updateMeetingRow } from '../repository'
 import { attendanceSummary, bodyColumns, checkBody, closeOrganized, createMeeting, decideOrganized, listMeetings, requireOrganized, requireScheduled } from '../service'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -22,7 +21,7 @@ const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody,
  * meeting.attendance: src/server/meetings/ops.ts), which call the same service functions, and a
  * member's check-in and leave request too (checkin.create, meeting.leave).
  */
-export default async function meetingRoutes(app: FastifyInstance, { secret }: { secret: MeetingSecret }) {
+export default async function meetingRoutes(app: FastifyInstance, _options: { secret: MeetingSecret }) {
   const organizer = app.requireRole('group_leader')
 
   app.get<{ Querystring: MeetingListQueryT }>('/', {
@@ -72,7 +71,9 @@ export default async function meetingRoutes(app: FastifyInstance, { secret }: { 
     const meeting = await requireOrganized(app.db, actor, request.params.id)
     requireScheduled(meeting)
     const { meeting: shown } = await attendanceSummary(app.db, meeting)
-    return { meeting: shown, key: toBase64Url(meetingKey(await secret.get(app.db), meeting.id)), windowMs: CHECKIN.windowMs, serverTime: nowIso() }
+    // A meeting made before its key pair existed gets one now (the migration gave every meeting one; this is the last guard).
+    const key = meeting.sign_key ?? await ensureMeetingKeys(app.db, meeting.id, newKeyPair)
+    return { meeting: shown, key, windowMs: CHECKIN.windowMs, serverTime: nowIso() }
   })
 
   app.get<{ Params: { id: string } }>('/:id/attendance', { preHandler: organizer, schema: { params: IdParams, response: { 200: AttendanceSummary, ...errors } } }, async (request) => {
