@@ -1,4 +1,5 @@
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
+import type { GroupReviewRaterTable, GroupReviewRatingTable, GroupReviewTable } from './group-review.table'
 import type { MeetingAttendanceTable, MeetingTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
 import type { PhotoTable } from './photos.table'
@@ -48,6 +49,9 @@ export interface Database {
   review_guest: ReviewGuestTable
   review_ballot: ReviewBallotTable
   review_rating: ReviewRatingTable
+  group_review: GroupReviewTable
+  group_review_rater: GroupReviewRaterTable
+  group_review_rating: GroupReviewRatingTable
 }
 
 export type Db = Kysely<Database>

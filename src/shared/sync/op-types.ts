@@ -1,6 +1,7 @@
 import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
+import { groupReviewBallot } from '../reviews/group-schemas'
 import { profileUpdate } from './ops'
 
 /**
@@ -25,6 +26,7 @@ export const OP_DEFINITIONS = [
   pledgeSubmit,
   pledgeReview,
   pledgeEvaluate,
+  groupReviewBallot,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

@@ -10,6 +10,7 @@ import * as checkinFlagReason from './2026_12_02_1300_checkin_flag_reason'
 import * as retention from './2026_12_02_1500_retention'
 import * as pledgeSource from './2026_12_02_1700_pledge_source'
 import * as reviews from './2026_12_03_0900_reviews'
+import * as groupReview from './2026_12_03_1200_group_review'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1500_retention': retention,
   '2026_12_02_1700_pledge_source': pledgeSource,
   '2026_12_03_0900_reviews': reviews,
+  '2026_12_03_1200_group_review': groupReview,
 }
