@@ -62,6 +62,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'meetings', name: 'meetings', component: () => import('./pages/MeetingsPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
       { path: 'meetings/new', name: 'meeting-new', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.new', role: 'group_leader' } },
       { path: 'meetings/:id', name: 'meeting', component: () => import('./pages/MeetingPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
+      { path: 'admin/group-reviews', name: 'group-reviews', component: () => import('./pages/GroupReviewsPage.vue'), meta: { title: 'groupReviews.listTitle' } },
+      { path: 'admin/group-reviews/:id', name: 'group-review', component: () => import('./pages/GroupReviewPage.vue'), props: true, meta: { title: 'groupReviews.title' } },
       { path: 'meetings/:id/edit', name: 'meeting-edit', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.edit', role: 'group_leader' } },
     ],
   },
@@ -72,7 +74,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | 'meeting-scan' | PledgeRouteName | PointsOrganizerRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | PledgeRouteName | PointsOrganizerRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The pledge screens' routes (issue 6). */

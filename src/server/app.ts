@@ -40,6 +40,8 @@ import { entryCreateHandler, entryResubmitHandler } from './points/ops'
 import approvalsRoutes from './points/routes/approvals'
 import pointsRoutes from './points/routes/points'
 import rulesRoutes from './points/routes/rules'
+import { groupReviewBallotHandler } from './reviews/group-ops'
+import groupReviewRoutes from './reviews/routes/group-reviews'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
 
@@ -125,6 +127,7 @@ export async function buildApp(options: AppOptions) {
     pledgeEvaluateHandler,
     scanHandler,
     checkoutHandler(meetingSecret),
+    groupReviewBallotHandler,
   ])
 
   // Routes
@@ -146,6 +149,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })
+  await app.register(groupReviewRoutes, { prefix: '/api/group-reviews' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

@@ -30,6 +30,7 @@ const payloads: Record<string, unknown> = {
   'pledge.evaluate': { id: 'p1', items: [{ itemId: 'i1', result: 'kept' }, { itemId: 'i2', result: 'broken', excused: true }] },
   'checkin.scan': { meetingId: 'm1', memberId: 'u1', token: 'xfp:…', scannedAt: '2026-12-01T08:00:00.000Z', topic: '支部大会', memberName: '王芳' },
   'checkin.checkout': { meetingId: 'm1', token: 'xf2:…', scannedAt: '2026-12-01T09:00:00.000Z' },
+  'group_review.ballot': { reviewId: 'r1', ratings: [{ groupId: 'g1', scores: { leadership: 4, members: 4, mechanism: 3, results: 3, masses: 4 } }, { groupId: 'g2', scores: { leadership: 2, members: 2, mechanism: 2, results: 2, masses: 2 } }], shown: { period: '2026年上半年' } },
 }
 
 function failedOp(type: string): RejectedOp {
@@ -87,6 +88,7 @@ describe('op types in the 同步失败 list', () => {
     expect(appOp('pledge.save')!.summary!(payloads['pledge.save'])).toBe('2026 进社区宣传 4 次')
     expect(appOp('pledge.review')!.summary!(payloads['pledge.review'])).toBe('退回 目标请量化')
     expect(appOp('pledge.evaluate')!.summary!(payloads['pledge.evaluate'])).toBe('已兑现 未兑现')
+    expect(appOp('group_review.ballot')!.summary!(payloads['group_review.ballot'])).toBe('2026年上半年 2 个党小组')
     const router = createRouter({ history: createMemoryHistory(), routes })
     const target = router.resolve(appOp('pledge.save')!.edit!(failedOp('pledge.save')))
     expect(target).toMatchObject({ name: 'pledge-edit', params: { id: 'p1' }, query: { fix: 'op-pledge.save' } })

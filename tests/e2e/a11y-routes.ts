@@ -36,6 +36,7 @@ export interface Seeded {
   memberId: string
   boardSlug: string
   inviteToken: string
+  groupReviewId: string
 }
 
 /** The URL the walk opens for each route name. A route missing here fails the walk. */
@@ -70,6 +71,8 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'admin': '/admin',
     'admin-roster': '/admin/members/import',
     'admin-invite-sheet': '/admin/members/invites',
+    'group-reviews': '/admin/group-reviews',
+    'group-review': `/admin/group-reviews/${s.groupReviewId}`,
     'admin-groups': '/admin/groups',
     'admin-members': '/admin/members',
     'admin-member-new': '/admin/members/new',

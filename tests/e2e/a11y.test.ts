@@ -211,5 +211,6 @@ async function seedContent(branch: SeededBranch): Promise<Seeded> {
   })
   const newcomer = await branch.admin.post<{ id: string }>('/api/members', { name: '王新', login: 'wang', role: 'member', titles: [], groupId: branch.groups[0]!.id })
   const invite = await branch.admin.post<{ url: string }>(`/api/members/${newcomer.id}/invite`)
-  return { pledgeId: pledge.id, meetingId: meeting.id, memberId: member.member.id, boardSlug: slug, inviteToken: tokenOf(invite.url) }
+  const review = await branch.admin.post<{ id: string }>('/api/group-reviews', { period: `${year}-Y` })
+  return { pledgeId: pledge.id, meetingId: meeting.id, memberId: member.member.id, boardSlug: slug, inviteToken: tokenOf(invite.url), groupReviewId: review.id }
 }

@@ -116,6 +116,20 @@ export async function freshFeedback(f: MatrixFixture): Promise<string> {
   return id
 }
 
+let reviewYear = 2000
+
+/** A fresh open 五个好 review of the branch, for a period no other case uses. */
+export async function freshGroupReview(f: MatrixFixture): Promise<string> {
+  const id = randomUUID()
+  const year = ++reviewYear
+  const now = new Date().toISOString()
+  await f.t.handle.db.insertInto('group_review').values({ id, branch_id: f.branchId, period: `${year}-Y`, period_from: `${year}-01-01`, period_to: `${year}-12-31`, status: 'open', created_by: f.admin.id, closed_at: null, closed_by: null, created_at: now, updated_at: now }).execute()
+  return id
+}
+
+/** A period no review of any case has taken yet. */
+export const freshReviewPeriod = () => `${++reviewYear}-Y`
+
 export async function matrixFixture(t: TestApp): Promise<MatrixFixture> {
   const base = await orgFixture(t)
   const leaderOther = await addPerson(t.app, t.handle, base.branchId, 'leader2', 'group_leader', base.group2)

@@ -1,7 +1,7 @@
 import type { MatrixRole, RouteCase } from './authz-matrix'
 import { randomUUID } from 'node:crypto'
 import { localDate } from '#shared/points/periods'
-import { approvedEntry, freshEntry, freshFeedback, freshMeeting, freshMember, freshPledge, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
+import { approvedEntry, freshEntry, freshFeedback, freshGroupReview, freshMeeting, freshMember, freshPledge, freshReviewPeriod, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
 import { adminOnBranch, adminOnRecord, all, loggedIn } from './authz-matrix'
 import { pngBytes } from './photo-helper'
 
@@ -67,6 +67,14 @@ export const FEATURE_MATRIX: RouteCase[] = [
   { method: 'POST', route: '/api/pledges/:id/evaluate', prepare: async f => freshPledge(f, 'published'), url: (_f, p) => `/api/pledges/${p.id}/evaluate`, body: (_f, p) => ({ items: (p.itemIds as string[]).map(itemId => ({ itemId, result: 'kept' })) }), expect: adminOnRecord },
   { method: 'GET', route: '/api/board/:slug', url: f => `/api/board/${f.slug}`, expect: all(200) },
   { method: 'POST', route: '/api/board/:slug/feedback', prepare: async f => ({ id: (await freshPledge(f, 'published')).id }), url: f => `/api/board/${f.slug}/feedback`, body: (_f, p) => ({ pledgeId: p.id, name: '群众', text: '请多进社区' }), expect: all(200) },
+
+  // 五个好评议 (issue 12 item 8): the branch admin's; a named rater reads it too (tests/server/reviews).
+  { method: 'GET', route: '/api/group-reviews', url: () => '/api/group-reviews', expect: loggedIn(200) },
+  { method: 'POST', route: '/api/group-reviews', url: () => '/api/group-reviews', body: () => ({ period: freshReviewPeriod() }), expect: adminOnBranch },
+  { method: 'GET', route: '/api/group-reviews/:id', prepare: async f => ({ id: await freshGroupReview(f) }), url: (_f, p) => `/api/group-reviews/${p.id}`, expect: adminOnRecord },
+  { method: 'POST', route: '/api/group-reviews/:id/raters', prepare: async f => ({ id: await freshGroupReview(f) }), url: (_f, p) => `/api/group-reviews/${p.id}/raters`, body: f => ({ memberId: f.member.id }), expect: adminOnRecord },
+  { method: 'POST', route: '/api/group-reviews/:id/close', prepare: async f => ({ id: await freshGroupReview(f) }), url: (_f, p) => `/api/group-reviews/${p.id}/close`, expect: adminOnRecord },
+  { method: 'GET', route: '/api/group-reviews/:id/export.xlsx', prepare: async f => ({ id: await freshGroupReview(f) }), url: (_f, p) => `/api/group-reviews/${p.id}/export.xlsx`, expect: adminOnRecord },
 
   // 会议与签到 (issue 5)
   { method: 'GET', route: '/api/meetings', url: () => '/api/meetings', expect: loggedIn(200) },

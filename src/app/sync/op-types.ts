@@ -135,6 +135,15 @@ const APP_OPS: Record<OpType, AppOpType> = {
       return line(...p.items.map(i => i18n.global.t(`pledges.results.${i.result}`)))
     },
   },
+  // A 五个好 ballot: the period as the rater saw it and how many groups it rated; 修改 reopens the review.
+  'group_review.ballot': {
+    label: 'groupReviews.ops.ballot',
+    summary: (payload) => {
+      const p = payload as { shown: { period: string }, ratings: unknown[] }
+      return line(p.shown.period, i18n.global.t('groupReviews.ops.groups', { n: p.ratings.length }))
+    },
+    edit: op => ({ name: 'group-review', params: { id: (op.payload as { reviewId: string }).reviewId } }),
+  },
 }
 
 export function appOp(type: string): AppOpType | undefined {

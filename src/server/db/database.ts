@@ -1,5 +1,6 @@
 import type { AppraisalBallotTable, AppraisalResultTable, AppraisalSummaryTable, AppraisalTable, AppraisalVoterTable, CommendationFeedbackTable, CommendationNomineeTable, CommendationRoundTable, CommendationTitleTable } from './appraisal.table'
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
+import type { GroupReviewRaterTable, GroupReviewRatingTable, GroupReviewTable } from './group-review.table'
 import type { MeetingAttendanceTable, MeetingTable, MemberCheckinKeyTable } from './meetings.table'
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
 import type { PhotoTable } from './photos.table'
@@ -59,6 +60,9 @@ export interface Database {
   commendation_title: CommendationTitleTable
   commendation_nominee: CommendationNomineeTable
   commendation_feedback: CommendationFeedbackTable
+  group_review: GroupReviewTable
+  group_review_rater: GroupReviewRaterTable
+  group_review_rating: GroupReviewRatingTable
 }
 
 export type Db = Kysely<Database>

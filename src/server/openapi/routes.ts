@@ -205,4 +205,17 @@ export const API_TAGS: readonly TagDoc[] = [
       'POST /api/board/{slug}/feedback': { summary: '群众留言 Leave feedback', description: 'Rate-limited per address (429 with `Retry-After`); still needs the CSRF header, which the board page sends.' },
     },
   },
+  {
+    name: 'group-reviews',
+    title: '五个好评议 Groups\' review',
+    description: 'The branch\'s 五个好 review of its groups for a period. Raters (the branch admins and the members they name) send their ballots through the sync push as the `group_review.ballot` op.',
+    routes: {
+      'GET /api/group-reviews': { summary: '评议列表 Reviews', description: 'The reviews the member rates in (all of them for a branch admin).' },
+      'POST /api/group-reviews': { summary: '建立评议 Start a review', description: 'One per period (409 `GROUP_REVIEW_EXISTS`).' },
+      'GET /api/group-reviews/{id}': { summary: '评议详情 A review', description: 'Each group with its figures for the period, the asker\'s own ballot, and the results once closed. Raters only.' },
+      'POST /api/group-reviews/{id}/raters': { summary: '邀请评议人 Name a rater' },
+      'POST /api/group-reviews/{id}/close': { summary: '结束评议 Close a review', description: 'Final: later ballots are refused (`GROUP_REVIEW_CLOSED`).' },
+      'GET /api/group-reviews/{id}/export.xlsx': { summary: '导出评议结果 Export the result (.xlsx)' },
+    },
+  },
 ]

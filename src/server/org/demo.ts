@@ -1,11 +1,18 @@
 import type { Db } from '../db/database'
+import type { Actor } from '../plugins/auth'
+import type { DemoContext, DemoStep } from './demo/context'
 import { ORG_ENTITY } from '#shared/schemas/org'
 import { writeAudit } from '../audit/writer'
 import { hashPassword, PASSWORD_PARAMS } from '../auth/password'
+import { MeetingSecret } from '../meetings/keys'
+import { boardSlug } from '../pledges/board'
 import { seedDefaultRules } from '../points/rules'
 import { recordChange } from '../sync/changes'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
+import { seedMeetings } from './demo/meetings'
+import { seedPledges } from './demo/pledges'
+import { seedPoints } from './demo/points'
 import { insertBranch, insertGroup, insertMember, isOrgEmpty } from './repository'
 
 export const DEMO_PASSWORD = 'xianfeng-demo'
@@ -34,16 +41,37 @@ const PEOPLE: DemoPerson[] = [
 ]
 
 /**
- * Fills an empty database with a sample branch: 3 groups, 12 members (one branch admin, a leader
- * per group), every account with the demo password, the default point rules, and the change-log
- * rows phones pull. Refuses (DemoRefused) when anything is already there.
+ * The living year, one step per feature, run in this order after the branch and its people exist.
+ * Meetings come before pledges so the 评诺 points land after the attendance points of the year; a
+ * new feature (讲评, 民主评议, 表彰) appends its step here.
  */
-export async function seedDemo(db: Db, params = PASSWORD_PARAMS): Promise<{ branchId: string, members: number }> {
+export const DEMO_STEPS: { name: string, run: DemoStep }[] = [
+  { name: 'points', run: seedPoints },
+  { name: 'meetings', run: seedMeetings },
+  { name: 'pledges', run: seedPledges },
+]
+
+export interface DemoOptions {
+  /** Password hashing cost (tests pass a cheap one). */
+  params?: typeof PASSWORD_PARAMS
+  /** XF_SECRET when set, as the server derives meeting keys from it. */
+  secret?: string | null
+}
+
+/**
+ * Fills an empty database with a sample branch: 3 groups, 12 members (one branch admin, a leader
+ * per group), every account with the demo password, the default point rules, the change-log
+ * rows phones pull — and then a year of work through the app's own services and op handlers
+ * (DEMO_STEPS). Refuses (DemoRefused) when anything is already there.
+ */
+export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<{ branchId: string, members: number, boardSlug: string }> {
+  const params = options.params ?? PASSWORD_PARAMS
   if (!(await isOrgEmpty(db)))
     throw new DemoRefused('数据库不是空的，示例数据只能写入空数据库 The database is not empty; the demo only fills an empty database')
   // One scrypt hash shared by the sample accounts: 12 hashes at N=2^17 would take a while, and these are not real people.
   const passwordHash = await hashPassword(DEMO_PASSWORD, params)
   const branchId = newId()
+  const actors: (Actor & { group: number | null })[] = []
   await db.transaction().execute(async (trx) => {
     if (!(await isOrgEmpty(trx)))
       throw new DemoRefused('数据库不是空的 The database is not empty')
@@ -55,16 +83,33 @@ export async function seedDemo(db: Db, params = PASSWORD_PARAMS): Promise<{ bran
       await insertGroup(trx, { id: groupIds[i]!, branch_id: branchId, name, created_at: new Date(Date.parse(now) + i).toISOString(), removed_at: null })
       await recordChange(trx, { entity: ORG_ENTITY.group, entityId: groupIds[i]!, branchId, memberId: null, op: 'upsert', data: { id: groupIds[i], name } })
     }
-    let adminId: string | null = null
     for (const p of PEOPLE) {
       const id = newId()
-      adminId ??= p.role === 'branch_admin' ? id : null
       const groupId = p.group === null ? null : groupIds[p.group]!
       await insertMember(trx, { id, branch_id: branchId, group_id: groupId, name: p.name, login: p.login, phone: null, role: p.role, titles: JSON.stringify(p.titles), password_hash: passwordHash, active: 1, created_at: now, updated_at: now })
       await recordChange(trx, { entity: ORG_ENTITY.member, entityId: id, branchId, memberId: id, op: 'upsert', data: { id, name: p.name, login: p.login, role: p.role, titles: p.titles, groupId } })
+      actors.push({ id, branchId, groupId, role: p.role, name: p.name, group: p.group })
     }
-    await seedDefaultRules(trx, branchId, adminId)
+    const admin = actors.find(a => a.role === 'branch_admin')!
+    await seedDefaultRules(trx, branchId, admin.id)
     await writeAudit(trx, { id: null, branchId }, { action: 'demo.seed', entity: 'branch', entityId: branchId, data: { groups: GROUPS.length, members: PEOPLE.length } })
   })
-  return { branchId, members: PEOPLE.length }
+  const context: DemoContext = {
+    db,
+    branchId,
+    admin: actors.find(a => a.role === 'branch_admin')!,
+    leaders: GROUPS.map((_, g) => actors.find(a => a.group === g && a.role === 'group_leader')!),
+    members: GROUPS.map((_, g) => actors.filter(a => a.group === g && a.role === 'member')),
+    now: new Date(),
+    secret: new MeetingSecret(options.secret ?? null),
+  }
+  for (const step of DEMO_STEPS) {
+    try {
+      await step.run(context)
+    }
+    catch (err) {
+      throw new Error(`demo step ${step.name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
+    }
+  }
+  return { branchId, members: PEOPLE.length, boardSlug: await boardSlug(db, branchId) }
 }

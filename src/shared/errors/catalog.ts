@@ -6,6 +6,7 @@ import { PHOTO_ERRORS } from '../photos/errors'
 import { PLEDGE_ERRORS } from '../pledges/errors'
 import { POINTS_ERRORS } from '../points/errors'
 import { REVIEW_ERRORS } from '../reviews/errors'
+import { GROUP_REVIEW_ERRORS } from '../reviews/group-errors'
 import { SYNC_ERRORS } from '../sync/errors'
 
 /**
@@ -64,6 +65,7 @@ export const ERRORS = {
   ...MEETING_ERRORS,
   ...PLEDGE_ERRORS,
   ...REVIEW_ERRORS,
+  ...GROUP_REVIEW_ERRORS,
   ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS

@@ -1,6 +1,7 @@
 import { checkinCheckout, checkinCreate, checkinScan, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
+import { groupReviewBallot } from '../reviews/group-schemas'
 import { profileUpdate } from './ops'
 
 /**
@@ -27,6 +28,7 @@ export const OP_DEFINITIONS = [
   pledgeEvaluate,
   checkinScan,
   checkinCheckout,
+  groupReviewBallot,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

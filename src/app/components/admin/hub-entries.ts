@@ -54,4 +54,10 @@ export const HUB_SECTIONS: HubSection[] = [
       { to: 'pledges-review', title: 'pledges.review.title', hint: 'admin.hub.pledgesReviewHint', role: 'branch_admin', testid: 'hub-pledges-review' },
     ],
   },
+  {
+    title: 'admin.hub.campaign',
+    entries: [
+      { to: 'group-reviews', title: 'groupReviews.listTitle', hint: 'groupReviews.hubHint', role: 'branch_admin', testid: 'hub-group-reviews' },
+    ],
+  },
 ]
