@@ -38,6 +38,8 @@ import { entryCreateHandler, entryResubmitHandler } from './points/ops'
 import approvalsRoutes from './points/routes/approvals'
 import pointsRoutes from './points/routes/points'
 import rulesRoutes from './points/routes/rules'
+import { reviewAdvanceHandler, reviewBallotHandler, reviewCreateHandler, reviewStatementHandler } from './reviews/ops'
+import reviewRoutes from './reviews/routes/reviews'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
 
@@ -121,6 +123,10 @@ export async function buildApp(options: AppOptions) {
     pledgeSubmitHandler,
     pledgeReviewHandler,
     pledgeEvaluateHandler,
+    reviewCreateHandler,
+    reviewAdvanceHandler,
+    reviewStatementHandler,
+    reviewBallotHandler,
   ])
 
   // Routes
@@ -140,6 +146,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })
+  await app.register(reviewRoutes, { prefix: '/api/reviews' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

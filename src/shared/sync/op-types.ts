@@ -1,6 +1,7 @@
 import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
+import { reviewAdvance, reviewBallot, reviewCreate, reviewStatement } from '../reviews/ops'
 import { profileUpdate } from './ops'
 
 /**
@@ -25,6 +26,10 @@ export const OP_DEFINITIONS = [
   pledgeSubmit,
   pledgeReview,
   pledgeEvaluate,
+  reviewCreate,
+  reviewAdvance,
+  reviewStatement,
+  reviewBallot,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']
