@@ -28,6 +28,10 @@ const payloads: Record<string, unknown> = {
   'pledge.submit': { id: 'p1' },
   'pledge.review': { id: 'p1', move: 'return', submittedAt: '2026-12-01T08:00:00.000Z', reason: '目标请量化' },
   'pledge.evaluate': { id: 'p1', items: [{ itemId: 'i1', result: 'kept' }, { itemId: 'i2', result: 'broken', excused: true }] },
+  'review.create': { id: 'r1', groupId: 'g1', period: '2026-H1', meetingId: null, title: '第一党小组讲评' },
+  'review.advance': { sessionId: 'r1', to: 'closed', title: '第一党小组讲评' },
+  'review.statement': { sessionId: 'r1', participation: '参加了全部活动', pledges: '', improvement: '' },
+  'review.ballot': { sessionId: 'r1', ratings: [{ rateeId: 'm2', scores: { study: 4, excel: 4, serve: 4, discipline: 4, uphold: 4 } }] },
 }
 
 function failedOp(type: string): RejectedOp {

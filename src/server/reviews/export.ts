@@ -1,6 +1,6 @@
 import type { ReviewResults } from '#shared/reviews/schemas'
-import { MEMBER_DIMENSIONS, reviewPeriodZh } from '#shared/reviews/constants'
 import { CATEGORY_ZH } from '#shared/points/categories'
+import { MEMBER_DIMENSIONS, reviewPeriodZh } from '#shared/reviews/constants'
 import ExcelJS from 'exceljs'
 
 const fmt = (n: number | null) => n === null ? '—' : n.toFixed(2)
@@ -20,7 +20,7 @@ export async function resultsXlsx(results: ReviewResults): Promise<Buffer> {
     { key: 'comments', width: 60 },
   ]
   ws.addRow([`${session.groupName ?? '支部'} ${session.title}`]).font = { bold: true, size: 14 }
-  ws.addRow([`${reviewPeriodZh(session.period)}（${session.periodFrom} 至 ${session.periodTo}）　满意 4 · 比较满意 3 · 基本满意 2 · 不满意 1　结果供支委会参考`])
+  ws.addRow([`${reviewPeriodZh(session.period)}（${session.periodFrom} 至 ${session.periodTo}） 满意 4 · 比较满意 3 · 基本满意 2 · 不满意 1 结果供支委会参考`])
   ws.addRow(['姓名', ...MEMBER_DIMENSIONS.map(d => CATEGORY_ZH[d]), '总平均', '党员评分', '群众评分', '意见建议']).font = { bold: true }
   for (const r of results.rows) {
     ws.addRow({

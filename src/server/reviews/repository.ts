@@ -120,9 +120,7 @@ export async function publishSession(trx: Transaction<Database>, id: string): Pr
 }
 
 export async function saveStatement(trx: Transaction<Database>, s: { id: string, sessionId: string, branchId: string, memberId: string, participation: string, pledges: string, improvement: string }, now: string): Promise<void> {
-  await trx.insertInto('review_statement').values({ id: s.id, session_id: s.sessionId, branch_id: s.branchId, member_id: s.memberId, participation: s.participation, pledges: s.pledges, improvement: s.improvement, created_at: now, updated_at: now })
-    .onConflict(oc => oc.columns(['session_id', 'member_id']).doUpdateSet({ participation: s.participation, pledges: s.pledges, improvement: s.improvement, updated_at: now }))
-    .execute()
+  await trx.insertInto('review_statement').values({ id: s.id, session_id: s.sessionId, branch_id: s.branchId, member_id: s.memberId, participation: s.participation, pledges: s.pledges, improvement: s.improvement, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['session_id', 'member_id']).doUpdateSet({ participation: s.participation, pledges: s.pledges, improvement: s.improvement, updated_at: now })).execute()
 }
 
 /** The 陈述 of a session, each with its member's record for the period (computed now, never stored). */

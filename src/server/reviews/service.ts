@@ -178,17 +178,20 @@ export async function castBallot(trx: Transaction<Database>, actor: Actor, sessi
   return publishBallot(trx, row, actor.id)
 }
 
-const emptyResult = (m: ReviewMember): ReviewResult => ({
-  memberId: m.id,
-  name: m.name,
-  averages: Object.fromEntries(MEMBER_DIMENSIONS.map(d => [d, null])) as ReviewResult['averages'],
-  overall: null,
-  raters: { member: 0, guest: 0 },
-  comments: [],
-})
+function emptyResult(m: ReviewMember): ReviewResult {
+  return {
+    memberId: m.id,
+    name: m.name,
+    averages: Object.fromEntries(MEMBER_DIMENSIONS.map(d => [d, null])) as ReviewResult['averages'],
+    overall: null,
+    raters: { member: 0, guest: 0 },
+    comments: [],
+  }
+}
 
-const toResult = (m: ReviewMember, r: MemberResult | undefined): ReviewResult =>
-  r ? { memberId: m.id, name: m.name, averages: r.averages, overall: r.overall, raters: r.raters, comments: r.comments } : emptyResult(m)
+function toResult(m: ReviewMember, r: MemberResult | undefined): ReviewResult {
+  return r ? { memberId: m.id, name: m.name, averages: r.averages, overall: r.overall, raters: r.raters, comments: r.comments } : emptyResult(m)
+}
 
 /** Each member's result of the session, in name order (never ranked). */
 async function resultRows(db: Conn, row: SessionRow, members: ReviewMember[]): Promise<ReviewResult[]> {

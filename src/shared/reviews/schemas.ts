@@ -1,6 +1,6 @@
-import type { Static } from 'typebox'
+/* eslint-disable ts/no-redeclare -- TypeBox idiom: a schema and its Static<> type share one name */
+import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
-import { CATEGORIES } from '../points/categories'
 import { Id, IsoDateTime, Line, Text } from '../schemas/common'
 import { PERIOD_PATTERN, REVIEW_LIMITS, REVIEW_STATUSES } from './constants'
 
@@ -9,8 +9,12 @@ import { PERIOD_PATTERN, REVIEW_LIMITS, REVIEW_STATUSES } from './constants'
  * ops of ./ops.ts; these are the shapes it reads back, online or from pulled records.
  */
 
-const StatusSchema = Type.Union(REVIEW_STATUSES.map(s => Type.Literal(s)))
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
+const StatusSchema = Type.Union([Type.Literal(REVIEW_STATUSES[0]), Type.Literal(REVIEW_STATUSES[1]), Type.Literal(REVIEW_STATUSES[2]), Type.Literal(REVIEW_STATUSES[3])])
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
+/** One schema per 五带头 dimension, spelt out so the static type names each. */
+function perDimension<T extends TSchema>(make: () => T) {
+  return { study: make(), excel: make(), serve: make(), discipline: make(), uphold: make() }
+}
 
 export const ReviewPeriod = Type.String({ pattern: PERIOD_PATTERN, maxLength: 7 })
 
@@ -57,7 +61,7 @@ export const PeriodRecord = Type.Object({
   from: Type.String(),
   to: Type.String(),
   /** Points granted in the period by 五带头 category (net of deductions), and their sum. */
-  points: Type.Object(Object.fromEntries(CATEGORIES.map(c => [c, Type.Number()])) as Record<(typeof CATEGORIES)[number], ReturnType<typeof Type.Number>>),
+  points: Type.Object(perDimension(() => Type.Number())),
   pointsTotal: Type.Number(),
   /** The member's pledge items due in the period and how they were kept (践诺). */
   pledges: Type.Object({ items: Type.Integer(), kept: Type.Integer(), partial: Type.Integer(), broken: Type.Integer(), open: Type.Integer() }),
@@ -87,7 +91,7 @@ export const ReviewStatement = Type.Object({
 export type ReviewStatement = Static<typeof ReviewStatement>
 
 /** The five 五带头 scores of one member on a ballot; integers here, the scale is checkBallot's (so the words are its). */
-export const BallotScores = Type.Object(Object.fromEntries(CATEGORIES.map(c => [c, Type.Integer({ minimum: -1000, maximum: 1000 })])) as Record<(typeof CATEGORIES)[number], ReturnType<typeof Type.Integer>>, { additionalProperties: false })
+export const BallotScores = Type.Object(perDimension(() => Type.Integer({ minimum: -1000, maximum: 1000 })), { additionalProperties: false })
 
 export const BallotRatingSchema = Type.Object({
   rateeId: Id,
@@ -103,7 +107,7 @@ export const ReviewBallot = Type.Object({
 })
 export type ReviewBallot = Static<typeof ReviewBallot>
 
-const Averages = Type.Object(Object.fromEntries(CATEGORIES.map(c => [c, Nullable(Type.Number())])) as Record<(typeof CATEGORIES)[number], ReturnType<typeof Nullable>>)
+const Averages = Type.Object(perDimension(() => Nullable(Type.Number())))
 
 /** One member's result: averages per dimension, overall, how many rated, comments let through — never who rated. */
 export const ReviewResult = Type.Object({
