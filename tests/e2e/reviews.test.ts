@@ -119,6 +119,8 @@ describe('a group\'s 讲评 from the phones', () => {
     expect(await leader.page.getByTestId('review-print').isVisible()).toBe(true)
     await leader.page.emulateMedia({ media: 'print' })
     expect(await leader.page.getByTestId('review-sheet').isVisible()).toBe(true)
+    expect(await leader.page.locator('.review-a4__table').isVisible()).toBe(true)
+    expect(await leader.page.locator('.review-a4__table').textContent()).toContain('3.00')
     expect(await leader.page.getByTestId('review-print').isVisible()).toBe(false)
     for (const chrome of ['.van-tabbar', '.sync-bar', '.pwa-card', '.van-nav-bar'])
       expect(await leader.page.locator(chrome).filter({ visible: true }).count(), chrome).toBe(0)
