@@ -65,20 +65,27 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/group-reviews', name: 'group-reviews', component: () => import('./pages/GroupReviewsPage.vue'), meta: { title: 'groupReviews.listTitle' } },
       { path: 'admin/group-reviews/:id', name: 'group-review', component: () => import('./pages/GroupReviewPage.vue'), props: true, meta: { title: 'groupReviews.title' } },
       { path: 'meetings/:id/edit', name: 'meeting-edit', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.edit', role: 'group_leader' } },
+      { path: 'reviews', name: 'reviews', component: () => import('./pages/ReviewsPage.vue'), meta: { title: 'reviews.title' } },
+      { path: 'reviews/new', name: 'review-new', component: () => import('./pages/ReviewNewPage.vue'), meta: { title: 'reviews.new', role: 'group_leader' } },
+      { path: 'reviews/:id', name: 'review', component: () => import('./pages/ReviewPage.vue'), props: true, meta: { title: 'reviews.title' } },
     ],
   },
   // Full screen for a projector: outside the tab layout.
   { path: '/meetings/:id/screen', name: 'meeting-screen', component: () => import('./pages/MeetingScreenPage.vue'), meta: { title: 'checkin.title', role: 'group_leader' } },
   // 扫描党员签到码: the camera full screen, as the member's scanner.
   { path: '/meetings/:id/scan', name: 'meeting-scan', component: () => import('./pages/MeetingScanPage.vue'), meta: { title: 'meetings.scan.title', role: 'group_leader' } },
+  // The A4 result sheet: outside the tab layout, so nothing of the app's bars is on the page.
+  { path: '/reviews/:id/results', name: 'review-results', component: () => import('./pages/ReviewResultsPage.vue'), props: true, meta: { title: 'reviews.result.sheet', role: 'group_leader' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
 export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | PledgeRouteName | PointsOrganizerRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
+/** The 讲评 screens (issue 12). */
+type ReviewRouteName = 'reviews' | 'review-new' | 'review' | 'review-results'
 /** The pledge screens' routes (issue 6). */
-type PledgeRouteName = 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
+type PledgeRouteName = ReviewRouteName | 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 
 export const router = createRouter({
   history: createWebHistory(),

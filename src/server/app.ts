@@ -41,7 +41,9 @@ import approvalsRoutes from './points/routes/approvals'
 import pointsRoutes from './points/routes/points'
 import rulesRoutes from './points/routes/rules'
 import { groupReviewBallotHandler } from './reviews/group-ops'
+import { reviewAdvanceHandler, reviewBallotHandler, reviewCreateHandler, reviewStatementHandler } from './reviews/ops'
 import groupReviewRoutes from './reviews/routes/group-reviews'
+import reviewRoutes from './reviews/routes/reviews'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
 
@@ -128,6 +130,10 @@ export async function buildApp(options: AppOptions) {
     scanHandler,
     checkoutHandler(meetingSecret),
     groupReviewBallotHandler,
+    reviewCreateHandler,
+    reviewAdvanceHandler,
+    reviewStatementHandler,
+    reviewBallotHandler,
   ])
 
   // Routes
@@ -150,6 +156,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })
   await app.register(groupReviewRoutes, { prefix: '/api/group-reviews' })
+  await app.register(reviewRoutes, { prefix: '/api/reviews' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

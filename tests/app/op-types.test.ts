@@ -31,6 +31,10 @@ const payloads: Record<string, unknown> = {
   'checkin.scan': { meetingId: 'm1', memberId: 'u1', token: 'xfp:…', scannedAt: '2026-12-01T08:00:00.000Z', topic: '支部大会', memberName: '王芳' },
   'checkin.checkout': { meetingId: 'm1', token: 'xf2:…', scannedAt: '2026-12-01T09:00:00.000Z' },
   'group_review.ballot': { reviewId: 'r1', ratings: [{ groupId: 'g1', scores: { leadership: 4, members: 4, mechanism: 3, results: 3, masses: 4 } }, { groupId: 'g2', scores: { leadership: 2, members: 2, mechanism: 2, results: 2, masses: 2 } }], shown: { period: '2026年上半年' } },
+  'review.create': { id: 'r1', groupId: 'g1', period: '2026-H1', meetingId: null, title: '第一党小组讲评' },
+  'review.advance': { sessionId: 'r1', to: 'closed', title: '第一党小组讲评' },
+  'review.statement': { sessionId: 'r1', participation: '参加了全部活动', pledges: '', improvement: '' },
+  'review.ballot': { sessionId: 'r1', ratings: [{ rateeId: 'm2', scores: { study: 4, excel: 4, serve: 4, discipline: 4, uphold: 4 } }] },
 }
 
 function failedOp(type: string): RejectedOp {

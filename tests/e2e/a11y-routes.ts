@@ -37,6 +37,7 @@ export interface Seeded {
   boardSlug: string
   inviteToken: string
   groupReviewId: string
+  reviewId: string
 }
 
 /** The URL the walk opens for each route name. A route missing here fails the walk. */
@@ -82,6 +83,10 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'meeting': `/meetings/${s.meetingId}`,
     'meeting-edit': `/meetings/${s.meetingId}/edit`,
     'meeting-screen': `/meetings/${s.meetingId}/screen`,
+    'reviews': '/reviews',
+    'review-new': '/reviews/new',
+    'review': `/reviews/${s.reviewId}`,
+    'review-results': `/reviews/${s.reviewId}/results`,
     'not-found': '/no-such-page',
   }
 }

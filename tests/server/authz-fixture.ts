@@ -69,6 +69,20 @@ export async function freshMeeting(f: MatrixFixture): Promise<string> {
   return (await ok<{ id: string }>(f.leader.client.post('/api/meetings', meetingBody(f.group1)), 'meeting')).id
 }
 
+let reviewYear = 2000
+/** A 讲评 session of group 1 made and closed by its leader through the outbox (a year of its own, one session per period). */
+export async function freshReview(f: MatrixFixture): Promise<string> {
+  const id = randomUUID()
+  const ops = [
+    op('review.create', { id, groupId: f.group1, period: `${reviewYear++}-Y`, meetingId: null, title: '年度讲评' }),
+    ...(['open', 'rating', 'closed'] as const).map(to => op('review.advance', { sessionId: id, to })),
+  ]
+  const res = await ok<{ results: { status: string }[] }>(push(f.leader.client, ops), 'review')
+  if (res.results.some(r => r.status !== 'applied'))
+    throw new Error(`fixture: review not applied: ${JSON.stringify(res.results)}`)
+  return id
+}
+
 /** The group 1 member logs 志愿服务 through the outbox: pending, waiting for the group leader. */
 export async function freshEntry(f: MatrixFixture, photoIds: string[] = []): Promise<string> {
   const rule = await f.t.handle.db.selectFrom('point_rule').select('id').where('branch_id', '=', f.branchId).where('key', '=', 'volunteer').executeTakeFirstOrThrow()

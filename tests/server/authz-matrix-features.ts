@@ -1,7 +1,7 @@
 import type { MatrixRole, RouteCase } from './authz-matrix'
 import { randomUUID } from 'node:crypto'
 import { localDate } from '#shared/points/periods'
-import { approvedEntry, freshEntry, freshFeedback, freshGroupReview, freshMeeting, freshMember, freshPledge, freshReviewPeriod, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
+import { approvedEntry, freshEntry, freshFeedback, freshGroupReview, freshMeeting, freshMember, freshPledge, freshReview, freshReviewPeriod, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
 import { adminOnBranch, adminOnRecord, all, loggedIn } from './authz-matrix'
 import { pngBytes } from './photo-helper'
 
@@ -20,6 +20,14 @@ const today = () => localDate(new Date())
 const sheet = (id: string, xlsx = false) => `/api/points/sheet${xlsx ? '.xlsx' : ''}?scope=member&id=${id}&period=year&year=${YEAR}`
 
 export const FEATURE_MATRIX: RouteCase[] = [
+  // 定期讲评 (issue 12): a closed session of group 1. Another group's leader and another branch do not see it (404);
+  // the branch admin, not in the group, has no result of their own (403).
+  { method: 'GET', route: '/api/reviews', url: () => '/api/reviews', expect: loggedIn(200) },
+  { method: 'GET', route: '/api/reviews/:id', prepare: async f => ({ id: await freshReview(f) }), url: (_f, p) => `/api/reviews/${p.id}`, expect: hiddenFromOthers },
+  { method: 'GET', route: '/api/reviews/:id/my-result', prepare: async f => ({ id: await freshReview(f) }), url: (_f, p) => `/api/reviews/${p.id}/my-result`, expect: { ...hiddenFromOthers, admin: 403 } },
+  { method: 'GET', route: '/api/reviews/:id/results', prepare: async f => ({ id: await freshReview(f) }), url: (_f, p) => `/api/reviews/${p.id}/results`, expect: { ...organizerOfGroup1, leaderOther: 404 } },
+  { method: 'GET', route: '/api/reviews/:id/results.xlsx', prepare: async f => ({ id: await freshReview(f) }), url: (_f, p) => `/api/reviews/${p.id}/results.xlsx`, expect: { ...organizerOfGroup1, leaderOther: 404 } },
+
   // 积分 (issue 4)
   { method: 'GET', route: '/api/points/summary', url: f => `/api/points/summary?memberId=${f.member.id}`, expect: memberRecord },
   { method: 'GET', route: '/api/points/entries', url: f => `/api/points/entries?memberId=${f.member.id}`, expect: memberRecord },

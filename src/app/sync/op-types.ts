@@ -1,6 +1,7 @@
 import type { OpType } from '#shared/sync/op-types'
 import type { RouteLocationRaw } from 'vue-router'
 import type { RejectedOp } from '../db'
+import { reviewPeriodZh } from '#shared/reviews/constants'
 import { signed } from '../components/points/format'
 import { memberName } from '../db/rosters'
 import { i18n } from '../i18n'
@@ -143,6 +144,28 @@ const APP_OPS: Record<OpType, AppOpType> = {
       return line(p.shown.period, i18n.global.t('groupReviews.ops.groups', { n: p.ratings.length }))
     },
     edit: op => ({ name: 'group-review', params: { id: (op.payload as { reviewId: string }).reviewId } }),
+  },
+  'review.create': {
+    label: 'reviews.ops.create',
+    summary: (payload) => {
+      const p = payload as { title: string, period: string }
+      return line(p.title, reviewPeriodZh(p.period))
+    },
+  },
+  'review.advance': {
+    label: 'reviews.ops.advance',
+    summary: (payload) => {
+      const p = payload as { title?: string, to: 'open' | 'rating' | 'closed' }
+      return line(p.title, i18n.global.t(`reviews.steps.${p.to}`))
+    },
+  },
+  'review.statement': {
+    label: 'reviews.ops.statement',
+    summary: payload => line((payload as { participation: string }).participation.slice(0, 40)),
+  },
+  'review.ballot': {
+    label: 'reviews.ops.ballot',
+    summary: payload => i18n.global.t('reviews.ops.ballotSummary', { n: (payload as { ratings: unknown[] }).ratings.length }),
   },
 }
 

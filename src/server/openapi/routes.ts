@@ -197,6 +197,18 @@ export const API_TAGS: readonly TagDoc[] = [
     },
   },
   {
+    name: 'reviews',
+    title: '定期讲评 Reviews',
+    description: 'A group\'s 讲评 session for a period (issue 12): 陈述, members rating each other on 五带头, results after closing. Every write is an op through sync (`review.create`, `review.advance`, `review.statement`, `review.ballot`); these are the reads. No ranking anywhere.',
+    routes: {
+      'GET /api/reviews': { summary: '讲评列表 List review sessions', description: 'Those the caller may see: their group\'s, the branch-wide ones, and the ones they organize. `?period=2026-H1` narrows it.' },
+      'GET /api/reviews/{id}': { summary: '查看讲评 Get a review session', description: '陈述 with each member\'s period record, who attended the tied 组织生活会, and the caller\'s own record, ballot and (after closing) result. Never another\'s ballot.' },
+      'GET /api/reviews/{id}/my-result': { summary: '我的讲评结果 My own result', description: 'Averages and comments, never who gave them; 409 `REVIEW_NOT_CLOSED` until the session closes.' },
+      'GET /api/reviews/{id}/results': { summary: '讲评结果 Results of a session', description: 'For its organizers, once closed: each member\'s averages, rater counts and comments let through, in name order.' },
+      'GET /api/reviews/{id}/results.xlsx': { summary: '导出讲评结果 Results as Excel', fileAnswer: XLSX },
+    },
+  },
+  {
     name: 'board',
     title: '承诺公示 Public board',
     description: 'The branch\'s public pledge board, no login: its unguessable slug is the link. Feedback shows after moderation.',

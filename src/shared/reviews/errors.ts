@@ -11,4 +11,13 @@ export const REVIEW_ERRORS = {
   REVIEW_EMPTY_BALLOT: { zh: '请至少给一位党员评分', en: 'Rate at least one member' },
   REVIEW_PERIOD_INVALID: { zh: '讲评期间无效', en: 'Not a review period' },
   REVIEW_STATUS_STEP: { zh: '讲评现在是「{status}」，不能这样操作', en: 'The review is {status}; this step is not possible' },
+  REVIEW_CLOSED_BY: { zh: '讲评已由{name}结束', en: '{name} already closed this review' },
+  REVIEW_ORGANIZERS_ONLY: { zh: '只有本党小组的组长或支部管理员可以组织讲评', en: 'Only the group\'s leader or a branch admin organizes this review' },
+  REVIEW_OWN_GROUP_ONLY: { zh: '党小组长只能组织本小组的讲评', en: 'A group leader organizes reviews of their own group only' },
+  REVIEW_GROUP: { zh: '没有这个党小组', en: 'No such group' },
+  REVIEW_MEETING: { zh: '请选择本党小组的专题组织生活会', en: 'Choose a 专题组织生活会 of the same group' },
+  REVIEW_ID_TAKEN: { zh: '这个讲评编号已被占用，请重新建立', en: 'This review id is taken; create it again' },
+  REVIEW_PERIOD_TAKEN: { zh: '这个党小组本期已有讲评', en: 'This group already has a review for the period' },
+  REVIEW_NOT_MEMBER: { zh: '您不是这次讲评的党小组成员', en: 'You are not a member of this review\'s group' },
+  REVIEW_NOT_CLOSED: { zh: '讲评结束后才能看结果', en: 'Results are shown once the review is closed' },
 } as const satisfies Record<string, Words>

@@ -125,3 +125,26 @@ export function reviewResults(rows: readonly RatingRow[]): Map<string, MemberRes
   }
   return out
 }
+
+/** Who looks at a session, and the session's scope: the session's or the member's, never the client's word. */
+export interface ReviewViewer { id: string, branchId: string, groupId: string | null, role: string }
+export interface ReviewScope { branchId: string, groupId: string | null }
+
+/**
+ * Who runs a session: a branch admin (any group's, and the branch-wide ones), and the leader of
+ * the session's group. Only they create it, move its status and read everybody's results.
+ */
+export function mayOrganizeReview(viewer: ReviewViewer, s: ReviewScope): boolean {
+  if (viewer.branchId !== s.branchId)
+    return false
+  if (viewer.role === 'branch_admin')
+    return true
+  return viewer.role === 'group_leader' && s.groupId !== null && s.groupId === viewer.groupId
+}
+
+/** Who sees a session and its 陈述: its group (the branch, for a branch-wide one) and its organizers. The pull scope agrees. */
+export function reviewVisibleTo(viewer: ReviewViewer, s: ReviewScope): boolean {
+  if (viewer.branchId !== s.branchId)
+    return false
+  return s.groupId === null || s.groupId === viewer.groupId || mayOrganizeReview(viewer, s)
+}

@@ -2,6 +2,7 @@ import { checkinCheckout, checkinCreate, checkinScan, leaveRequest, meetingAtten
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
 import { groupReviewBallot } from '../reviews/group-schemas'
+import { reviewAdvance, reviewBallot, reviewCreate, reviewStatement } from '../reviews/ops'
 import { profileUpdate } from './ops'
 
 /**
@@ -29,6 +30,10 @@ export const OP_DEFINITIONS = [
   checkinScan,
   checkinCheckout,
   groupReviewBallot,
+  reviewCreate,
+  reviewAdvance,
+  reviewStatement,
+  reviewBallot,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']
