@@ -38,6 +38,8 @@ import { entryCreateHandler, entryResubmitHandler } from './points/ops'
 import approvalsRoutes from './points/routes/approvals'
 import pointsRoutes from './points/routes/points'
 import rulesRoutes from './points/routes/rules'
+import guestRoutes from './reviews/routes/guest'
+import guestOrganizerRoutes from './reviews/routes/guest-organizer'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
 
@@ -140,6 +142,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })
+  await app.register(guestRoutes, { prefix: '/api/guest' })
+  await app.register(guestOrganizerRoutes, { prefix: '/api/reviews' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

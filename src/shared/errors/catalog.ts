@@ -6,6 +6,7 @@ import { PHOTO_ERRORS } from '../photos/errors'
 import { PLEDGE_ERRORS } from '../pledges/errors'
 import { POINTS_ERRORS } from '../points/errors'
 import { REVIEW_ERRORS } from '../reviews/errors'
+import { REVIEW_GUEST_ERRORS } from '../reviews/guest-errors'
 import { SYNC_ERRORS } from '../sync/errors'
 
 /**
@@ -37,6 +38,7 @@ export const NOUNS = {
   group: { zh: '党小组', en: 'Group' },
   veto: { zh: '一票否决记录', en: 'Veto' },
   review: { zh: '讲评', en: 'Review' },
+  reviewComment: { zh: '评价', en: 'Comment' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -64,6 +66,7 @@ export const ERRORS = {
   ...MEETING_ERRORS,
   ...PLEDGE_ERRORS,
   ...REVIEW_ERRORS,
+  ...REVIEW_GUEST_ERRORS,
   ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS
