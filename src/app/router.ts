@@ -60,15 +60,17 @@ export const routes: RouteRecordRaw[] = [
       { path: 'meetings', name: 'meetings', component: () => import('./pages/MeetingsPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
       { path: 'meetings/new', name: 'meeting-new', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.new', role: 'group_leader' } },
       { path: 'meetings/:id', name: 'meeting', component: () => import('./pages/MeetingPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
+      { path: 'reviews/:id/guests', name: 'review-guests', component: () => import('./pages/ReviewGuestsPage.vue'), props: true, meta: { title: 'reviewGuests.title', role: 'group_leader' } },
       { path: 'meetings/:id/edit', name: 'meeting-edit', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.edit', role: 'group_leader' } },
     ],
   },
   // Full screen for a projector: outside the tab layout.
   { path: '/meetings/:id/screen', name: 'meeting-screen', component: () => import('./pages/MeetingScreenPage.vue'), meta: { title: 'checkin.title', role: 'group_leader' } },
+  { path: '/reviews/:id/guests/screen', name: 'review-guests-screen', component: () => import('./pages/ReviewGuestScreenPage.vue'), props: true, meta: { title: 'reviewGuests.title', role: 'group_leader' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The pledge screens' routes (issue 6). */
