@@ -67,6 +67,10 @@ export default defineConfig({
     outDir: 'dist/app',
     emptyOutDir: true,
     target: 'es2020',
+    rollupOptions: {
+      // The 讲评 guest page is an entry of its own: no framework, a few KB for a stranger's old phone (src/app/guest).
+      input: { index: fileURLToPath(new URL('./index.html', import.meta.url)), guest: fileURLToPath(new URL('./guest.html', import.meta.url)) },
+    },
   },
   server: {
     proxy: { '/api': 'http://localhost:8080' },
@@ -94,6 +98,8 @@ export default defineConfig({
       manifestFilename: 'manifest.webmanifest',
       injectManifest: {
         globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest,wasm,woff2}'],
+        // Guests never install the app: the guest page is not an app shell (its few KB of assets may be precached with the rest).
+        globIgnores: ['guest.html'],
         maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
       },
       manifest: {

@@ -64,6 +64,7 @@ export const routes: RouteRecordRaw[] = [
       { path: 'meetings/:id', name: 'meeting', component: () => import('./pages/MeetingPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
       { path: 'admin/group-reviews', name: 'group-reviews', component: () => import('./pages/GroupReviewsPage.vue'), meta: { title: 'groupReviews.listTitle' } },
       { path: 'admin/group-reviews/:id', name: 'group-review', component: () => import('./pages/GroupReviewPage.vue'), props: true, meta: { title: 'groupReviews.title' } },
+      { path: 'reviews/:id/guests', name: 'review-guests', component: () => import('./pages/ReviewGuestsPage.vue'), props: true, meta: { title: 'reviewGuests.title', role: 'group_leader' } },
       { path: 'meetings/:id/edit', name: 'meeting-edit', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.edit', role: 'group_leader' } },
       { path: 'reviews', name: 'reviews', component: () => import('./pages/ReviewsPage.vue'), meta: { title: 'reviews.title' } },
       { path: 'reviews/new', name: 'review-new', component: () => import('./pages/ReviewNewPage.vue'), meta: { title: 'reviews.new', role: 'group_leader' } },
@@ -76,10 +77,11 @@ export const routes: RouteRecordRaw[] = [
   { path: '/meetings/:id/scan', name: 'meeting-scan', component: () => import('./pages/MeetingScanPage.vue'), meta: { title: 'meetings.scan.title', role: 'group_leader' } },
   // The A4 result sheet: outside the tab layout, so nothing of the app's bars is on the page.
   { path: '/reviews/:id/results', name: 'review-results', component: () => import('./pages/ReviewResultsPage.vue'), props: true, meta: { title: 'reviews.result.sheet', role: 'group_leader' } },
+  { path: '/reviews/:id/guests/screen', name: 'review-guests-screen', component: () => import('./pages/ReviewGuestScreenPage.vue'), props: true, meta: { title: 'reviewGuests.title', role: 'group_leader' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | PledgeRouteName | PointsOrganizerRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | PledgeRouteName | PointsOrganizerRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The 讲评 screens (issue 12). */

@@ -8,7 +8,7 @@ precacheAndRoute(self.__WB_MANIFEST)
 cleanupOutdatedCaches()
 
 // Every client-side route opens the cached shell offline; the API is never answered from cache.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }))
+registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//, /^\/g\//] }))
 
 // The very first install has no older version to protect: take over at once, so the app opens
 // offline after one online visit. Later versions wait until the member taps 更新 (SKIP_WAITING).

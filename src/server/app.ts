@@ -44,6 +44,8 @@ import { groupReviewBallotHandler } from './reviews/group-ops'
 import { reviewAdvanceHandler, reviewBallotHandler, reviewCreateHandler, reviewStatementHandler } from './reviews/ops'
 import groupReviewRoutes from './reviews/routes/group-reviews'
 import reviewRoutes from './reviews/routes/reviews'
+import guestRoutes from './reviews/routes/guest'
+import guestOrganizerRoutes from './reviews/routes/guest-organizer'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
 
@@ -157,6 +159,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(photoRoutes, { prefix: '/api/photos' })
   await app.register(groupReviewRoutes, { prefix: '/api/group-reviews' })
   await app.register(reviewRoutes, { prefix: '/api/reviews' })
+  await app.register(guestRoutes, { prefix: '/api/guest' })
+  await app.register(guestOrganizerRoutes, { prefix: '/api/reviews' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

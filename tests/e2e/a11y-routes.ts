@@ -40,6 +40,7 @@ export interface Seeded {
   reviewId: string
 }
 
+
 /** The URL the walk opens for each route name. A route missing here fails the walk. */
 export function walkUrls(s: Seeded): Record<string, string> {
   return {
@@ -87,6 +88,8 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'review-new': '/reviews/new',
     'review': `/reviews/${s.reviewId}`,
     'review-results': `/reviews/${s.reviewId}/results`,
+    'review-guests': `/reviews/${s.reviewId}/guests`,
+    'review-guests-screen': `/reviews/${s.reviewId}/guests/screen`,
     'not-found': '/no-such-page',
   }
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { localDate } from '#shared/points/periods'
 import { approvedEntry, freshEntry, freshFeedback, freshGroupReview, freshMeeting, freshMember, freshPledge, freshReview, freshReviewPeriod, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
 import { adminOnBranch, adminOnRecord, all, loggedIn } from './authz-matrix'
+import { GUEST_MATRIX } from './authz-matrix-guest'
 import { pngBytes } from './photo-helper'
 
 /** A record of the group 1 member (their points, sheet): themself, their group leader, the branch admin. */
@@ -102,6 +103,9 @@ export const FEATURE_MATRIX: RouteCase[] = [
   // Evidence photos
   { method: 'PUT', route: '/api/photos/:id', prepare: async () => ({ id: randomUUID() }), url: (_f, p) => `/api/photos/${p.id}`, body: () => pngBytes(), expect: loggedIn(201) },
   { method: 'GET', route: '/api/photos/:id', url: f => `/api/photos/${f.photoId}`, expect: hiddenFromOthers },
+
+  // 讲评 guests (issue 12): their own file
+  ...GUEST_MATRIX,
 ]
 
 /** For a batch route that answers 200 and refuses item by item: the first item's own status. */

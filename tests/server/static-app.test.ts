@@ -30,6 +30,7 @@ beforeAll(async () => {
   put('index.html', INDEX)
   put('assets/index-abc123.js', SCRIPT)
   put('manifest.webmanifest', '{"name":"先锋"}', false)
+  put('guest.html', '<!doctype html><title>讲评评分</title>', false)
   db = await freshDatabase()
   const config = loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:', APP_DIR: dir })
   app = await buildApp({ config, database: db.handle, serveApp: true, passwordParams: TEST_PASSWORD_PARAMS })
@@ -76,5 +77,14 @@ describe('the built app', () => {
     expect(manifest.statusCode).toBe(200)
     expect(manifest.headers['cache-control']).toBe('no-cache')
     expect(manifest.body).toBe('{"name":"先锋"}')
+  })
+})
+
+describe('the 讲评 guest link', () => {
+  it('should answer /g/<code> with the light guest page, not the member app', async () => {
+    const res = await app.inject({ url: '/g/AbCdEfGh12345678' })
+    expect(res.statusCode).toBe(200)
+    expect(res.body).toContain('讲评评分')
+    expect(res.headers['cache-control']).toBe('no-cache')
   })
 })

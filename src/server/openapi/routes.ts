@@ -228,6 +228,16 @@ export const API_TAGS: readonly TagDoc[] = [
       'POST /api/group-reviews/{id}/raters': { summary: '邀请评议人 Name a rater' },
       'POST /api/group-reviews/{id}/close': { summary: '结束评议 Close a review', description: 'Final: later ballots are refused (`GROUP_REVIEW_CLOSED`).' },
       'GET /api/group-reviews/{id}/export.xlsx': { summary: '导出评议结果 Export the result (.xlsx)' },
+    name: 'review-guests',
+    title: '讲评群众评分 Review guests',
+    description: 'Guests (职工群众代表, 服务对象) rate a group\'s 讲评 members from their own phones through the session\'s guest link `/g/<code>`, no login; the organizer sets the cap, renews the link and lets guests\' comments through.',
+    routes: {
+      'GET /api/guest/{code}': { summary: '群众评分页的讲评 The session a guest link opens', description: 'Title, group, period, status and the members\' names and 陈述 only. 404 `REVIEW_GUEST_LINK_INVALID` for a wrong, renewed or switched-off code (counted per address like invite links), 410 `REVIEW_CLOSED` once rating closes.' },
+      'POST /api/guest/{code}/ballot': { summary: '群众提交评分 A guest\'s ballot', description: 'One per phone (the page\'s device id, kept hashed): 409 `REVIEW_GUEST_ALREADY`; 409 `REVIEW_GUEST_FULL` past the cap, `REVIEW_NOT_RATING`/`REVIEW_CLOSED` outside rating; 400 for the ballot rules. Every attempt counts per address (429 with `Retry-After`); needs the CSRF header, which the guest page sends. Comments wait for the organizer.' },
+      'GET /api/reviews/{id}/guest-link': { summary: '群众评分链接 The guest link', description: 'The session\'s group leader or a branch admin.' },
+      'PUT /api/reviews/{id}/guest-link': { summary: '设置群众评分人数与链接 Set the guest cap and link', description: 'Makes the code the first time; `renew: true` makes a new one and the old link stops at once. 409 once the session is closed.' },
+      'GET /api/reviews/{id}/guest-comments': { summary: '群众评价审核列表 Guests\' comments to moderate', description: 'Pending by default; `status` for approved or rejected ones.' },
+      'POST /api/reviews/{id}/guest-comments/{ballotId}/{rateeId}/moderate': { summary: '审核群众评价 Let a guest\'s comment through or keep it out', description: '409 `REVIEW_COMMENT_MODERATED` when already decided; only approved comments reach the member\'s results.' },
     },
   },
 ]

@@ -28,6 +28,9 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
     },
   })
 
+  // A 讲评 guest link (/g/<code>): the light guest page, not the member app; it reads the code from its path.
+  app.get('/g/:code', async (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('guest.html'))
+
   // Client-side routes (/login, /points…) all get the app shell; /api/ keeps its JSON 404.
   app.get('/*', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/'

@@ -7,6 +7,7 @@ import { PLEDGE_ERRORS } from '../pledges/errors'
 import { POINTS_ERRORS } from '../points/errors'
 import { REVIEW_ERRORS } from '../reviews/errors'
 import { GROUP_REVIEW_ERRORS } from '../reviews/group-errors'
+import { REVIEW_GUEST_ERRORS } from '../reviews/guest-errors'
 import { SYNC_ERRORS } from '../sync/errors'
 
 /**
@@ -38,6 +39,7 @@ export const NOUNS = {
   group: { zh: '党小组', en: 'Group' },
   veto: { zh: '一票否决记录', en: 'Veto' },
   review: { zh: '讲评', en: 'Review' },
+  reviewComment: { zh: '评价', en: 'Comment' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -66,6 +68,7 @@ export const ERRORS = {
   ...PLEDGE_ERRORS,
   ...REVIEW_ERRORS,
   ...GROUP_REVIEW_ERRORS,
+  ...REVIEW_GUEST_ERRORS,
   ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS
