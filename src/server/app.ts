@@ -7,6 +7,8 @@ import { LIMITS } from '#shared/constants'
 import cookie from '@fastify/cookie'
 import Fastify from 'fastify'
 import auditRoutes from './audit/routes'
+import { appraisalBallotHandler, appraisalDecideHandler, appraisalOpenHandler, appraisalStepHandler, appraisalSummaryHandler } from './appraisal/ops'
+import appraisalRoutes from './appraisal/routes/appraisals'
 import { PASSWORD_PARAMS } from './auth/password'
 import authRoutes from './auth/routes/auth'
 import setupRoutes from './auth/routes/setup'
@@ -121,6 +123,11 @@ export async function buildApp(options: AppOptions) {
     pledgeSubmitHandler,
     pledgeReviewHandler,
     pledgeEvaluateHandler,
+    appraisalOpenHandler,
+    appraisalStepHandler,
+    appraisalSummaryHandler,
+    appraisalBallotHandler,
+    appraisalDecideHandler,
   ])
 
   // Routes
@@ -140,6 +147,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })
+  await app.register(appraisalRoutes, { prefix: '/api/appraisals' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

@@ -200,4 +200,13 @@ export const API_TAGS: readonly TagDoc[] = [
       'POST /api/board/{slug}/feedback': { summary: '群众留言 Leave feedback', description: 'Rate-limited per address (429 with `Retry-After`); still needs the CSRF header, which the board page sends.' },
     },
   },
+  {
+    name: 'appraisal',
+    title: '民主评议党员 Appraisal',
+    description: 'The year\'s appraisal of every member. Reads only: opening, steps, 个人总结, the anonymous ballot and final grades are ops (`appraisal.open`, `appraisal.step`, `appraisal.summary`, `appraisal.ballot`, `appraisal.decide`). No route answers who gave which grade.',
+    routes: {
+      'GET /api/appraisals/year/{year}': { summary: '我的民主评议 My appraisal of the year', description: 'The step, the caller\'s 个人总结, whether they voted, whom they grade (with the 优秀 quota and vetoed members), their own counts once counted and final grade once decided.' },
+      'GET /api/appraisals/{id}/results': { summary: '评议结果 Appraisal results', description: 'Branch admins (支委会): each member\'s counts, the ballot\'s grade (most given, ties toward the lower), final grade, reason and 个人总结.' },
+    },
+  },
 ]

@@ -1,4 +1,5 @@
 import type { Words } from './words'
+import { APPRAISAL_ERRORS } from '../appraisal/errors'
 import { AUTH_ERRORS } from '../auth/errors'
 import { MEETING_ERRORS } from '../meetings/errors'
 import { ORG_ERRORS } from '../org/errors'
@@ -37,6 +38,7 @@ export const NOUNS = {
   group: { zh: '党小组', en: 'Group' },
   veto: { zh: '一票否决记录', en: 'Veto' },
   review: { zh: '讲评', en: 'Review' },
+  appraisal: { zh: '民主评议', en: 'Appraisal' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -64,6 +66,7 @@ export const ERRORS = {
   ...MEETING_ERRORS,
   ...PLEDGE_ERRORS,
   ...REVIEW_ERRORS,
+  ...APPRAISAL_ERRORS,
   ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS

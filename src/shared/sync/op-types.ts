@@ -1,3 +1,4 @@
+import { appraisalBallot, appraisalDecide, appraisalOpen, appraisalStep, appraisalSummary } from '../appraisal/ops'
 import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
@@ -25,6 +26,11 @@ export const OP_DEFINITIONS = [
   pledgeSubmit,
   pledgeReview,
   pledgeEvaluate,
+  appraisalOpen,
+  appraisalStep,
+  appraisalSummary,
+  appraisalBallot,
+  appraisalDecide,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']
