@@ -1,7 +1,7 @@
 import type { MatrixRole, RouteCase } from './authz-matrix'
 import { randomUUID } from 'node:crypto'
 import { localDate } from '#shared/points/periods'
-import { approvedEntry, freshEntry, freshFeedback, freshMeeting, freshMember, freshPledge, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
+import { approvedEntry, freshAppraisal, freshEntry, freshFeedback, freshMeeting, freshMember, freshPledge, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
 import { adminOnBranch, adminOnRecord, all, loggedIn } from './authz-matrix'
 import { pngBytes } from './photo-helper'
 
@@ -84,6 +84,10 @@ export const FEATURE_MATRIX: RouteCase[] = [
   // Evidence photos
   { method: 'PUT', route: '/api/photos/:id', prepare: async () => ({ id: randomUUID() }), url: (_f, p) => `/api/photos/${p.id}`, body: () => pngBytes(), expect: loggedIn(201) },
   { method: 'GET', route: '/api/photos/:id', url: f => `/api/photos/${f.photoId}`, expect: hiddenFromOthers },
+
+  // 民主评议党员 (issue 13): reads only, writes are ops
+  { method: 'GET', route: '/api/appraisals/year/:year', url: () => `/api/appraisals/year/${YEAR}`, expect: loggedIn(200) },
+  { method: 'GET', route: '/api/appraisals/:id/results', prepare: async f => ({ id: await freshAppraisal(f) }), url: (_f, p) => `/api/appraisals/${p.id}/results`, expect: adminOnRecord },
 ]
 
 /** For a batch route that answers 200 and refuses item by item: the first item's own status. */

@@ -161,7 +161,7 @@ export async function stepAppraisal(trx: Transaction<Database>, actor: Actor, id
     await countBallots(trx, row)
   }
   // The audit names the step and how many voted, never a ballot.
-  await writeAudit(trx, actor, { action: `appraisal.${to}`, entity: 'appraisal', entityId: id, data: voters === undefined ? { to } : { to, voters } })
+  await writeAudit(trx, actor, { action: 'appraisal.step', entity: 'appraisal', entityId: id, data: voters === undefined ? { to } : { to, voters } })
   const next = { ...row, ...stamp, status: to, updated_at: now }
   await publish(trx, next)
   return toAppraisal(next)
