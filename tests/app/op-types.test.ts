@@ -28,6 +28,11 @@ const payloads: Record<string, unknown> = {
   'pledge.submit': { id: 'p1' },
   'pledge.review': { id: 'p1', move: 'return', submittedAt: '2026-12-01T08:00:00.000Z', reason: '目标请量化' },
   'pledge.evaluate': { id: 'p1', items: [{ itemId: 'i1', result: 'kept' }, { itemId: 'i2', result: 'broken', excused: true }] },
+  'appraisal.open': { id: 'a1', year: 2026, scope: 'branch', startsOn: '2026-12-01', endsOn: '2026-12-31', excellentNum: 1, excellentDen: 3 },
+  'appraisal.step': { appraisalId: 'a1', to: 'counted' },
+  'appraisal.summary': { appraisalId: 'a1', text: '一年来带头学习' },
+  'appraisal.ballot': { appraisalId: 'a1', secret: 'x'.repeat(32), grades: { m1: 'excellent' } },
+  'appraisal.decide': { appraisalId: 'a1', memberId: 'm1', memberName: '张三', grade: 'basic', reason: '缺席' },
 }
 
 function failedOp(type: string): RejectedOp {
