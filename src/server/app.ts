@@ -40,6 +40,7 @@ import { entryCreateHandler, entryResubmitHandler } from './points/ops'
 import approvalsRoutes from './points/routes/approvals'
 import pointsRoutes from './points/routes/points'
 import rulesRoutes from './points/routes/rules'
+import recordRoutes from './records/routes/records'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
 
@@ -148,6 +149,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })
   await app.register(appraisalRoutes, { prefix: '/api/appraisals' })
+  await app.register(recordRoutes, { prefix: '/api/records' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

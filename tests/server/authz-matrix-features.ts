@@ -87,6 +87,8 @@ export const FEATURE_MATRIX: RouteCase[] = [
 
   // 民主评议党员 (issue 13): reads only, writes are ops
   { method: 'GET', route: '/api/appraisals/year/:year', url: () => `/api/appraisals/year/${YEAR}`, expect: loggedIn(200) },
+  { method: 'GET', route: '/api/records', url: f => `/api/records?year=${YEAR}&scope=member&id=${f.member.id}`, expect: memberRecord },
+  { method: 'GET', route: '/api/records/xlsx', url: f => `/api/records/xlsx?year=${YEAR}&scope=member&id=${f.member.id}`, expect: memberRecord },
   { method: 'GET', route: '/api/appraisals/:id/results', prepare: async f => ({ id: await freshAppraisal(f) }), url: (_f, p) => `/api/appraisals/${p.id}/results`, expect: adminOnRecord },
 ]
 

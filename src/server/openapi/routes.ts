@@ -209,4 +209,13 @@ export const API_TAGS: readonly TagDoc[] = [
       'GET /api/appraisals/{id}/results': { summary: '评议结果 Appraisal results', description: 'Branch admins (支委会): each member\'s counts, the ballot\'s grade (most given, ties toward the lower), final grade, reason and 个人总结.' },
     },
   },
+  {
+    name: 'records',
+    title: '年度积分与表现记录 Annual records',
+    description: 'Each member\'s year on one page: points by 五带头 and month, pledges made and kept, attendance, 讲评 averages, the 民主评议 grade, commendations and veto.',
+    routes: {
+      'GET /api/records': { summary: '年度记录 Annual records', description: '`?year=` with `scope=member` (default; `id` another member an organizer is over), `group` (`id`; its leader or a branch admin) or `branch` (branch admins).' },
+      'GET /api/records/xlsx': { summary: '导出年度记录 Annual records as Excel', description: 'One row per member; same query and access as the JSON.', fileAnswer: XLSX },
+    },
+  },
 ]
