@@ -1,5 +1,5 @@
-import { errorWords } from '#shared/errors/catalog'
 import { ballotGrade, checkAppraisalBallot, reasonNeeded } from '#shared/appraisal/rules'
+import { errorWords } from '#shared/errors/catalog'
 import { describe, expect, it } from 'vitest'
 
 /* The 民主评议 ballot and ballot-grade rules the phone checks before queueing and the server again. */

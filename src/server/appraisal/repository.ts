@@ -52,9 +52,7 @@ export function findSummary(db: Conn, appraisalId: string, memberId: string) {
 }
 
 export async function saveSummary(trx: Transaction<Database>, row: { id: string, appraisal_id: string, branch_id: string, member_id: string, text: string }, now: string): Promise<void> {
-  await trx.insertInto('appraisal_summary').values({ ...row, created_at: now, updated_at: now })
-    .onConflict(oc => oc.columns(['appraisal_id', 'member_id']).doUpdateSet({ text: row.text, updated_at: now }))
-    .execute()
+  await trx.insertInto('appraisal_summary').values({ ...row, created_at: now, updated_at: now }).onConflict(oc => oc.columns(['appraisal_id', 'member_id']).doUpdateSet({ text: row.text, updated_at: now })).execute()
 }
 
 export function summariesOf(db: Conn, appraisalId: string) {

@@ -1,8 +1,8 @@
 import type { Category } from '#shared/points/categories'
+import type { MemberYearRecord, RecordQuery, YearRecords } from '#shared/records/schemas'
 import type { Static } from 'typebox'
 import type { Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
-import type { MemberYearRecord, RecordQuery, YearRecords } from '#shared/records/schemas'
 import { GRADE_ZH } from '#shared/appraisal/constants'
 import { CATEGORIES, CATEGORY_ZH } from '#shared/points/categories'
 import ExcelJS from 'exceljs'
@@ -62,7 +62,7 @@ export async function yearRecords(db: Db, actor: Actor, q: Static<typeof RecordQ
     memberAwards(db, actor.branchId, year, ids),
     branchName(db, actor.branchId),
   ])
-  const records = new Map<string, Record1>(members.map(m => [m.id, {
+  const records = new Map<string, Record1>(members.map((m): [string, Record1] => [m.id, {
     memberId: m.id,
     name: m.name,
     groupName: m.group_name,

@@ -1,11 +1,10 @@
 import { Type } from 'typebox'
 import { Id, IsoDate, Line, Text } from '../schemas/common'
 import { defineOp } from '../sync/protocol'
-import { APPRAISAL_SCOPES, APPRAISAL_STATUSES, GRADES } from './constants'
+import { APPRAISAL_SCOPES, APPRAISAL_STATUSES } from './constants'
+import { GradeSchema } from './schemas'
 
 export const APPRAISAL_LIMITS = { summaryMax: 4000, reasonMax: 500, secretMin: 32, secretMax: 128 } as const
-
-const GradeSchema = Type.Union(GRADES.map(g => Type.Literal(g)))
 
 /** The branch admin opens the year's appraisal; the phone makes the id so it opens offline at once. */
 export const appraisalOpen = defineOp('appraisal.open', Type.Object({

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { GRADES } from '../appraisal/constants'
+import { GradeSchema } from '../appraisal/schemas'
 import { Id } from '../schemas/common'
 
 /*
@@ -28,7 +28,7 @@ export const MemberYearRecord = Type.Object({
   /** Present ÷ expected over the year's closed meetings (leave not counted); null with none. */
   attendance: Type.Object({ present: Type.Integer(), expected: Type.Integer(), rate: Nullable(Type.Number()) }),
   review: Nullable(Type.Object({ overall: Nullable(Type.Number()), averages: Type.Object({ study: Nullable(Type.Number()), excel: Nullable(Type.Number()), serve: Nullable(Type.Number()), discipline: Nullable(Type.Number()), uphold: Nullable(Type.Number()) }) })),
-  appraisalGrade: Nullable(Type.Union(GRADES.map(g => Type.Literal(g)))),
+  appraisalGrade: Nullable(GradeSchema),
   commendations: Type.Array(Type.Object({ title: Type.String(), roundTitle: Type.String() })),
   veto: Nullable(Type.Object({ decision: Type.String(), decidedOn: Type.String() })),
 })

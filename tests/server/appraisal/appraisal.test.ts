@@ -17,7 +17,7 @@ let admin2: Awaited<ReturnType<typeof addPerson>>
 let member3: Awaited<ReturnType<typeof addPerson>>
 const YEAR = 2026
 const appraisalId = randomUUID()
-type Who = { client: typeof f.admin.client, id: string }
+interface Who { client: typeof f.admin.client, id: string }
 const people = () => [f.admin, admin2, f.leader, f.member, f.member2, member3] as Who[]
 
 async function pushOne(client: Who['client'], type: string, payload: unknown) {

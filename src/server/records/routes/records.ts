@@ -1,5 +1,5 @@
-import type { Static } from 'typebox'
 import type { FastifyInstance } from 'fastify'
+import type { Static } from 'typebox'
 import { RecordQuery, YearRecords } from '#shared/records/schemas'
 import { ErrorBody } from '#shared/schemas/common'
 import { actorOf } from '../../plugins/auth'
