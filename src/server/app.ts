@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises'
 import { LIMITS } from '#shared/constants'
 import cookie from '@fastify/cookie'
 import Fastify from 'fastify'
+import { appraisalBallotHandler, appraisalDecideHandler, appraisalOpenHandler, appraisalStepHandler, appraisalSummaryHandler } from './appraisal/ops'
+import appraisalRoutes from './appraisal/routes/appraisals'
 import auditRoutes from './audit/routes'
 import { PASSWORD_PARAMS } from './auth/password'
 import authRoutes from './auth/routes/auth'
@@ -40,12 +42,13 @@ import { entryCreateHandler, entryResubmitHandler } from './points/ops'
 import approvalsRoutes from './points/routes/approvals'
 import pointsRoutes from './points/routes/points'
 import rulesRoutes from './points/routes/rules'
+import recordRoutes from './records/routes/records'
 import { groupReviewBallotHandler } from './reviews/group-ops'
 import { reviewAdvanceHandler, reviewBallotHandler, reviewCreateHandler, reviewStatementHandler } from './reviews/ops'
 import groupReviewRoutes from './reviews/routes/group-reviews'
-import reviewRoutes from './reviews/routes/reviews'
 import guestRoutes from './reviews/routes/guest'
 import guestOrganizerRoutes from './reviews/routes/guest-organizer'
+import reviewRoutes from './reviews/routes/reviews'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
 
@@ -136,6 +139,11 @@ export async function buildApp(options: AppOptions) {
     reviewAdvanceHandler,
     reviewStatementHandler,
     reviewBallotHandler,
+    appraisalOpenHandler,
+    appraisalStepHandler,
+    appraisalSummaryHandler,
+    appraisalBallotHandler,
+    appraisalDecideHandler,
   ])
 
   // Routes
@@ -161,6 +169,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(reviewRoutes, { prefix: '/api/reviews' })
   await app.register(guestRoutes, { prefix: '/api/guest' })
   await app.register(guestOrganizerRoutes, { prefix: '/api/reviews' })
+  await app.register(appraisalRoutes, { prefix: '/api/appraisals' })
+  await app.register(recordRoutes, { prefix: '/api/records' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

@@ -35,6 +35,11 @@ const payloads: Record<string, unknown> = {
   'review.advance': { sessionId: 'r1', to: 'closed', title: '第一党小组讲评' },
   'review.statement': { sessionId: 'r1', participation: '参加了全部活动', pledges: '', improvement: '' },
   'review.ballot': { sessionId: 'r1', ratings: [{ rateeId: 'm2', scores: { study: 4, excel: 4, serve: 4, discipline: 4, uphold: 4 } }] },
+  'appraisal.open': { id: 'a1', year: 2026, scope: 'branch', startsOn: '2026-12-01', endsOn: '2026-12-31', excellentNum: 1, excellentDen: 3 },
+  'appraisal.step': { appraisalId: 'a1', to: 'counted' },
+  'appraisal.summary': { appraisalId: 'a1', text: '一年来带头学习' },
+  'appraisal.ballot': { appraisalId: 'a1', secret: 'x'.repeat(32), grades: { m1: 'excellent' } },
+  'appraisal.decide': { appraisalId: 'a1', memberId: 'm1', memberName: '张三', grade: 'basic', reason: '缺席' },
 }
 
 function failedOp(type: string): RejectedOp {

@@ -163,3 +163,13 @@ export async function matrixFixture(t: TestApp): Promise<MatrixFixture> {
   f.slug = (await ok<{ slug: string }>(f.member.client.get('/api/pledges/board-link'), 'board link')).slug
   return f
 }
+
+/** A year's 民主评议 of the branch, opened through its op (one per branch and year, so each case takes its own year). */
+let appraisalYear = 2090
+export async function freshAppraisal(f: MatrixFixture): Promise<string> {
+  const id = randomUUID()
+  const res = await push(f.admin.client, [op('appraisal.open', { id, year: appraisalYear++, scope: 'branch', startsOn: '2090-12-01', endsOn: '2090-12-31', excellentNum: 1, excellentDen: 3 })])
+  if (res.json().results[0].status !== 'applied')
+    throw new Error(`appraisal: ${res.body}`)
+  return id
+}

@@ -1,7 +1,7 @@
 import type { MatrixRole, RouteCase } from './authz-matrix'
 import { randomUUID } from 'node:crypto'
 import { localDate } from '#shared/points/periods'
-import { approvedEntry, freshEntry, freshFeedback, freshGroupReview, freshMeeting, freshMember, freshPledge, freshReview, freshReviewPeriod, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
+import { approvedEntry, freshAppraisal, freshEntry, freshFeedback, freshGroupReview, freshMeeting, freshMember, freshPledge, freshReview, freshReviewPeriod, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
 import { adminOnBranch, adminOnRecord, all, loggedIn } from './authz-matrix'
 import { GUEST_MATRIX } from './authz-matrix-guest'
 import { pngBytes } from './photo-helper'
@@ -106,6 +106,11 @@ export const FEATURE_MATRIX: RouteCase[] = [
 
   // 讲评 guests (issue 12): their own file
   ...GUEST_MATRIX,
+  // 民主评议党员 (issue 13): reads only, writes are ops
+  { method: 'GET', route: '/api/appraisals/year/:year', url: () => `/api/appraisals/year/${YEAR}`, expect: loggedIn(200) },
+  { method: 'GET', route: '/api/records', url: f => `/api/records?year=${YEAR}&scope=member&id=${f.member.id}`, expect: memberRecord },
+  { method: 'GET', route: '/api/records/xlsx', url: f => `/api/records/xlsx?year=${YEAR}&scope=member&id=${f.member.id}`, expect: memberRecord },
+  { method: 'GET', route: '/api/appraisals/:id/results', prepare: async f => ({ id: await freshAppraisal(f) }), url: (_f, p) => `/api/appraisals/${p.id}/results`, expect: adminOnRecord },
 ]
 
 /** For a batch route that answers 200 and refuses item by item: the first item's own status. */

@@ -167,6 +167,27 @@ const APP_OPS: Record<OpType, AppOpType> = {
     label: 'reviews.ops.ballot',
     summary: payload => i18n.global.t('reviews.ops.ballotSummary', { n: (payload as { ratings: unknown[] }).ratings.length }),
   },
+  'appraisal.open': {
+    label: 'appraisal.ops.open',
+    summary: payload => line((payload as { year: number }).year),
+  },
+  'appraisal.step': {
+    label: 'appraisal.ops.step',
+    summary: payload => i18n.global.t(`appraisal.steps.${(payload as { to: string }).to}`),
+  },
+  'appraisal.summary': {
+    label: 'appraisal.ops.summary',
+    summary: payload => (payload as { text: string }).text.slice(0, 40),
+  },
+  // The ballot's grades are not repeated here: the 同步失败 list is seen over the member's shoulder.
+  'appraisal.ballot': { label: 'appraisal.ops.ballot' },
+  'appraisal.decide': {
+    label: 'appraisal.ops.decide',
+    summary: (payload) => {
+      const p = payload as { memberId: string, memberName?: string, grade: string }
+      return line(p.memberName ?? memberName(p.memberId), i18n.global.t(`appraisal.grades.${p.grade}`))
+    },
+  },
 }
 
 export function appOp(type: string): AppOpType | undefined {

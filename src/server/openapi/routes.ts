@@ -228,6 +228,9 @@ export const API_TAGS: readonly TagDoc[] = [
       'POST /api/group-reviews/{id}/raters': { summary: '邀请评议人 Name a rater' },
       'POST /api/group-reviews/{id}/close': { summary: '结束评议 Close a review', description: 'Final: later ballots are refused (`GROUP_REVIEW_CLOSED`).' },
       'GET /api/group-reviews/{id}/export.xlsx': { summary: '导出评议结果 Export the result (.xlsx)' },
+    },
+  },
+  {
     name: 'review-guests',
     title: '讲评群众评分 Review guests',
     description: 'Guests (职工群众代表, 服务对象) rate a group\'s 讲评 members from their own phones through the session\'s guest link `/g/<code>`, no login; the organizer sets the cap, renews the link and lets guests\' comments through.',
@@ -238,6 +241,24 @@ export const API_TAGS: readonly TagDoc[] = [
       'PUT /api/reviews/{id}/guest-link': { summary: '设置群众评分人数与链接 Set the guest cap and link', description: 'Makes the code the first time; `renew: true` makes a new one and the old link stops at once. 409 once the session is closed.' },
       'GET /api/reviews/{id}/guest-comments': { summary: '群众评价审核列表 Guests\' comments to moderate', description: 'Pending by default; `status` for approved or rejected ones.' },
       'POST /api/reviews/{id}/guest-comments/{ballotId}/{rateeId}/moderate': { summary: '审核群众评价 Let a guest\'s comment through or keep it out', description: '409 `REVIEW_COMMENT_MODERATED` when already decided; only approved comments reach the member\'s results.' },
+    },
+  },
+  {
+    name: 'appraisal',
+    title: '民主评议党员 Appraisal',
+    description: 'The year\'s appraisal of every member. Reads only: opening, steps, 个人总结, the anonymous ballot and final grades are ops (`appraisal.open`, `appraisal.step`, `appraisal.summary`, `appraisal.ballot`, `appraisal.decide`). No route answers who gave which grade.',
+    routes: {
+      'GET /api/appraisals/year/{year}': { summary: '我的民主评议 My appraisal of the year', description: 'The step, the caller\'s 个人总结, whether they voted, whom they grade (with the 优秀 quota and vetoed members), their own counts once counted and final grade once decided.' },
+      'GET /api/appraisals/{id}/results': { summary: '评议结果 Appraisal results', description: 'Branch admins (支委会): each member\'s counts, the ballot\'s grade (most given, ties toward the lower), final grade, reason and 个人总结.' },
+    },
+  },
+  {
+    name: 'records',
+    title: '年度积分与表现记录 Annual records',
+    description: 'Each member\'s year on one page: points by 五带头 and month, pledges made and kept, attendance, 讲评 averages, the 民主评议 grade, commendations and veto.',
+    routes: {
+      'GET /api/records': { summary: '年度记录 Annual records', description: '`?year=` with `scope=member` (default; `id` another member an organizer is over), `group` (`id`; its leader or a branch admin) or `branch` (branch admins).' },
+      'GET /api/records/xlsx': { summary: '导出年度记录 Annual records as Excel', description: 'One row per member; same query and access as the JSON.', fileAnswer: XLSX },
     },
   },
 ]

@@ -1,4 +1,5 @@
 import type { Words } from './words'
+import { APPRAISAL_ERRORS } from '../appraisal/errors'
 import { AUTH_ERRORS } from '../auth/errors'
 import { MEETING_ERRORS } from '../meetings/errors'
 import { ORG_ERRORS } from '../org/errors'
@@ -40,6 +41,7 @@ export const NOUNS = {
   veto: { zh: '一票否决记录', en: 'Veto' },
   review: { zh: '讲评', en: 'Review' },
   reviewComment: { zh: '评价', en: 'Comment' },
+  appraisal: { zh: '民主评议', en: 'Appraisal' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -69,6 +71,7 @@ export const ERRORS = {
   ...REVIEW_ERRORS,
   ...GROUP_REVIEW_ERRORS,
   ...REVIEW_GUEST_ERRORS,
+  ...APPRAISAL_ERRORS,
   ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS

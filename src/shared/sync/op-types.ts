@@ -1,3 +1,4 @@
+import { appraisalBallot, appraisalDecide, appraisalOpen, appraisalStep, appraisalSummary } from '../appraisal/ops'
 import { checkinCheckout, checkinCreate, checkinScan, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
@@ -34,6 +35,11 @@ export const OP_DEFINITIONS = [
   reviewAdvance,
   reviewStatement,
   reviewBallot,
+  appraisalOpen,
+  appraisalStep,
+  appraisalSummary,
+  appraisalBallot,
+  appraisalDecide,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

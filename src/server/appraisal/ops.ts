@@ -1,0 +1,54 @@
+import type { OpHandler } from '../sync/registry'
+import { appraisalBallot, appraisalDecide, appraisalOpen, appraisalStep, appraisalSummary } from '#shared/appraisal/ops'
+import { HttpError } from '../errors'
+import { OpRejection } from '../sync/registry'
+import { castBallot, decideGrade, openAppraisal, stepAppraisal, writeSummary } from './service'
+
+/*
+ * 民主评议 ops: the phone's write path. Each calls the service function its route would; a
+ * refusal (HttpError) becomes an OpRejection with the same code, words and params, so a conflict
+ * — a step another admin took, a grade another admin set, a ballot after closing — lands in
+ * 同步失败 with the reason, and nothing is overwritten.
+ */
+async function asOp<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  }
+  catch (err) {
+    if (err instanceof HttpError)
+      throw new OpRejection(err.code, err.message, err.params)
+    throw err
+  }
+}
+
+export const appraisalOpenHandler: OpHandler<typeof appraisalOpen.payload> = {
+  definition: appraisalOpen,
+  role: 'branch_admin',
+  apply: (ctx, { id, ...input }) => asOp(() => openAppraisal(ctx.trx, ctx.actor, id, input)),
+}
+
+export const appraisalStepHandler: OpHandler<typeof appraisalStep.payload> = {
+  definition: appraisalStep,
+  role: 'branch_admin',
+  apply: (ctx, p) => asOp(() => stepAppraisal(ctx.trx, ctx.actor, p.appraisalId, p.to)),
+}
+
+export const appraisalSummaryHandler: OpHandler<typeof appraisalSummary.payload> = {
+  definition: appraisalSummary,
+  apply: (ctx, p) => asOp(() => writeSummary(ctx.trx, ctx.actor, p.appraisalId, p.text)),
+}
+
+/**
+ * The ballot. push.ts keeps only a hash of the payload in sync_op (never the payload), and the
+ * answer stored there is `{ appraisalId, voted }`: the grades are nowhere beside the voter's id.
+ */
+export const appraisalBallotHandler: OpHandler<typeof appraisalBallot.payload> = {
+  definition: appraisalBallot,
+  apply: (ctx, p) => asOp(() => castBallot(ctx.trx, ctx.actor, p.appraisalId, p.secret, p.grades)),
+}
+
+export const appraisalDecideHandler: OpHandler<typeof appraisalDecide.payload> = {
+  definition: appraisalDecide,
+  role: 'branch_admin',
+  apply: (ctx, p) => asOp(() => decideGrade(ctx.trx, ctx.actor, p.appraisalId, p.memberId, p.grade, p.reason)),
+}
