@@ -10,6 +10,8 @@ import auditRoutes from './audit/routes'
 import { PASSWORD_PARAMS } from './auth/password'
 import authRoutes from './auth/routes/auth'
 import setupRoutes from './auth/routes/setup'
+import { commendationDecideHandler, commendationNominateHandler } from './commendations/ops'
+import commendationRoutes from './commendations/routes/commendations'
 import healthRoutes from './health'
 import { checkinHandler, leaveHandler } from './meetings/checkin'
 import { MeetingSecret } from './meetings/keys'
@@ -121,6 +123,8 @@ export async function buildApp(options: AppOptions) {
     pledgeSubmitHandler,
     pledgeReviewHandler,
     pledgeEvaluateHandler,
+    commendationNominateHandler,
+    commendationDecideHandler,
   ])
 
   // Routes
@@ -140,6 +144,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })
   await app.register(photoRoutes, { prefix: '/api/photos' })
+  await app.register(commendationRoutes, { prefix: '/api/commendations' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

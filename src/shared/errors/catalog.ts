@@ -1,5 +1,6 @@
 import type { Words } from './words'
 import { AUTH_ERRORS } from '../auth/errors'
+import { COMMENDATION_ERRORS } from '../commendations/errors'
 import { MEETING_ERRORS } from '../meetings/errors'
 import { ORG_ERRORS } from '../org/errors'
 import { PHOTO_ERRORS } from '../photos/errors'
@@ -37,6 +38,8 @@ export const NOUNS = {
   group: { zh: '党小组', en: 'Group' },
   veto: { zh: '一票否决记录', en: 'Veto' },
   review: { zh: '讲评', en: 'Review' },
+  round: { zh: '评选', en: 'Commendation round' },
+  nominee: { zh: '推荐对象', en: 'Nominee' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -64,6 +67,7 @@ export const ERRORS = {
   ...MEETING_ERRORS,
   ...PLEDGE_ERRORS,
   ...REVIEW_ERRORS,
+  ...COMMENDATION_ERRORS,
   ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS

@@ -1,3 +1,4 @@
+import { commendationDecide, commendationNominate } from '../commendations/ops'
 import { checkinCreate, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
@@ -25,6 +26,8 @@ export const OP_DEFINITIONS = [
   pledgeSubmit,
   pledgeReview,
   pledgeEvaluate,
+  commendationNominate,
+  commendationDecide,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

@@ -11,6 +11,7 @@ import * as retention from './2026_12_02_1500_retention'
 import * as pledgeSource from './2026_12_02_1700_pledge_source'
 import * as reviews from './2026_12_03_0900_reviews'
 import * as appraisalCommendation from './2026_12_03_0910_appraisal_commendation'
+import * as commendationLevel from './2026_12_03_1400_commendation_level'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_1700_pledge_source': pledgeSource,
   '2026_12_03_0900_reviews': reviews,
   '2026_12_03_0910_appraisal_commendation': appraisalCommendation,
+  '2026_12_03_1400_commendation_level': commendationLevel,
 }
