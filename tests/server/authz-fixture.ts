@@ -135,3 +135,33 @@ export async function matrixFixture(t: TestApp): Promise<MatrixFixture> {
   f.slug = (await ok<{ slug: string }>(f.member.client.get('/api/pledges/board-link'), 'board link')).slug
   return f
 }
+
+let roundYear = 2000
+/** A fresh 七一 round of the branch (draft), each in its own year: a branch has one round per kind and year. */
+export async function freshRound(f: MatrixFixture): Promise<string> {
+  return (await ok<{ id: string }>(f.admin.client.post('/api/commendations/rounds', roundBody()), 'round')).id
+}
+
+export function roundBody() {
+  return { kind: 'july1', year: ++roundYear, titles: [{ name: '优秀共产党员', target: 'member', quota: 1 }] }
+}
+
+/** A round in 公示 with the group 1 member nominated, written directly (the ops are tested in tests/server/commendations). */
+export async function publicNominee(f: MatrixFixture): Promise<{ roundId: string, nomineeId: string }> {
+  const db = f.t.handle.db
+  const now = new Date().toISOString()
+  const roundId = randomUUID()
+  const titleId = randomUUID()
+  const nomineeId = randomUUID()
+  await db.insertInto('commendation_round').values({ id: roundId, branch_id: f.branchId, kind: 'oct1', year: ++roundYear, title: '十一评选', status: 'publicity', weights: '{}', publicity_days: 5, published_at: now, decided_at: null, created_by: f.admin.id, created_at: now, updated_at: now }).execute()
+  await db.insertInto('commendation_title').values({ id: titleId, round_id: roundId, branch_id: f.branchId, name: '优秀共产党员', target: 'member', quota: 1, sort: 0 }).execute()
+  await db.insertInto('commendation_nominee').values({ id: nomineeId, round_id: roundId, title_id: titleId, branch_id: f.branchId, member_id: f.member.id, group_id: null, citation: '事迹', status: 'nominated', nominated_by: f.admin.id, points_entry_id: null, decided_by: null, decided_at: null, created_at: now, updated_at: now }).execute()
+  return { roundId, nomineeId }
+}
+
+export async function freshHonourFeedback(f: MatrixFixture): Promise<string> {
+  const { roundId, nomineeId } = await publicNominee(f)
+  const id = randomUUID()
+  await f.t.handle.db.insertInto('commendation_feedback').values({ id, nominee_id: nomineeId, round_id: roundId, branch_id: f.branchId, name: '群众', text: '名副其实', status: 'pending', created_at: new Date().toISOString(), moderated_by: null, moderated_at: null }).execute()
+  return id
+}
