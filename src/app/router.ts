@@ -60,6 +60,9 @@ export const routes: RouteRecordRaw[] = [
       { path: 'meetings', name: 'meetings', component: () => import('./pages/MeetingsPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
       { path: 'meetings/new', name: 'meeting-new', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.new', role: 'group_leader' } },
       { path: 'meetings/:id', name: 'meeting', component: () => import('./pages/MeetingPage.vue'), meta: { title: 'meetings.title', role: 'group_leader' } },
+      { path: 'honours', name: 'honours', component: () => import('./pages/HonoursPage.vue'), meta: { title: 'honours.title', role: 'group_leader' } },
+      { path: 'honours/:id', name: 'honour-round', component: () => import('./pages/HonourRoundPage.vue'), props: true, meta: { title: 'honours.title' } },
+      { path: 'honours/:id/print', name: 'honour-print', component: () => import('./pages/HonourPrintPage.vue'), props: true, meta: { title: 'honours.listTitle', role: 'group_leader' } },
       { path: 'meetings/:id/edit', name: 'meeting-edit', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.edit', role: 'group_leader' } },
     ],
   },
@@ -68,10 +71,12 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'not-found' | PledgeRouteName | PointsOrganizerRouteName | HonourRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The pledge screens' routes (issue 6). */
+/** 评选表彰 (issue 13). */
+type HonourRouteName = 'honours' | 'honour-round' | 'honour-print'
 type PledgeRouteName = 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 
 export const router = createRouter({

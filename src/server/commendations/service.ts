@@ -181,7 +181,7 @@ function nomineeView(n: NomineeRow, feedback: repo.FeedbackRow[]): Round['nomine
 }
 
 export async function listRounds(db: Db, actor: Actor) {
-  return (await repo.listRoundRows(db, actor.branchId)).map(r => {
+  return (await repo.listRoundRows(db, actor.branchId)).map((r) => {
     const { titles: _t, nominees: _n, ...rest } = roundView(r, [], [])
     return rest
   })
@@ -413,4 +413,3 @@ export async function moderateHonourFeedback(trx: Transaction<Database>, actor: 
   await repo.moderateFeedbackRow(trx, id, decision === 'approve' ? 'approved' : 'rejected', actor.id, nowIso())
   await writeAudit(trx, actor, { action: `commendation.feedback.${decision}`, entity: 'commendation_feedback', entityId: id, data: {} })
 }
-

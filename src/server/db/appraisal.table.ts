@@ -1,5 +1,5 @@
-import type { AppraisalScope, AppraisalStatus, Grade } from '../../shared/appraisal/constants'
 import type { Generated } from 'kysely'
+import type { AppraisalScope, AppraisalStatus, Grade } from '../../shared/appraisal/constants'
 import type { NomineeStatus, RoundKind, RoundLevel, RoundStatus, TitleTarget } from '../../shared/commendations/constants'
 
 /** The year's 民主评议党员 of a branch (issue 13). */

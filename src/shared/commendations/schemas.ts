@@ -1,9 +1,9 @@
+/* eslint-disable ts/no-redeclare -- TypeBox idiom: a schema and its Static<> type share one name */
 import type { Static } from 'typebox'
 import { Type } from 'typebox'
 import { GRADES } from '../appraisal/constants'
 import { Id, IsoDateTime, Line, Text } from '../schemas/common'
 import { COMMENDATION_LIMITS as L, NOMINEE_STATUSES, ROUND_KINDS, ROUND_LEVELS, ROUND_STATUSES, TITLE_TARGETS } from './constants'
-
 
 export const RoundKindSchema = Type.Enum(ROUND_KINDS)
 export const RoundLevelSchema = Type.Enum(ROUND_LEVELS)

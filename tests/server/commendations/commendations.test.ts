@@ -81,8 +81,9 @@ async function nominating(): Promise<Round> {
   return round
 }
 
-const nominate = (client: Client, round: Round, memberId: string, citation = '全年检验零差错') =>
-  one(client, 'commendation.nominate', { id: randomUUID(), roundId: round.id, titleId: round.titles[0]!.id, memberId, citation })
+function nominate(client: Client, round: Round, memberId: string, citation = '全年检验零差错') {
+  return one(client, 'commendation.nominate', { id: randomUUID(), roundId: round.id, titleId: round.titles[0]!.id, memberId, citation })
+}
 
 /** Moves 公示's start back so it has ended (the decision is refused while it runs). */
 async function endPublicity(roundId: string) {
@@ -136,7 +137,7 @@ describe('the shortlist', () => {
       await t.handle.db.insertInto('pledge_item').values({ id: randomUUID(), pledge_id: pledgeId, branch_id: branchId, sort, category: 'excel', duty: 'd', target: 't', due_date: `${YEAR}-06-30`, progress_status: 'done', percent: 100, progress_note: '', progress_at: now, result: 'kept', result_comment: '', excused: 0, points_rule_key: null, points_amount: null, evaluated_by: null, evaluated_at: now } as never).execute()
     const patched = await admin.patch(`/api/commendations/rounds/${round.id}`, { weights: { points: 0, review: 0, pledges: 100, appraisal: 0 } })
     expect(patched.statusCode, patched.body).toBe(200)
-    const list = ((await admin.get(`/api/commendations/rounds/${round.id}/shortlist`)).json() as Shortlist)
+    const list = (await admin.get(`/api/commendations/rounds/${round.id}/shortlist`)).json() as Shortlist
     expect(list.weights.pledges).toBe(100)
     expect(list.titles[0]!.candidates[0]!.name).toBe('张伟')
   })
