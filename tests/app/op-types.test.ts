@@ -28,6 +28,8 @@ const payloads: Record<string, unknown> = {
   'pledge.submit': { id: 'p1' },
   'pledge.review': { id: 'p1', move: 'return', submittedAt: '2026-12-01T08:00:00.000Z', reason: '目标请量化' },
   'pledge.evaluate': { id: 'p1', items: [{ itemId: 'i1', result: 'kept' }, { itemId: 'i2', result: 'broken', excused: true }] },
+  'commendation.nominate': { id: 'n1', roundId: 'r1', titleId: 't1', groupId: 'g1', citation: '全年检验零差错' },
+  'commendation.decide': { nomineeId: 'n1', awarded: true },
 }
 
 function failedOp(type: string): RejectedOp {
@@ -85,6 +87,8 @@ describe('op types in the 同步失败 list', () => {
     expect(appOp('pledge.save')!.summary!(payloads['pledge.save'])).toBe('2026 进社区宣传 4 次')
     expect(appOp('pledge.review')!.summary!(payloads['pledge.review'])).toBe('退回 目标请量化')
     expect(appOp('pledge.evaluate')!.summary!(payloads['pledge.evaluate'])).toBe('已兑现 未兑现')
+    expect(appOp('commendation.nominate')!.summary!(payloads['commendation.nominate'])).toBe('全年检验零差错')
+    expect(appOp('commendation.decide')!.summary!(payloads['commendation.decide'])).toBe('授予')
     const router = createRouter({ history: createMemoryHistory(), routes })
     const target = router.resolve(appOp('pledge.save')!.edit!(failedOp('pledge.save')))
     expect(target).toMatchObject({ name: 'pledge-edit', params: { id: 'p1' }, query: { fix: 'op-pledge.save' } })
