@@ -65,6 +65,9 @@ export const routes: RouteRecordRaw[] = [
       { path: 'admin/group-reviews', name: 'group-reviews', component: () => import('./pages/GroupReviewsPage.vue'), meta: { title: 'groupReviews.listTitle' } },
       { path: 'admin/group-reviews/:id', name: 'group-review', component: () => import('./pages/GroupReviewPage.vue'), props: true, meta: { title: 'groupReviews.title' } },
       { path: 'reviews/:id/guests', name: 'review-guests', component: () => import('./pages/ReviewGuestsPage.vue'), props: true, meta: { title: 'reviewGuests.title', role: 'group_leader' } },
+      { path: 'honours', name: 'honours', component: () => import('./pages/HonoursPage.vue'), meta: { title: 'honours.title', role: 'group_leader' } },
+      { path: 'honours/:id', name: 'honour-round', component: () => import('./pages/HonourRoundPage.vue'), props: true, meta: { title: 'honours.title' } },
+      { path: 'honours/:id/print', name: 'honour-print', component: () => import('./pages/HonourPrintPage.vue'), props: true, meta: { title: 'honours.listTitle', role: 'group_leader' } },
       { path: 'meetings/:id/edit', name: 'meeting-edit', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.edit', role: 'group_leader' } },
       { path: 'reviews', name: 'reviews', component: () => import('./pages/ReviewsPage.vue'), meta: { title: 'reviews.title' } },
       { path: 'reviews/new', name: 'review-new', component: () => import('./pages/ReviewNewPage.vue'), meta: { title: 'reviews.new', role: 'group_leader' } },
@@ -81,13 +84,15 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | PledgeRouteName | PointsOrganizerRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | PledgeRouteName | PointsOrganizerRouteName | HonourRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The 讲评 screens (issue 12). */
 type ReviewRouteName = 'reviews' | 'review-new' | 'review' | 'review-results'
 /** The pledge screens' routes (issue 6). */
 type PledgeRouteName = ReviewRouteName | 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
+/** 评选表彰 (issue 13). */
+type HonourRouteName = 'honours' | 'honour-round' | 'honour-print'
 
 export const router = createRouter({
   history: createWebHistory(),

@@ -12,6 +12,8 @@ import auditRoutes from './audit/routes'
 import { PASSWORD_PARAMS } from './auth/password'
 import authRoutes from './auth/routes/auth'
 import setupRoutes from './auth/routes/setup'
+import { commendationDecideHandler, commendationNominateHandler } from './commendations/ops'
+import commendationRoutes from './commendations/routes/commendations'
 import healthRoutes from './health'
 import { checkinHandler, checkoutHandler, leaveHandler, scanHandler } from './meetings/checkin'
 import { MeetingSecret } from './meetings/keys'
@@ -144,6 +146,8 @@ export async function buildApp(options: AppOptions) {
     appraisalSummaryHandler,
     appraisalBallotHandler,
     appraisalDecideHandler,
+    commendationNominateHandler,
+    commendationDecideHandler,
   ])
 
   // Routes
@@ -171,6 +175,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(guestOrganizerRoutes, { prefix: '/api/reviews' })
   await app.register(appraisalRoutes, { prefix: '/api/appraisals' })
   await app.register(recordRoutes, { prefix: '/api/records' })
+  await app.register(commendationRoutes, { prefix: '/api/commendations' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

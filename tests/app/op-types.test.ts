@@ -40,6 +40,8 @@ const payloads: Record<string, unknown> = {
   'appraisal.summary': { appraisalId: 'a1', text: '一年来带头学习' },
   'appraisal.ballot': { appraisalId: 'a1', secret: 'x'.repeat(32), grades: { m1: 'excellent' } },
   'appraisal.decide': { appraisalId: 'a1', memberId: 'm1', memberName: '张三', grade: 'basic', reason: '缺席' },
+  'commendation.nominate': { id: 'n1', roundId: 'r1', titleId: 't1', groupId: 'g1', citation: '全年检验零差错' },
+  'commendation.decide': { nomineeId: 'n1', awarded: true },
 }
 
 function failedOp(type: string): RejectedOp {
@@ -98,6 +100,8 @@ describe('op types in the 同步失败 list', () => {
     expect(appOp('pledge.review')!.summary!(payloads['pledge.review'])).toBe('退回 目标请量化')
     expect(appOp('pledge.evaluate')!.summary!(payloads['pledge.evaluate'])).toBe('已兑现 未兑现')
     expect(appOp('group_review.ballot')!.summary!(payloads['group_review.ballot'])).toBe('2026年上半年 2 个党小组')
+    expect(appOp('commendation.nominate')!.summary!(payloads['commendation.nominate'])).toBe('全年检验零差错')
+    expect(appOp('commendation.decide')!.summary!(payloads['commendation.decide'])).toBe('授予')
     const router = createRouter({ history: createMemoryHistory(), routes })
     const target = router.resolve(appOp('pledge.save')!.edit!(failedOp('pledge.save')))
     expect(target).toMatchObject({ name: 'pledge-edit', params: { id: 'p1' }, query: { fix: 'op-pledge.save' } })

@@ -40,7 +40,6 @@ export interface Seeded {
   reviewId: string
 }
 
-
 /** The URL the walk opens for each route name. A route missing here fails the walk. */
 export function walkUrls(s: Seeded): Record<string, string> {
   return {

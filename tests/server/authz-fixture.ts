@@ -130,19 +130,19 @@ export async function freshFeedback(f: MatrixFixture): Promise<string> {
   return id
 }
 
-let reviewYear = 2000
+let groupReviewYear = 2000
 
 /** A fresh open 五个好 review of the branch, for a period no other case uses. */
 export async function freshGroupReview(f: MatrixFixture): Promise<string> {
   const id = randomUUID()
-  const year = ++reviewYear
+  const year = ++groupReviewYear
   const now = new Date().toISOString()
   await f.t.handle.db.insertInto('group_review').values({ id, branch_id: f.branchId, period: `${year}-Y`, period_from: `${year}-01-01`, period_to: `${year}-12-31`, status: 'open', created_by: f.admin.id, closed_at: null, closed_by: null, created_at: now, updated_at: now }).execute()
   return id
 }
 
 /** A period no review of any case has taken yet. */
-export const freshReviewPeriod = () => `${++reviewYear}-Y`
+export const freshReviewPeriod = () => `${++groupReviewYear}-Y`
 
 export async function matrixFixture(t: TestApp): Promise<MatrixFixture> {
   const base = await orgFixture(t)
@@ -171,5 +171,44 @@ export async function freshAppraisal(f: MatrixFixture): Promise<string> {
   const res = await push(f.admin.client, [op('appraisal.open', { id, year: appraisalYear++, scope: 'branch', startsOn: '2090-12-01', endsOn: '2090-12-31', excellentNum: 1, excellentDen: 3 })])
   if (res.json().results[0].status !== 'applied')
     throw new Error(`appraisal: ${res.body}`)
+  return id
+}
+
+let roundSeq = 0
+/**
+ * A fresh draft round of the branch, written directly in a year of its own (a branch has one
+ * round per kind and year; the fuzz test asks for many more than the API's years allow).
+ */
+export async function freshRound(f: MatrixFixture): Promise<string> {
+  const now = new Date().toISOString()
+  const id = randomUUID()
+  await f.t.handle.db.insertInto('commendation_round').values({ id, branch_id: f.branchId, kind: 'year_end', year: 10_000 + ++roundSeq, title: '年终评选', status: 'draft', weights: '{}', publicity_days: 5, published_at: null, decided_at: null, created_by: f.admin.id, created_at: now, updated_at: now }).execute()
+  await f.t.handle.db.insertInto('commendation_title').values({ id: randomUUID(), round_id: id, branch_id: f.branchId, name: '优秀共产党员', target: 'member', quota: 1, sort: 0 }).execute()
+  return id
+}
+
+/** A round to create through the API: the kinds and the API's years give 303 before one repeats (then 409, still below 500). */
+export function roundBody() {
+  const n = roundSeq++
+  return { kind: (['july1', 'oct1', 'year_end'] as const)[Math.floor(n / 101) % 3], year: 2000 + (n % 101), titles: [{ name: '优秀共产党员', target: 'member', quota: 1 }] }
+}
+
+/** A round in 公示 with the group 1 member nominated, written directly (the ops are tested in tests/server/commendations). */
+export async function publicNominee(f: MatrixFixture): Promise<{ roundId: string, nomineeId: string }> {
+  const db = f.t.handle.db
+  const now = new Date().toISOString()
+  const roundId = randomUUID()
+  const titleId = randomUUID()
+  const nomineeId = randomUUID()
+  await db.insertInto('commendation_round').values({ id: roundId, branch_id: f.branchId, kind: 'oct1', year: 10_000 + ++roundSeq, title: '十一评选', status: 'publicity', weights: '{}', publicity_days: 5, published_at: now, decided_at: null, created_by: f.admin.id, created_at: now, updated_at: now }).execute()
+  await db.insertInto('commendation_title').values({ id: titleId, round_id: roundId, branch_id: f.branchId, name: '优秀共产党员', target: 'member', quota: 1, sort: 0 }).execute()
+  await db.insertInto('commendation_nominee').values({ id: nomineeId, round_id: roundId, title_id: titleId, branch_id: f.branchId, member_id: f.member.id, group_id: null, citation: '事迹', status: 'nominated', nominated_by: f.admin.id, points_entry_id: null, decided_by: null, decided_at: null, created_at: now, updated_at: now }).execute()
+  return { roundId, nomineeId }
+}
+
+export async function freshHonourFeedback(f: MatrixFixture): Promise<string> {
+  const { roundId, nomineeId } = await publicNominee(f)
+  const id = randomUUID()
+  await f.t.handle.db.insertInto('commendation_feedback').values({ id, nominee_id: nomineeId, round_id: roundId, branch_id: f.branchId, name: '群众', text: '名副其实', status: 'pending', created_at: new Date().toISOString(), moderated_by: null, moderated_at: null }).execute()
   return id
 }

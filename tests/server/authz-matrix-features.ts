@@ -1,7 +1,7 @@
 import type { MatrixRole, RouteCase } from './authz-matrix'
 import { randomUUID } from 'node:crypto'
 import { localDate } from '#shared/points/periods'
-import { approvedEntry, freshAppraisal, freshEntry, freshFeedback, freshGroupReview, freshMeeting, freshMember, freshPledge, freshReview, freshReviewPeriod, freshVeto, meetingBody, pledgeBody, pledgeContent, YEAR } from './authz-fixture'
+import { approvedEntry, freshAppraisal, freshEntry, freshFeedback, freshGroupReview, freshHonourFeedback, freshMeeting, freshMember, freshPledge, freshReview, freshReviewPeriod, freshRound, freshVeto, meetingBody, pledgeBody, pledgeContent, publicNominee, roundBody, YEAR } from './authz-fixture'
 import { adminOnBranch, adminOnRecord, all, loggedIn } from './authz-matrix'
 import { GUEST_MATRIX } from './authz-matrix-guest'
 import { pngBytes } from './photo-helper'
@@ -111,6 +111,16 @@ export const FEATURE_MATRIX: RouteCase[] = [
   { method: 'GET', route: '/api/records', url: f => `/api/records?year=${YEAR}&scope=member&id=${f.member.id}`, expect: memberRecord },
   { method: 'GET', route: '/api/records/xlsx', url: f => `/api/records/xlsx?year=${YEAR}&scope=member&id=${f.member.id}`, expect: memberRecord },
   { method: 'GET', route: '/api/appraisals/:id/results', prepare: async f => ({ id: await freshAppraisal(f) }), url: (_f, p) => `/api/appraisals/${p.id}/results`, expect: adminOnRecord },
+  // 评选表彰 (issue 13): a round is the branch's; organizers read its list and shortlist, branch admins run it.
+  { method: 'GET', route: '/api/commendations/rounds', url: () => '/api/commendations/rounds', expect: organizerOnBranch },
+  { method: 'POST', route: '/api/commendations/rounds', url: () => '/api/commendations/rounds', body: () => roundBody(), expect: adminOnBranch },
+  { method: 'GET', route: '/api/commendations/rounds/:id', prepare: async f => ({ id: await freshRound(f) }), url: (_f, p) => `/api/commendations/rounds/${p.id}`, expect: { ...loggedIn(200), otherAdmin: 404 } },
+  { method: 'PATCH', route: '/api/commendations/rounds/:id', prepare: async f => ({ id: await freshRound(f) }), url: (_f, p) => `/api/commendations/rounds/${p.id}`, body: () => ({ weights: { points: 40, review: 20, pledges: 20, appraisal: 20 } }), expect: adminOnRecord },
+  { method: 'POST', route: '/api/commendations/rounds/:id/step', prepare: async f => ({ id: await freshRound(f) }), url: (_f, p) => `/api/commendations/rounds/${p.id}/step`, body: () => ({ to: 'nominating' }), expect: adminOnRecord },
+  { method: 'GET', route: '/api/commendations/rounds/:id/shortlist', prepare: async f => ({ id: await freshRound(f) }), url: (_f, p) => `/api/commendations/rounds/${p.id}/shortlist`, expect: { ...organizerOnBranch, otherAdmin: 404 } },
+  { method: 'POST', route: '/api/commendations/feedback/:id/moderate', prepare: async f => ({ id: await freshHonourFeedback(f) }), url: (_f, p) => `/api/commendations/feedback/${p.id}/moderate`, body: () => ({ decision: 'approve' }), expect: adminOnRecord },
+  { method: 'GET', route: '/api/commendations/mine', url: () => '/api/commendations/mine', expect: loggedIn(200) },
+  { method: 'POST', route: '/api/board/:slug/honours-feedback', prepare: async f => publicNominee(f), url: f => `/api/board/${f.slug}/honours-feedback`, body: (_f, p) => ({ nomineeId: p.nomineeId, name: '群众', text: '名副其实' }), expect: all(200) },
 ]
 
 /** For a batch route that answers 200 and refuses item by item: the first item's own status. */

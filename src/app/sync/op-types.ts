@@ -188,6 +188,17 @@ const APP_OPS: Record<OpType, AppOpType> = {
       return line(p.memberName ?? memberName(p.memberId), i18n.global.t(`appraisal.grades.${p.grade}`))
     },
   },
+  'commendation.nominate': {
+    label: 'honours.ops.nominate',
+    summary: (payload) => {
+      const p = payload as { memberId?: string, citation: string }
+      return line(p.memberId ? memberName(p.memberId) : '', p.citation.slice(0, 30))
+    },
+  },
+  'commendation.decide': {
+    label: 'honours.ops.decide',
+    summary: payload => i18n.global.t((payload as { awarded: boolean }).awarded ? 'honours.awarded' : 'honours.notAwarded'),
+  },
 }
 
 export function appOp(type: string): AppOpType | undefined {

@@ -1,5 +1,6 @@
+import type { Generated } from 'kysely'
 import type { AppraisalScope, AppraisalStatus, Grade } from '../../shared/appraisal/constants'
-import type { NomineeStatus, RoundKind, RoundStatus, TitleTarget } from '../../shared/commendations/constants'
+import type { NomineeStatus, RoundKind, RoundLevel, RoundStatus, TitleTarget } from '../../shared/commendations/constants'
 
 /** The year's 民主评议党员 of a branch (issue 13). */
 export interface AppraisalTable {
@@ -73,6 +74,8 @@ export interface CommendationRoundTable {
   /** JSON Record<ShortlistFactor, number>. */
   weights: string
   publicity_days: number
+  /** RoundLevel: the 岗位业绩受表彰 tier an award grants. */
+  level: Generated<RoundLevel>
   published_at: string | null
   decided_at: string | null
   created_by: string

@@ -215,6 +215,22 @@ export const API_TAGS: readonly TagDoc[] = [
     routes: {
       'GET /api/board/{slug}': { summary: '承诺公示页 The public board' },
       'POST /api/board/{slug}/feedback': { summary: '群众留言 Leave feedback', description: 'Rate-limited per address (429 with `Retry-After`); still needs the CSRF header, which the board page sends.' },
+      'POST /api/board/{slug}/honours-feedback': { summary: '表彰公示留言 Feedback on a nominee in 公示', description: 'Same limits as pledge feedback; shown to the 支委会 beside the nominee, and on the board once approved.' },
+    },
+  },
+  {
+    name: 'commendations',
+    title: '评选表彰 Commendation rounds',
+    description: '七一 / 十一 / 年终 rounds: titles and quotas, the shortlist from the year\'s record, 公示 on the board, the 支委会\'s decision. Nominating and deciding are the `commendation.nominate` and `commendation.decide` ops of the sync push.',
+    routes: {
+      'GET /api/commendations/rounds': { summary: '评选列表 The branch\'s rounds', description: 'Organizers.' },
+      'POST /api/commendations/rounds': { summary: '新建评选 Create a round', description: 'Branch admins. Titles default to the campaign\'s four; a quota larger than the eligible members or groups is refused (400).' },
+      'GET /api/commendations/rounds/{id}': { summary: '评选详情 A round with its titles and nominees', description: 'Organizers see each nominee\'s 公示 feedback (all statuses); members see nominees once published.' },
+      'PATCH /api/commendations/rounds/{id}': { summary: '修改评选 Edit a round', description: 'Titles only in draft; weights, level, days and name until 公示.' },
+      'POST /api/commendations/rounds/{id}/step': { summary: '开始推荐 / 开始公示 Open nominating or start 公示', description: 'draft → nominating → publicity (needs a nominee).' },
+      'GET /api/commendations/rounds/{id}/shortlist': { summary: '推荐参考名单 The shortlist', description: 'Per title, scored by the round\'s weights (#shared/commendations/shortlist); vetoed and departed members listed apart with the reason.' },
+      'POST /api/commendations/feedback/{id}/moderate': { summary: '审核公示留言 Moderate 公示 feedback', description: 'Branch admins; once only (409 after).' },
+      'GET /api/commendations/mine': { summary: '我的表彰 My commendations this year' },
     },
   },
   {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { PLEDGE_LIMITS as L } from '#shared/pledges/constants'
 import { writeAudit } from '../audit/writer'
 import { hitRateLimit } from '../auth/rate-limit'
+import { boardHonours } from '../commendations/service'
 import { failure, notFound, refusal } from '../errors'
 import { nowIso } from '../util/clock'
 import { hashToken, newId } from '../util/ids'
@@ -44,6 +45,7 @@ export async function loadBoard(db: Db, slug: string): Promise<Board> {
     : await db.selectFrom('pledge_feedback').select(['pledge_id', 'name', 'text', 'created_at']).where('pledge_id', 'in', ids).where('status', '=', 'approved').orderBy('created_at').execute()
   return {
     branchName: branch.name,
+    honours: await boardHonours(db, branch.id),
     pledges: pledges.map(p => ({
       id: p.id,
       ownerKind: p.ownerKind,
@@ -77,16 +79,7 @@ export async function addFeedback(db: Db, slug: string, ip: string, body: Feedba
   const pledge = await db.selectFrom('pledge').select('id').where('id', '=', body.pledgeId).where('branch_id', '=', branch.id).where('status', '=', 'published').executeTakeFirst()
   if (!pledge)
     throw notFound('pledge')
-  for (const [key, limit, windowMs] of [
-    [`board:ip:${hashToken(ip)}`, L.feedbackPerAddress, L.feedbackPerAddressWindowMs],
-    [`board:slug:${branch.id}`, L.feedbackPerBoard, L.feedbackPerBoardWindowMs],
-  ] as const) {
-    const { allowed, retryAfterSeconds } = await hitRateLimit(db, key, limit, windowMs)
-    if (!allowed) {
-      setRetryAfter(retryAfterSeconds)
-      throw tooMany(retryAfterSeconds)
-    }
-  }
+  await limitFeedback(db, branch.id, ip, setRetryAfter)
   await db.insertInto('pledge_feedback').values({
     id: newId(),
     branch_id: branch.id,
@@ -98,6 +91,25 @@ export async function addFeedback(db: Db, slug: string, ip: string, body: Feedba
     moderated_by: null,
     moderated_at: null,
   }).execute()
+}
+
+/** The board's public branch for a slug (表彰公示 feedback shares the board and its limits). */
+export async function boardBranch(db: Db, slug: string): Promise<{ id: string, name: string }> {
+  return branchOfSlug(db, slug)
+}
+
+/** The board's limits on public feedback (pledges and 表彰公示 alike): per address and per board. */
+export async function limitFeedback(db: Db, branchId: string, ip: string, setRetryAfter: (s: number) => void): Promise<void> {
+  for (const [key, limit, windowMs] of [
+    [`board:ip:${hashToken(ip)}`, L.feedbackPerAddress, L.feedbackPerAddressWindowMs],
+    [`board:slug:${branchId}`, L.feedbackPerBoard, L.feedbackPerBoardWindowMs],
+  ] as const) {
+    const { allowed, retryAfterSeconds } = await hitRateLimit(db, key, limit, windowMs)
+    if (!allowed) {
+      setRetryAfter(retryAfterSeconds)
+      throw tooMany(retryAfterSeconds)
+    }
+  }
 }
 
 /** Pending (or other) feedback of the branch for the moderation screen. */

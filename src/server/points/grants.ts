@@ -28,7 +28,9 @@ export interface RuleGrant {
   /** What caused it, e.g. `meeting:<id>`: the same source never grants twice to a member. */
   source: string
   /** The entry's source as stored and shown: `checkin` for attendance, `pledge` for 评诺. */
-  kind: Extract<EntrySource, 'checkin' | 'pledge'>
+  kind: Extract<EntrySource, 'checkin' | 'pledge' | 'organizer'>
+  /** A tiered rule's tier (e.g. job-award's `bureau` for a 局级 commendation); otherwise the rule's own points. */
+  variant?: string
   note: string
   /** The organizer whose action granted it (e.g. who closed the meeting). */
   actorId: string
@@ -78,9 +80,10 @@ export async function grantByRule(trx: Transaction<Database>, g: RuleGrant): Pro
   await lockMember(trx, g.memberId)
   const member = await trx.selectFrom('member').select(['id', 'name', 'group_id']).where('id', '=', g.memberId).executeTakeFirstOrThrow()
   const atOnce = g.reviewed === true || content.approval === 'checkin'
-  // A rule grant is worth the rule's own points: the tiers are for what members and organizers choose.
-  const draftRule: DraftRule = { ...content, id: rule.rule_id_, versionId: rule.id, variants: [] }
-  const draft = draftEntry({ id, member: { id: member.id, name: member.name, groupId: member.group_id }, rule: draftRule, variant: null, date: g.date, note: g.note, now, source: g.kind, ...(atOnce ? { stage: null } : {}) })!
+  // A rule grant is worth the rule's own points unless the caller names a tier (a commendation's level).
+  const tiered = g.variant !== undefined && content.variants.some(v => v.key === g.variant)
+  const draftRule: DraftRule = { ...content, id: rule.rule_id_, versionId: rule.id, variants: tiered ? content.variants : [] }
+  const draft = draftEntry({ id, member: { id: member.id, name: member.name, groupId: member.group_id }, rule: draftRule, variant: tiered ? g.variant! : null, date: g.date, note: g.note, now, source: g.kind, ...(atOnce ? { stage: null } : {}) })!
   await insertEntry(trx, draft, { branchId: g.branchId, createdBy: g.actorId })
   await addEvent(trx, id, g.actorId, 'recorded', { source: g.source, month: monthOf(g.date) })
   if (!atOnce) {

@@ -29,3 +29,23 @@ export const DEFAULT_WEIGHTS: Record<ShortlistFactor, number> = { points: 50, re
 
 export const NOMINEE_STATUSES = ['nominated', 'awarded', 'not_awarded'] as const
 export type NomineeStatus = (typeof NOMINEE_STATUSES)[number]
+
+/** The round's level: the tier of 岗位业绩受表彰 (job-award) an award grants — 所级 +2, 局级 +3, 市级及以上 +5. */
+export const ROUND_LEVELS = ['institute', 'bureau', 'city'] as const
+export type RoundLevel = (typeof ROUND_LEVELS)[number]
+export const ROUND_LEVEL_ZH: Record<RoundLevel, string> = { institute: '所级', bureau: '局级', city: '市级及以上' }
+/** The shipped rule an award grants points by (RULES.md 带头争创佳绩: 岗位业绩受表彰). */
+export const AWARD_RULE_KEY = 'job-award'
+
+export const COMMENDATION_LIMITS = {
+  titleNameMax: 20,
+  roundTitleMax: 40,
+  titlesMax: 8,
+  quotaMax: 50,
+  citationMax: 500,
+  publicityDaysMin: 1,
+  publicityDaysMax: 30,
+  feedbackMax: 500,
+  feedbackNameMax: 20,
+  weightMax: 100,
+} as const

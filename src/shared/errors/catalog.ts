@@ -1,6 +1,7 @@
 import type { Words } from './words'
 import { APPRAISAL_ERRORS } from '../appraisal/errors'
 import { AUTH_ERRORS } from '../auth/errors'
+import { COMMENDATION_ERRORS } from '../commendations/errors'
 import { MEETING_ERRORS } from '../meetings/errors'
 import { ORG_ERRORS } from '../org/errors'
 import { PHOTO_ERRORS } from '../photos/errors'
@@ -42,6 +43,8 @@ export const NOUNS = {
   review: { zh: '讲评', en: 'Review' },
   reviewComment: { zh: '评价', en: 'Comment' },
   appraisal: { zh: '民主评议', en: 'Appraisal' },
+  round: { zh: '评选', en: 'Commendation round' },
+  nominee: { zh: '推荐对象', en: 'Nominee' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -72,6 +75,7 @@ export const ERRORS = {
   ...GROUP_REVIEW_ERRORS,
   ...REVIEW_GUEST_ERRORS,
   ...APPRAISAL_ERRORS,
+  ...COMMENDATION_ERRORS,
   ...SYNC_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS

@@ -1,6 +1,7 @@
 /* eslint-disable ts/no-redeclare -- TypeBox idiom: a schema and its Static<> type share one name */
 import type { Static, TSchema } from 'typebox'
 import { Type } from 'typebox'
+import { BoardHonours } from '../commendations/schemas'
 import { Id, IsoDate, IsoDateTime, Line, Text } from '../schemas/common'
 import { FEEDBACK_STATUSES, PLEDGE_LIMITS as L, LIVE_STATUSES, OWNER_KINDS, PLEDGE_CATEGORIES, PLEDGE_STATUSES, PROGRESS_STATUSES, RESULTS } from './constants'
 
@@ -216,6 +217,8 @@ export type BoardPledge = Static<typeof BoardPledge>
 export const Board = Type.Object({
   branchName: Type.String(),
   pledges: Type.Array(BoardPledge),
+  /** 表彰公示: the nominees of rounds in 公示 (src/server/commendations). */
+  honours: Type.Optional(BoardHonours),
 }, { additionalProperties: false })
 export type Board = Static<typeof Board>
 

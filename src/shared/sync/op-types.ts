@@ -1,4 +1,5 @@
 import { appraisalBallot, appraisalDecide, appraisalOpen, appraisalStep, appraisalSummary } from '../appraisal/ops'
+import { commendationDecide, commendationNominate } from '../commendations/ops'
 import { checkinCheckout, checkinCreate, checkinScan, leaveRequest, meetingAttendance, meetingClose, meetingCreate } from '../meetings/ops'
 import { pledgeEvaluate, pledgeProgress, pledgeReview, pledgeSave, pledgeSubmit } from '../pledges/ops'
 import { entryApprove, entryCreate, entryResubmit, entryReturn, pointsAdjust } from '../points/ops'
@@ -40,6 +41,8 @@ export const OP_DEFINITIONS = [
   appraisalSummary,
   appraisalBallot,
   appraisalDecide,
+  commendationNominate,
+  commendationDecide,
 ] as const
 
 export type OpType = typeof OP_DEFINITIONS[number]['type']

@@ -12,6 +12,7 @@ import * as pledgeSource from './2026_12_02_1700_pledge_source'
 import * as reviews from './2026_12_03_0900_reviews'
 import * as appraisalCommendation from './2026_12_03_0910_appraisal_commendation'
 import * as groupReview from './2026_12_03_1200_group_review'
+import * as commendationLevel from './2026_12_03_1400_commendation_level'
 import * as checkinKeys from './2026_12_03_1500_checkin_keys'
 import * as memberJoinedOn from './2026_12_03_1700_member_joined_on'
 
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1700_member_joined_on': memberJoinedOn,
   '2026_12_03_1500_checkin_keys': checkinKeys,
   '2026_12_03_1200_group_review': groupReview,
+  '2026_12_03_1400_commendation_level': commendationLevel,
 }

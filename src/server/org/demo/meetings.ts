@@ -1,9 +1,10 @@
 import type { MeetingType } from '#shared/meetings/constants'
 import type { Actor } from '../../plugins/auth'
 import type { DemoContext } from './context'
-import { formatToken, windowAt } from '#shared/meetings/token'
+import { codeForWindow, importSigningKey, windowAt } from '#shared/meetings/token'
 import { checkinHandler, leaveHandler } from '../../meetings/checkin'
-import { meetingKey, windowMac } from '../../meetings/keys'
+import { newKeyPair } from '../../meetings/keys'
+import { ensureMeetingKeys } from '../../meetings/repository'
 import { closeOrganized, createMeeting } from '../../meetings/service'
 import { DAY, HOUR } from '../../util/clock'
 import { newId } from '../../util/ids'
@@ -86,8 +87,7 @@ export async function seedMeetings(c: DemoContext): Promise<void> {
 
 /** A member scans the QR on the organizer's screen at `at`: the code of that 10-second window, sent at once. */
 async function scan(c: DemoContext, who: Actor, meetingId: string, at: Date): Promise<void> {
-  const key = meetingKey(await c.secret.get(c.db), meetingId)
-  const window = windowAt(at.getTime())
-  const token = formatToken(meetingId, window, windowMac(key, meetingId, window))
+  const key = await importSigningKey(await ensureMeetingKeys(c.db, meetingId, newKeyPair))
+  const { token } = await codeForWindow(key, meetingId, windowAt(at.getTime()))
   await asOp(c, who, checkinHandler(c.secret), { meetingId, token, scannedAt: at.toISOString() }, at)
 }
