@@ -31,6 +31,7 @@ try {
       1. 我的积分: this year's total, an entry 退回 to fix and send again, one still 待审核
       2. 记积分: log an activity (even offline: it waits on the phone as 待同步)
       3. 承诺: your published pledge, its 践诺 records, and the public's message on the board
+      4. 我的 → 讲评: your group's first-half 讲评, closed — your own averages and comments
 
     党小组长 (group leader)  login ${DEMO_LOGINS.leader}   password ${DEMO_PASSWORD}
       1. 审核: two entries of your group wait for you — 通过 or 退回

@@ -13,6 +13,7 @@ import { newId } from '../util/ids'
 import { seedMeetings } from './demo/meetings'
 import { seedPledges } from './demo/pledges'
 import { seedPoints } from './demo/points'
+import { seedReviews } from './demo/reviews'
 import { insertBranch, insertGroup, insertMember, isOrgEmpty } from './repository'
 
 export const DEMO_PASSWORD = 'xianfeng-demo'
@@ -49,6 +50,7 @@ export const DEMO_STEPS: { name: string, run: DemoStep }[] = [
   { name: 'points', run: seedPoints },
   { name: 'meetings', run: seedMeetings },
   { name: 'pledges', run: seedPledges },
+  { name: 'reviews', run: seedReviews },
 ]
 
 export interface DemoOptions {

@@ -109,6 +109,14 @@ describe('the demo\'s living year', () => {
     const statuses = (await db.selectFrom('pledge').select('status').execute()).map(p => p.status)
     expect(statuses).toEqual(expect.arrayContaining(['published', 'submitted', 'returned']))
 
+    // 讲评: the member's group held its first-half review (closed, their averages shown), another group's is open.
+    const reviews = (await member.client.get('/api/reviews')).json() as { id: string, status: string }[]
+    const held = reviews.find(r => r.status === 'closed')!
+    const result = (await member.client.get(`/api/reviews/${held.id}/my-result`)).json() as { overall: number | null, raters: { member: number } }
+    expect(result.raters.member).toBeGreaterThanOrEqual(2)
+    expect(result.overall).toBeGreaterThan(3)
+    expect((await db.selectFrom('review_session').select('status').execute()).map(r => r.status).sort()).toEqual(['closed', 'open'])
+
     // The leader's home has work: entries of their group waiting.
     const leader = await loginAs(DEMO_LOGINS.leader)
     const queue = (await leader.client.get('/api/points/approvals')).json()
