@@ -7,60 +7,18 @@
  * when TEST_PG_URL (or a postgres DATABASE_URL) is set. Calls the service functions the ops and
  * routes call (no HTTP). Prints figures only.
  */
-import type { Db, DbHandle } from '../src/server/db/database'
+import type { Db } from '../src/server/db/database'
 import type { Actor } from '../src/server/plugins/auth'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pg from 'pg'
 import { castBallot, openAppraisal, stepAppraisal } from '../src/server/appraisal/service'
-import { openDatabase } from '../src/server/db/database'
-import { migrateToLatest } from '../src/server/db/migrate'
 import { yearRecords, yearRecordsXlsx } from '../src/server/records/service'
 import { CATEGORIES } from '../src/shared/points/categories'
+import { freshDb } from './bench-db'
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200)
 const LEDGER_PER_MEMBER = 60
 const YEAR = 2026
 const PG_URL = process.env.TEST_PG_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined)
-
-async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle, drop: () => Promise<void> }> {
-  const name = `xf_bench_${randomBytes(5).toString('hex')}`
-  if (kind === 'postgres') {
-    const admin = new pg.Client({ connectionString: PG_URL })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(PG_URL!)
-    url.pathname = `/${name}`
-    const handle = openDatabase(url.toString())
-    await migrateToLatest(handle.db)
-    return {
-      handle,
-      drop: async () => {
-        await handle.db.destroy()
-        const c = new pg.Client({ connectionString: PG_URL })
-        await c.connect()
-        await c.query(`drop database if exists ${name} with (force)`)
-        await c.end()
-      },
-    }
-  }
-  const dir = join(tmpdir(), 'xianfeng-bench')
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, `${name}.db`)
-  const handle = openDatabase(`sqlite:${file}`)
-  await migrateToLatest(handle.db)
-  return {
-    handle,
-    drop: async () => {
-      await handle.db.destroy()
-      for (const suffix of ['', '-wal', '-shm'])
-        rmSync(`${file}${suffix}`, { force: true })
-    },
-  }
-}
 
 async function seed(db: Db): Promise<Actor[]> {
   const now = new Date().toISOString()

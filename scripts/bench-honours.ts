@@ -6,62 +6,19 @@
  * server's memory: heap growth across one call and the process's peak RSS. SQLite always;
  * PostgreSQL too when TEST_PG_URL is set. Prints figures only.
  */
-import type { Db, DbHandle } from '../src/server/db/database'
+import type { Db } from '../src/server/db/database'
 import type { Actor } from '../src/server/plugins/auth'
-import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import pg from 'pg'
 import { computeShortlist, createRound } from '../src/server/commendations/service'
-import { openDatabase } from '../src/server/db/database'
-import { migrateToLatest } from '../src/server/db/migrate'
 import { seedDefaultRules } from '../src/server/points/rules'
+import { freshDb } from './bench-db'
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200)
 const GROUPS = 10
 const PER_MEMBER = Number(process.env.BENCH_PER_YEAR ?? 100)
 const RUNS = Number(process.env.BENCH_RUNS ?? 50)
 const YEAR = 2026
-
-async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle, drop: () => Promise<void> }> {
-  const name = `xf_bench_${randomBytes(5).toString('hex')}`
-  if (kind === 'postgres') {
-    const admin = new pg.Client({ connectionString: process.env.TEST_PG_URL })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(process.env.TEST_PG_URL!)
-    url.pathname = `/${name}`
-    const handle = openDatabase(url.toString())
-    await migrateToLatest(handle.db)
-    return {
-      handle,
-      drop: async () => {
-        await handle.db.destroy()
-        const c = new pg.Client({ connectionString: process.env.TEST_PG_URL })
-        await c.connect()
-        // Without FORCE: a test role may not end an autovacuum worker; a leftover bench database is only reported.
-        await c.query(`drop database if exists ${name}`).catch((err: Error) => console.log(`  (could not drop ${name}: ${err.message})`))
-        await c.end()
-      },
-    }
-  }
-  const dir = join(tmpdir(), 'xianfeng-bench')
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, `${name}.db`)
-  const handle = openDatabase(`sqlite:${file}`)
-  await migrateToLatest(handle.db)
-  return {
-    handle,
-    drop: async () => {
-      await handle.db.destroy()
-      for (const suffix of ['', '-wal', '-shm'])
-        rmSync(`${file}${suffix}`, { force: true })
-    },
-  }
-}
 
 function rng(seed: number) {
   let s = seed

@@ -6,18 +6,13 @@
  * SQLite always; PostgreSQL too when TEST_PG_URL is set. Calls the same service functions the
  * routes call (no HTTP). Prints figures only.
  */
-import type { Db, DbHandle } from '../src/server/db/database'
-import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import type { Db } from '../src/server/db/database'
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import pg from 'pg'
-import { openDatabase } from '../src/server/db/database'
-import { migrateToLatest } from '../src/server/db/migrate'
 import { seedDefaultRules } from '../src/server/points/rules'
 import { summary, timeline } from '../src/server/points/score'
 import { DEFAULT_RULES } from '../src/shared/points/default-rules'
+import { freshDb } from './bench-db'
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200)
 const YEARS = 5
@@ -25,43 +20,6 @@ const PER_MEMBER_YEAR = Number(process.env.BENCH_PER_YEAR ?? 100)
 const HEAVY = Number(process.env.BENCH_HEAVY ?? 20_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 200)
 const LAST_YEAR = 2026
-
-async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle, drop: () => Promise<void> }> {
-  const name = `xf_bench_${randomBytes(5).toString('hex')}`
-  if (kind === 'postgres') {
-    const admin = new pg.Client({ connectionString: process.env.TEST_PG_URL })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(process.env.TEST_PG_URL!)
-    url.pathname = `/${name}`
-    const handle = openDatabase(url.toString())
-    await migrateToLatest(handle.db)
-    return {
-      handle,
-      drop: async () => {
-        await handle.db.destroy()
-        const c = new pg.Client({ connectionString: process.env.TEST_PG_URL })
-        await c.connect()
-        await c.query(`drop database if exists ${name} with (force)`)
-        await c.end()
-      },
-    }
-  }
-  const dir = join(tmpdir(), 'xianfeng-bench')
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, `${name}.db`)
-  const handle = openDatabase(`sqlite:${file}`)
-  await migrateToLatest(handle.db)
-  return {
-    handle,
-    drop: async () => {
-      await handle.db.destroy()
-      for (const suffix of ['', '-wal', '-shm'])
-        rmSync(`${file}${suffix}`, { force: true })
-    },
-  }
-}
 
 /** A small deterministic generator so both databases get the same data. */
 function rng(seed: number) {
