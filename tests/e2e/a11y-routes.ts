@@ -38,6 +38,7 @@ export interface Seeded {
   inviteToken: string
   groupReviewId: string
   reviewId: string
+  roundId: string
 }
 
 /** The URL the walk opens for each route name. A route missing here fails the walk. */
@@ -89,6 +90,10 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'review-results': `/reviews/${s.reviewId}/results`,
     'review-guests': `/reviews/${s.reviewId}/guests`,
     'review-guests-screen': `/reviews/${s.reviewId}/guests/screen`,
+    'meeting-scan': `/meetings/${s.meetingId}/scan`,
+    'honours': '/honours',
+    'honour-round': `/honours/${s.roundId}`,
+    'honour-print': `/honours/${s.roundId}/print`,
     'not-found': '/no-such-page',
   }
 }

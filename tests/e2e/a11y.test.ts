@@ -212,11 +212,12 @@ async function seedContent(branch: SeededBranch): Promise<Seeded> {
   const newcomer = await branch.admin.post<{ id: string }>('/api/members', { name: '王新', login: 'wang', role: 'member', titles: [], groupId: branch.groups[0]!.id })
   const invite = await branch.admin.post<{ url: string }>(`/api/members/${newcomer.id}/invite`)
   const review = await branch.admin.post<{ id: string }>('/api/group-reviews', { period: `${year}-Y` })
+  const round = await branch.admin.post<{ id: string }>('/api/commendations/rounds', { kind: 'july1', year, titles: [{ name: '优秀共产党员', target: 'member', quota: 1 }] })
   // A closed branch-wide 讲评 with the member's 陈述, so its page and result sheet have content.
   const reviewId = randomUUID()
   const push = (client: typeof member.client, ops: { type: string, payload: unknown }[]) => client.post('/api/sync/push', { protocol: SYNC_PROTOCOL, deviceId: randomUUID(), ops: ops.map((o, i) => ({ ...o, opId: randomUUID(), seq: i + 1, clientTime: new Date().toISOString() })) })
   await push(branch.admin, [{ type: 'review.create', payload: { id: reviewId, groupId: null, period: `${year}-H1`, meetingId: null, title: '上半年讲评' } }, { type: 'review.advance', payload: { sessionId: reviewId, to: 'rating' } }])
   await push(member.client, [{ type: 'review.statement', payload: { sessionId: reviewId, participation: '参加了全部组织生活', pledges: '', improvement: '' } }])
   await push(branch.admin, [{ type: 'review.advance', payload: { sessionId: reviewId, to: 'closed' } }])
-  return { pledgeId: pledge.id, meetingId: meeting.id, memberId: member.member.id, boardSlug: slug, inviteToken: tokenOf(invite.url), reviewId, groupReviewId: review.id }
+  return { pledgeId: pledge.id, meetingId: meeting.id, memberId: member.member.id, boardSlug: slug, inviteToken: tokenOf(invite.url), reviewId, groupReviewId: review.id, roundId: round.id }
 }
