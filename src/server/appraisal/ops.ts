@@ -1,7 +1,6 @@
 import type { OpHandler } from '../sync/registry'
 import { appraisalBallot, appraisalDecide, appraisalOpen, appraisalStep, appraisalSummary } from '#shared/appraisal/ops'
-import { HttpError } from '../errors'
-import { OpRejection } from '../sync/registry'
+import { refusalsAsRejections } from '../sync/registry'
 import { castBallot, decideGrade, openAppraisal, stepAppraisal, writeSummary } from './service'
 
 /*
@@ -10,32 +9,21 @@ import { castBallot, decideGrade, openAppraisal, stepAppraisal, writeSummary } f
  * — a step another admin took, a grade another admin set, a ballot after closing — lands in
  * 同步失败 with the reason, and nothing is overwritten.
  */
-async function asOp<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  }
-  catch (err) {
-    if (err instanceof HttpError)
-      throw new OpRejection(err.code, err.message, err.params)
-    throw err
-  }
-}
-
 export const appraisalOpenHandler: OpHandler<typeof appraisalOpen.payload> = {
   definition: appraisalOpen,
   role: 'branch_admin',
-  apply: (ctx, { id, ...input }) => asOp(() => openAppraisal(ctx.trx, ctx.actor, id, input)),
+  apply: (ctx, { id, ...input }) => refusalsAsRejections(() => openAppraisal(ctx.trx, ctx.actor, id, input)),
 }
 
 export const appraisalStepHandler: OpHandler<typeof appraisalStep.payload> = {
   definition: appraisalStep,
   role: 'branch_admin',
-  apply: (ctx, p) => asOp(() => stepAppraisal(ctx.trx, ctx.actor, p.appraisalId, p.to)),
+  apply: (ctx, p) => refusalsAsRejections(() => stepAppraisal(ctx.trx, ctx.actor, p.appraisalId, p.to)),
 }
 
 export const appraisalSummaryHandler: OpHandler<typeof appraisalSummary.payload> = {
   definition: appraisalSummary,
-  apply: (ctx, p) => asOp(() => writeSummary(ctx.trx, ctx.actor, p.appraisalId, p.text)),
+  apply: (ctx, p) => refusalsAsRejections(() => writeSummary(ctx.trx, ctx.actor, p.appraisalId, p.text)),
 }
 
 /**
@@ -44,11 +32,11 @@ export const appraisalSummaryHandler: OpHandler<typeof appraisalSummary.payload>
  */
 export const appraisalBallotHandler: OpHandler<typeof appraisalBallot.payload> = {
   definition: appraisalBallot,
-  apply: (ctx, p) => asOp(() => castBallot(ctx.trx, ctx.actor, p.appraisalId, p.secret, p.grades)),
+  apply: (ctx, p) => refusalsAsRejections(() => castBallot(ctx.trx, ctx.actor, p.appraisalId, p.secret, p.grades)),
 }
 
 export const appraisalDecideHandler: OpHandler<typeof appraisalDecide.payload> = {
   definition: appraisalDecide,
   role: 'branch_admin',
-  apply: (ctx, p) => asOp(() => decideGrade(ctx.trx, ctx.actor, p.appraisalId, p.memberId, p.grade, p.reason)),
+  apply: (ctx, p) => refusalsAsRejections(() => decideGrade(ctx.trx, ctx.actor, p.appraisalId, p.memberId, p.grade, p.reason)),
 }

@@ -1,27 +1,14 @@
 import type { OpHandler } from '../sync/registry'
 import { commendationDecide, commendationNominate } from '#shared/commendations/ops'
-import { HttpError } from '../errors'
-import { OpRejection } from '../sync/registry'
+import { refusalsAsRejections } from '../sync/registry'
 import { decide, nominate } from './service'
-
-/** The REST services' refusals become the op's rejection with the same code and words (同步失败). */
-async function asOp<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  }
-  catch (err) {
-    if (err instanceof HttpError && err.statusCode < 500)
-      throw new OpRejection(err.code, err.message, err.params)
-    throw err
-  }
-}
 
 /** commendation.nominate: the phone made the nominee's id, so a second push of the same op id is answered by push.ts, a new op with a taken id is refused by the insert's rules. */
 export const commendationNominateHandler: OpHandler<typeof commendationNominate.payload> = {
   definition: commendationNominate,
   role: 'group_leader',
   async apply({ actor, trx }, p) {
-    return asOp(() => nominate(trx, actor, p))
+    return refusalsAsRejections(() => nominate(trx, actor, p))
   },
 }
 
@@ -30,6 +17,6 @@ export const commendationDecideHandler: OpHandler<typeof commendationDecide.payl
   definition: commendationDecide,
   role: 'branch_admin',
   async apply({ actor, trx }, p) {
-    return asOp(() => decide(trx, actor, p.nomineeId, p.awarded))
+    return refusalsAsRejections(() => decide(trx, actor, p.nomineeId, p.awarded))
   },
 }

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto'
 import { adjustmentWaits, draftAdjustment, draftEntry } from '#shared/points/entry'
 import { ADJUST_REJECT, ENTRY_REJECT, POINTS_ENTITY, pointsAdjust } from '#shared/points/ops'
 import { checkEntryDate, localDate, monthOf } from '#shared/points/periods'
-import { failure, HttpError, refusal } from '../errors'
-import { OpRejection } from '../sync/registry'
+import { failure, refusal } from '../errors'
+import { refusalsAsRejections } from '../sync/registry'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
 import { isOrganizerOver } from './access'
@@ -159,13 +159,6 @@ export const pointsAdjustHandler: OpHandler<typeof pointsAdjust.payload> = {
   definition: pointsAdjust,
   role: 'group_leader',
   async apply({ actor, trx }, p) {
-    try {
-      return await adjustPoints(trx, actor, p)
-    }
-    catch (err) {
-      if (err instanceof HttpError && err.statusCode < 500)
-        throw new OpRejection(err.code, err.message, err.params)
-      throw err
-    }
+    return refusalsAsRejections(() => adjustPoints(trx, actor, p))
   },
 }

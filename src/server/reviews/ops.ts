@@ -1,7 +1,6 @@
 import type { OpHandler } from '../sync/registry'
 import { reviewAdvance, reviewBallot, reviewCreate, reviewStatement } from '#shared/reviews/ops'
-import { HttpError } from '../errors'
-import { OpRejection } from '../sync/registry'
+import { refusalsAsRejections } from '../sync/registry'
 import { advanceReview, castBallot, createReview, writeStatement } from './service'
 
 /**
@@ -10,23 +9,12 @@ import { advanceReview, castBallot, createReview, writeStatement } from './servi
  * the same code and words, so closing twice, a step not allowed or a ballot after closing lands in
  * 同步失败 with the reason. The same op id twice is answered once by the push loop.
  */
-async function asOp<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  }
-  catch (err) {
-    if (err instanceof HttpError)
-      throw new OpRejection(err.code, err.message, err.params)
-    throw err
-  }
-}
-
 export const reviewCreateHandler: OpHandler<typeof reviewCreate.payload> = {
   definition: reviewCreate,
   role: 'group_leader',
   async apply(ctx, p) {
     const { id, ...body } = p
-    return asOp(() => createReview(ctx.trx, ctx.actor, id, body))
+    return refusalsAsRejections(() => createReview(ctx.trx, ctx.actor, id, body))
   },
 }
 
@@ -34,7 +22,7 @@ export const reviewAdvanceHandler: OpHandler<typeof reviewAdvance.payload> = {
   definition: reviewAdvance,
   role: 'group_leader',
   async apply(ctx, p) {
-    return asOp(() => advanceReview(ctx.trx, ctx.actor, p.sessionId, p.to))
+    return refusalsAsRejections(() => advanceReview(ctx.trx, ctx.actor, p.sessionId, p.to))
   },
 }
 
@@ -42,13 +30,13 @@ export const reviewStatementHandler: OpHandler<typeof reviewStatement.payload> =
   definition: reviewStatement,
   async apply(ctx, p) {
     const { sessionId, ...parts } = p
-    return asOp(() => writeStatement(ctx.trx, ctx.actor, sessionId, parts))
+    return refusalsAsRejections(() => writeStatement(ctx.trx, ctx.actor, sessionId, parts))
   },
 }
 
 export const reviewBallotHandler: OpHandler<typeof reviewBallot.payload> = {
   definition: reviewBallot,
   async apply(ctx, p) {
-    return asOp(() => castBallot(ctx.trx, ctx.actor, p.sessionId, p.ratings))
+    return refusalsAsRejections(() => castBallot(ctx.trx, ctx.actor, p.sessionId, p.ratings))
   },
 }

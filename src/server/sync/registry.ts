@@ -9,6 +9,7 @@ import { bilingual } from '#shared/errors/catalog'
 import { hasRole } from '#shared/roles'
 import { OP_TYPES } from '#shared/sync/op-types'
 import { REJECT } from '#shared/sync/protocol'
+import { HttpError } from '../errors'
 
 /** What an op handler gets: the session's member (never an id from the payload) and the open transaction. */
 export interface OpContext {
@@ -41,6 +42,23 @@ export function opRejection(code: ErrorCode, params: ErrorParams = {}): OpReject
 /** A rejection under a general code for a more precise reason of the catalog (see refusal in ../errors). */
 export function opRefusal(code: ErrorCode, reason: ErrorCode, params: ErrorParams = {}): OpRejection {
   return new OpRejection(code, bilingual(reason, params), { ...params, reason })
+}
+
+/**
+ * Runs the service function a REST route would for an op: its refusals (an HttpError below 500,
+ * worded by the catalog) become the op's rejection with the same code, words and params, so a
+ * conflict lands in 同步失败 with its reason; anything else is thrown on (push answers 503 or
+ * OP_SERVER_ERROR).
+ */
+export async function refusalsAsRejections<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  }
+  catch (err) {
+    if (err instanceof HttpError && err.statusCode < 500)
+      throw new OpRejection(err.code, err.message, err.params)
+    throw err
+  }
 }
 
 export interface OpHandler<S extends TSchema = TSchema> {
