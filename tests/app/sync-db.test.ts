@@ -5,6 +5,7 @@ import { openXfDb } from '#app/db/index'
 import { applyPullPage, applyPushResults, discardRejected, retryRejected } from '#app/db/outcomes'
 import { getLocalPhoto, prunePhotos } from '#app/db/photos'
 import { getRoster, putRoster } from '#app/db/rosters'
+import { ballotSecret, keepBallot, savedBallot } from '#app/db/secrets'
 import { deleteDB } from 'idb'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import 'fake-indexeddb/auto'
@@ -34,7 +35,7 @@ describe('schema and upgrades', () => {
 
     const db = await getDb()
     expect(db.version).toBe(DB_VERSION)
-    expect([...db.objectStoreNames].sort()).toEqual(['approvals', 'meta', 'outbox', 'photos', 'pledgeQueue', 'records', 'rejected', 'rosters'])
+    expect([...db.objectStoreNames].sort()).toEqual(['approvals', 'ballotSecrets', 'meta', 'outbox', 'photos', 'pledgeQueue', 'records', 'rejected', 'rosters'])
     expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
     expect((await db.getFromIndex('outbox', 'opId', 'op-1'))?.seq).toBe(1)
     const next = await write(ALICE, '2')
@@ -88,6 +89,24 @@ describe('schema and upgrades', () => {
     expect(await getRecord('pledge', 'p-1')).toMatchObject({ pendingOps: 1 })
     await db.put('pledgeQueue', { owner: ALICE, pledges: [{ id: 'p-2' }], fetchedAt: '2026-01-02T00:00:00Z' })
     expect((await db.get('pledgeQueue', ALICE))?.pledges).toEqual([{ id: 'p-2' }])
+  })
+
+  it('should keep queued ops and records when a version-6 database gains the 民主评议 ballot secrets, one per member and appraisal', async () => {
+    const v6 = await openXfDb(DB_NAME, 6)
+    await v6.put('outbox', { seq: 1, opId: 'op-1', memberId: ALICE, type: 'appraisal.summary', payload: { appraisalId: 'a-1', text: '总结' }, clientTime: '2026-01-01T00:00:00Z', attempts: 0 } as OutboxOp)
+    await v6.put('records', { entity: 'appraisal', id: 'a-1', owner: ALICE, data: { status: 'ballot' }, pendingOps: 0, failed: false, updatedAt: '2026-01-01T00:00:00Z' })
+    v6.close()
+
+    await getDb()
+    expect((await outboxBatch(ALICE, 10)).map(o => o.opId)).toEqual(['op-1'])
+    expect(await getRecord('appraisal', 'a-1')).toMatchObject({ data: { status: 'ballot' } })
+    const alice = await ballotSecret(ALICE, 'a-1')
+    expect(alice).toMatch(/^[\w-]{43}$/)
+    expect(await ballotSecret(ALICE, 'a-1')).toBe(alice)
+    expect(await ballotSecret(BOB, 'a-1')).not.toBe(alice)
+    await keepBallot(ALICE, 'a-1', { 'm-1': 'excellent' })
+    expect(await savedBallot(ALICE, 'a-1')).toMatchObject({ grades: { 'm-1': 'excellent' } })
+    expect(await savedBallot(BOB, 'a-1')).toBeNull()
   })
 
   it('should write a photo with its op in one transaction, and drop it once no queued or rejected op needs it', async () => {

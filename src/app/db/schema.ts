@@ -102,6 +102,25 @@ export interface PledgeQueueRow {
   fetchedAt: string
 }
 
+/**
+ * The random secret this phone files a member's 民主评议 ballot under (issue 13): made here once per
+ * appraisal and never shown. The server keeps only its hash, so the same phone can change the
+ * ballot and nobody can tell whose ballot it is. Lost with the phone: the ballot then stands as cast.
+ */
+export interface BallotSecret {
+  owner: string
+  appraisalId: string
+  secret: string
+  /**
+   * The grades last saved on this phone, so the member sees and changes their own ballot (the
+   * server answers an accepted ballot with `voted` only). Kept on the voter's phone, never sent
+   * anywhere but in the ballot op itself.
+   */
+  grades?: Record<string, string>
+  savedAt?: string
+  createdAt: string
+}
+
 export interface XfSchema extends DBSchema {
   outbox: { key: number, value: OutboxOp, indexes: { opId: string } }
   rejected: { key: string, value: RejectedOp }
@@ -111,6 +130,7 @@ export interface XfSchema extends DBSchema {
   rosters: { key: string, value: Roster }
   approvals: { key: [owner: string, id: string], value: QueuedApproval, indexes: { owner: string } }
   pledgeQueue: { key: string, value: PledgeQueueRow }
+  ballotSecrets: { key: [owner: string, appraisalId: string], value: BallotSecret }
 }
 
 export type XfDb = IDBPDatabase<XfSchema>
@@ -150,6 +170,10 @@ export const UPGRADES: ((db: XfDb, tx: UpgradeTx) => void)[] = [
   // v6: an organizer's pledge review queue, kept for deciding offline.
   (db) => {
     db.createObjectStore('pledgeQueue', { keyPath: 'owner' })
+  },
+  // v7: the 民主评议 ballot secrets, one per member and appraisal.
+  (db) => {
+    db.createObjectStore('ballotSecrets', { keyPath: ['owner', 'appraisalId'] })
   },
 ]
 

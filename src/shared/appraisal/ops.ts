@@ -1,8 +1,8 @@
 import { Type } from 'typebox'
 import { Id, IsoDate, Line, Text } from '../schemas/common'
 import { defineOp } from '../sync/protocol'
-import { APPRAISAL_SCOPES, APPRAISAL_STATUSES } from './constants'
-import { GradeSchema } from './schemas'
+import { APPRAISAL_STATUSES } from './constants'
+import { GradeSchema, ScopeSchema } from './schemas'
 
 export const APPRAISAL_LIMITS = { summaryMax: 4000, reasonMax: 500, secretMin: 32, secretMax: 128 } as const
 
@@ -10,7 +10,7 @@ export const APPRAISAL_LIMITS = { summaryMax: 4000, reasonMax: 500, secretMin: 3
 export const appraisalOpen = defineOp('appraisal.open', Type.Object({
   id: Id,
   year: Type.Integer({ minimum: 2000, maximum: 2100 }),
-  scope: Type.Union(APPRAISAL_SCOPES.map(s => Type.Literal(s))),
+  scope: ScopeSchema,
   startsOn: IsoDate,
   endsOn: IsoDate,
   /** The 优秀 share num/den: at most 1/3 (RULES.md), lower allowed. */
@@ -24,7 +24,7 @@ export const appraisalOpen = defineOp('appraisal.open', Type.Object({
  */
 export const appraisalStep = defineOp('appraisal.step', Type.Object({
   appraisalId: Id,
-  to: Type.Union(APPRAISAL_STATUSES.slice(1).map(s => Type.Literal(s))),
+  to: Type.Union([Type.Literal(APPRAISAL_STATUSES[1]), Type.Literal(APPRAISAL_STATUSES[2]), Type.Literal(APPRAISAL_STATUSES[3])]),
 }, { additionalProperties: false }))
 
 /** A member's 个人总结; written again replaces it until the ballot closes. */

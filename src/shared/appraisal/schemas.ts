@@ -5,6 +5,9 @@ import { APPRAISAL_SCOPES, APPRAISAL_STATUSES, GRADES } from './constants'
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 /** Written out so the static type is the four grades (a mapped array would widen to string). */
 export const GradeSchema = Type.Union([Type.Literal(GRADES[0]), Type.Literal(GRADES[1]), Type.Literal(GRADES[2]), Type.Literal(GRADES[3])])
+/** Written out for the same reason: the step and the scope as their literal types, not never. */
+export const StatusSchema = Type.Union([Type.Literal(APPRAISAL_STATUSES[0]), Type.Literal(APPRAISAL_STATUSES[1]), Type.Literal(APPRAISAL_STATUSES[2]), Type.Literal(APPRAISAL_STATUSES[3])])
+export const ScopeSchema = Type.Union([Type.Literal(APPRAISAL_SCOPES[0]), Type.Literal(APPRAISAL_SCOPES[1])])
 const Counts = { excellent: Type.Integer(), qualified: Type.Integer(), basic: Type.Integer(), unqualified: Type.Integer() }
 
 export const YearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) })
@@ -12,8 +15,8 @@ export const YearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maxi
 export const Appraisal = Type.Object({
   id: Id,
   year: Type.Integer(),
-  status: Type.Union(APPRAISAL_STATUSES.map(s => Type.Literal(s))),
-  scope: Type.Union(APPRAISAL_SCOPES.map(s => Type.Literal(s))),
+  status: StatusSchema,
+  scope: ScopeSchema,
   startsOn: IsoDate,
   endsOn: IsoDate,
   excellentNum: Type.Integer(),
