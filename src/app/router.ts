@@ -1,7 +1,8 @@
 import type { Role } from '#shared/roles'
-import type { RouteLocationRaw, RouteRecordRaw } from 'vue-router'
+import type { RouteLocationNormalized, RouteLocationRaw, RouteRecordRaw } from 'vue-router'
 import { hasRole } from '#shared/roles'
 import { createRouter, createWebHistory } from 'vue-router'
+import { appraisalYear } from './components/appraisal/appraisal-ui'
 import { useSessionStore } from './stores/session'
 
 declare module 'vue-router' {
@@ -16,6 +17,9 @@ declare module 'vue-router' {
     syncBar?: boolean
   }
 }
+
+/** 民主评议 screens are about one year: ?year=, this year by default. */
+const yearProp = (route: RouteLocationNormalized) => ({ year: appraisalYear(route.query) })
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: 'login.title' } },
@@ -72,6 +76,11 @@ export const routes: RouteRecordRaw[] = [
       { path: 'reviews', name: 'reviews', component: () => import('./pages/ReviewsPage.vue'), meta: { title: 'reviews.title' } },
       { path: 'reviews/new', name: 'review-new', component: () => import('./pages/ReviewNewPage.vue'), meta: { title: 'reviews.new', role: 'group_leader' } },
       { path: 'reviews/:id', name: 'review', component: () => import('./pages/ReviewPage.vue'), props: true, meta: { title: 'reviews.title' } },
+      { path: 'appraisal', name: 'appraisal', component: () => import('./pages/AppraisalPage.vue'), props: yearProp, meta: { title: 'appraisal.title' } },
+      { path: 'appraisal/summary', name: 'appraisal-summary', component: () => import('./pages/AppraisalSummaryPage.vue'), props: yearProp, meta: { title: 'appraisal.summary.short' } },
+      { path: 'appraisal/ballot', name: 'appraisal-ballot', component: () => import('./pages/AppraisalBallotPage.vue'), props: yearProp, meta: { title: 'appraisal.ballot.short' } },
+      { path: 'appraisal/open', name: 'appraisal-open', component: () => import('./pages/AppraisalOpenPage.vue'), props: yearProp, meta: { title: 'appraisal.open.title', role: 'branch_admin' } },
+      { path: 'appraisal/results', name: 'appraisal-results', component: () => import('./pages/AppraisalResultsPage.vue'), props: yearProp, meta: { title: 'appraisal.results.title', role: 'branch_admin' } },
     ],
   },
   // Full screen for a projector: outside the tab layout.
@@ -84,7 +93,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | PledgeRouteName | PointsOrganizerRouteName | HonourRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | PledgeRouteName | PointsOrganizerRouteName | HonourRouteName | AppraisalRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The 讲评 screens (issue 12). */
@@ -93,6 +102,8 @@ type ReviewRouteName = 'reviews' | 'review-new' | 'review' | 'review-results'
 type PledgeRouteName = ReviewRouteName | 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 /** 评选表彰 (issue 13). */
 type HonourRouteName = 'honours' | 'honour-round' | 'honour-print'
+/** 民主评议党员 (issue 13). */
+type AppraisalRouteName = 'appraisal' | 'appraisal-summary' | 'appraisal-ballot' | 'appraisal-open' | 'appraisal-results'
 
 export const router = createRouter({
   history: createWebHistory(),

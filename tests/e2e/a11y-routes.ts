@@ -94,6 +94,11 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'honours': '/honours',
     'honour-round': `/honours/${s.roundId}`,
     'honour-print': `/honours/${s.roundId}/print`,
+    'appraisal': '/appraisal',
+    'appraisal-summary': '/appraisal/summary',
+    'appraisal-ballot': '/appraisal/ballot',
+    'appraisal-open': '/appraisal/open',
+    'appraisal-results': '/appraisal/results',
     'not-found': '/no-such-page',
   }
 }

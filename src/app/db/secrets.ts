@@ -24,7 +24,6 @@ export async function ballotSecret(owner: string, appraisalId: string): Promise<
   })
 }
 
-
 /** The member's ballot as last saved on this phone, or null (never voted here). */
 export async function savedBallot(owner: string, appraisalId: string): Promise<{ grades: Record<string, string>, savedAt: string } | null> {
   const row = await (await getDb()).get('ballotSecrets', [owner, appraisalId])

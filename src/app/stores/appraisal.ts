@@ -163,7 +163,8 @@ export const useAppraisalStore = defineStore('appraisal', () => {
 
   /** 下一步: shown at once (待同步); the server refuses a step another admin already took. */
   async function step(a: AppraisalData): Promise<AppraisalStatus | null> {
-    const to = APPRAISAL_NEXT[a.status]
+    // Every step after the first; 'summaries' is never a step's target.
+    const to = APPRAISAL_NEXT[a.status] as Exclude<AppraisalStatus, 'summaries'> | null
     if (!to)
       return null
     const { syncPending: _p, syncFailed: _f, ...data } = a as AppraisalData & Partial<{ syncPending: boolean, syncFailed: boolean }>

@@ -59,6 +59,7 @@ export const HUB_SECTIONS: HubSection[] = [
     entries: [
       { to: 'reviews', title: 'reviews.title', hint: 'reviews.hubHint', role: 'group_leader', testid: 'hub-reviews' },
       { to: 'honours', title: 'honours.title', hint: 'honours.hub', role: 'group_leader', testid: 'hub-honours' },
+      { to: 'appraisal', title: 'appraisal.title', hint: 'appraisal.hubHint', role: 'branch_admin', testid: 'hub-appraisal' },
       { to: 'group-reviews', title: 'groupReviews.listTitle', hint: 'groupReviews.hubHint', role: 'branch_admin', testid: 'hub-group-reviews' },
     ],
   },
