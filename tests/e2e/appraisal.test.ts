@@ -34,7 +34,7 @@ describe('a branch\'s 民主评议 from the phones', () => {
       ],
     })
     browser = await launchBrowser()
-  }, 60_000)
+  })
   afterAll(async () => {
     for (const c of contexts)
       await c.close()
