@@ -30,7 +30,7 @@ describe('periods held against the rhythm (China time)', () => {
 
   it('counts a meeting at 07:00 on 1 January Beijing time in its year, not the last', () => {
     const m = meeting('life_meeting', '2025-12-31T23:00:00Z')
-    expect(rhythmReport(input({ meetings: [m] })).types.find(t => t.type === 'life_meeting')!.periods[0].held).toBe(1)
+    expect(rhythmReport(input({ meetings: [m] })).types.find(t => t.type === 'life_meeting')!.periods[0]!.held).toBe(1)
     expect(rhythmReport(input({ year: 2025, meetings: [m], now: new Date('2026-02-01T00:00:00Z') })).types.find(t => t.type === 'life_meeting')!.periods[0]).toMatchObject({ held: 0, state: 'missed' })
   })
 
@@ -39,11 +39,11 @@ describe('periods held against the rhythm (China time)', () => {
     const r = rhythmReport(input({ now: new Date('2026-11-30T18:00:00Z'), meetings: [meeting('theme_day', '2026-11-10T02:00:00Z')] }))
     const theme = r.types.find(t => t.type === 'theme_day')!
     expect(theme.periods[10]).toMatchObject({ index: 11, held: 1, state: 'held' })
-    expect(theme.periods[11].state).toBe('open')
+    expect(theme.periods[11]!.state).toBe('open')
     expect(theme.missed).toBe(10)
     // Half an hour earlier it is still 30 November in Beijing: December has not begun.
     const before = rhythmReport(input({ now: new Date('2026-11-30T15:30:00Z') }))
-    expect(before.types.find(t => t.type === 'theme_day')!.periods[11].state).toBe('future')
+    expect(before.types.find(t => t.type === 'theme_day')!.periods[11]!.state).toBe('future')
   })
 
   it('counts neither a cancelled meeting nor one not yet closed as held; the latter is planned', () => {
@@ -76,7 +76,7 @@ describe('periods held against the rhythm (China time)', () => {
       expect.objectContaining({ groupId: G1, missed: 0, flagged: false }),
       expect.objectContaining({ groupId: G2, missed: 1, flagged: true }),
     ])
-    expect(r.groups[1].periods.slice(0, 4).map(p => p.state)).toEqual(['missed', 'held', 'held', 'future'])
+    expect(r.groups[1]!.periods.slice(0, 4).map(p => p.state)).toEqual(['missed', 'held', 'held', 'future'])
     expect(r.flaggedGroups).toBe(1)
     // A group's 党小组会 is not the branch's 党员大会 or anything else.
     expect(r.types.every(t => t.periods.every(p => p.held === 0))).toBe(true)

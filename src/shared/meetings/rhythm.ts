@@ -215,6 +215,8 @@ function periodRow(year: number, today: string, rule: RhythmRule, meetings: read
   })
   for (const m of meetings) {
     const cell = cells[periodIndex(rule.period, localDate(new Date(m.startsAt))) - 1]
+    if (!cell)
+      continue
     if (m.status === 'closed')
       cell.held++
     else if (m.status === 'scheduled')
