@@ -40,15 +40,13 @@ export async function writeBranchSetting(trx: Transaction<Database>, branchId: s
 
 /** The groups whose 党小组会 the branch expects: those not removed. */
 export async function rhythmGroups(db: Conn, branchId: string) {
-  return db.selectFrom('party_group').select(['id', 'name']).where('branch_id', '=', branchId).where('removed_at', 'is', null).orderBy('created_at').orderBy('id').execute()
+  return db.selectFrom('party_group').select(['id', 'name', 'created_at']).where('branch_id', '=', branchId).where('removed_at', 'is', null).orderBy('created_at').orderBy('id').execute()
 }
 
 /** The branch's meetings starting in the year (China time), any status. */
 export async function rhythmMeetings(db: Conn, branchId: string, year: number) {
   const { from, to } = yearRange(year)
-  return db.selectFrom('meeting').select(['id', 'type', 'group_id', 'starts_at', 'status', 'topic'])
-    .where('branch_id', '=', branchId).where('starts_at', '>=', from).where('starts_at', '<', to)
-    .orderBy('starts_at').orderBy('id').execute()
+  return db.selectFrom('meeting').select(['id', 'type', 'group_id', 'starts_at', 'status', 'topic']).where('branch_id', '=', branchId).where('starts_at', '>=', from).where('starts_at', '<', to).orderBy('starts_at').orderBy('id').execute()
 }
 
 /** The attendance rows of the year's closed meetings: what closing recorded for everyone expected. */
@@ -57,8 +55,10 @@ export async function rhythmAttendance(db: Conn, branchId: string, year: number)
   return db.selectFrom('meeting_attendance')
     .innerJoin('meeting', 'meeting.id', 'meeting_attendance.meeting_id')
     .select(['meeting_attendance.meeting_id', 'meeting_attendance.member_id', 'meeting_attendance.status', 'meeting_attendance.token_window'])
-    .where('meeting.branch_id', '=', branchId).where('meeting.status', '=', 'closed')
-    .where('meeting.starts_at', '>=', from).where('meeting.starts_at', '<', to)
+    .where('meeting.branch_id', '=', branchId)
+    .where('meeting.status', '=', 'closed')
+    .where('meeting.starts_at', '>=', from)
+    .where('meeting.starts_at', '<', to)
     .execute()
 }
 

@@ -6,7 +6,7 @@ import type { Actor } from '../plugins/auth'
 import { PRESENT_STATUSES } from '#shared/meetings/constants'
 import { normalizeRhythmSettings, rhythmReport } from '#shared/meetings/rhythm'
 import { windowStartMs } from '#shared/meetings/token'
-import { compareNames } from '#shared/org/order'
+import { compareGroups, compareNames } from '#shared/org/order'
 import { localDate } from '#shared/points/periods'
 import { writeAudit } from '../audit/writer'
 import { branchSettings, RHYTHM_SETTINGS_KEY, rhythmAttendance, rhythmGroups, rhythmMeetings, rhythmMembers, writeBranchSetting } from './rhythm-repository'
@@ -48,7 +48,8 @@ export async function branchRhythm(db: Conn, branchId: string, year: number, now
     year,
     now,
     settings,
-    groups: groups.map(g => g.id),
+    // 第一、第二…党小组 in the Chinese order, then the branch's own (creation).
+    groups: [...groups].sort((a, b) => compareGroups({ name: a.name, order: a.created_at }, { name: b.name, order: b.created_at })).map(g => g.id),
     meetings: meetings.map(m => ({ id: m.id, type: m.type, groupId: m.group_id, startsAt: m.starts_at, status: m.status })),
     attendance: attendance.map(a => ({
       meetingId: a.meeting_id,
@@ -87,12 +88,11 @@ export async function rhythmView(db: Db, actor: Actor, year: number): Promise<Rh
       }
   const names = new Map(members.map(m => [m.id, m.name]))
   const memberIds = new Set(scoped.members.map(m => m.memberId))
-  const groupIds = new Set(scoped.groups.map(g => g.groupId))
   const meetingIds = new Set(scoped.meetings.map(m => m.meetingId))
   return {
     scope: whole ? 'branch' : 'group',
     report: { ...scoped, members: [...scoped.members].sort((a, b) => compareNames(names.get(a.memberId) ?? '', names.get(b.memberId) ?? '')) },
-    groups: groups.filter(g => groupIds.has(g.id)).map(g => ({ id: g.id, name: g.name })),
+    groups: scoped.groups.map(g => ({ id: g.groupId, name: groups.find(x => x.id === g.groupId)?.name ?? '' })),
     meetings: meetings.filter(m => meetingIds.has(m.id)).map(m => ({ id: m.id, topic: m.topic, status: m.status })),
     members: members.filter(m => memberIds.has(m.id)).map(m => ({ id: m.id, name: m.name })),
   }

@@ -256,7 +256,7 @@ export function rhythmReport(input: RhythmInput): RhythmReport {
     // `since` may be a date (YYYY-MM-DD, China time) or a timestamp: compare like with like.
     return !s || (s.length === 10 ? localDate(new Date(m.startsAt)) >= s : m.startsAt >= s)
   }
-  type Tally = { expected: number, present: number, leave: number, absent: number, late: number }
+  interface Tally { expected: number, present: number, leave: number, absent: number, late: number }
   const zero = (): Tally => ({ expected: 0, present: 0, leave: 0, absent: 0, late: 0 })
   const perMeeting = new Map([...closed.keys()].map(id => [id, zero()]))
   const perMember = new Map(input.members.map(m => [m.id, zero()]))

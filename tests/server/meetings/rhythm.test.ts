@@ -65,7 +65,7 @@ beforeAll(async () => {
 })
 afterAll(async () => t?.close())
 
-const view = async (client = f.admin, year = YEAR) => {
+async function view(client = f.admin, year = YEAR) {
   const res = await client.get(`/api/meetings/rhythm?year=${year}`)
   expect(res.statusCode).toBe(200)
   return res.json() as RhythmView
