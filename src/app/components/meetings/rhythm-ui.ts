@@ -1,17 +1,11 @@
+import type { MemberAttendanceFigures } from '#shared/meetings/rhythm'
 import type { RhythmView } from '#shared/meetings/rhythm-schemas'
 import { compareNames } from '#shared/org/order'
 
 /** One member's line of the 三会一课 attendance table, with the names the report leaves out. */
-export interface MemberLine {
-  memberId: string
+export interface MemberLine extends Omit<MemberAttendanceFigures, 'groupId'> {
   name: string
   groupName: string
-  expected: number
-  present: number
-  leave: number
-  absent: number
-  late: number
-  rate: number | null
 }
 
 export type MemberSort = 'name' | 'rate' | 'late'
@@ -20,17 +14,7 @@ export type MemberSort = 'name' | 'rate' | 'late'
 export function memberLines(view: RhythmView): MemberLine[] {
   const names = new Map(view.members.map(m => [m.id, m.name]))
   const groups = new Map(view.groups.map(g => [g.id, g.name]))
-  return view.report.members.map(m => ({
-    memberId: m.memberId,
-    name: names.get(m.memberId) ?? '',
-    groupName: m.groupId ? groups.get(m.groupId) ?? '' : '',
-    expected: m.expected,
-    present: m.present,
-    leave: m.leave,
-    absent: m.absent,
-    late: m.late,
-    rate: m.rate,
-  }))
+  return view.report.members.map(({ groupId, ...m }) => ({ ...m, name: names.get(m.memberId) ?? '', groupName: groupId ? groups.get(groupId) ?? '' : '' }))
 }
 
 /**
