@@ -21,6 +21,7 @@ import { meetingAttendanceHandler, meetingCloseHandler, meetingCreateHandler } f
 import checkinKeyRoutes from './meetings/routes/checkin-keys'
 import meetingRoutes from './meetings/routes/meetings'
 import meetingMinutesRoutes from './meetings/routes/minutes'
+import rhythmRoutes from './meetings/routes/rhythm'
 import openapi from './openapi/plugin'
 import { profileUpdateHandler } from './org/profile'
 import groupRoutes from './org/routes/groups'
@@ -165,6 +166,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(auditRoutes, { prefix: '/api/audit' })
   await app.register(meetingRoutes, { prefix: '/api/meetings', secret: meetingSecret })
   await app.register(meetingMinutesRoutes, { prefix: '/api/meetings' })
+  await app.register(rhythmRoutes, { prefix: '/api/meetings' })
   await app.register(checkinKeyRoutes, { prefix: '/api/checkin' })
   await app.register(pledgeRoutes, { prefix: '/api/pledges' })
   await app.register(boardRoutes, { prefix: '/api/board' })

@@ -91,6 +91,7 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'review-guests': `/reviews/${s.reviewId}/guests`,
     'review-guests-screen': `/reviews/${s.reviewId}/guests/screen`,
     'meeting-scan': `/meetings/${s.meetingId}/scan`,
+    'meetings-rhythm': '/meetings/rhythm',
     'honours': '/honours',
     'honour-round': `/honours/${s.roundId}`,
     'honour-print': `/honours/${s.roundId}/print`,
@@ -119,6 +120,8 @@ export const SHOWS: Record<'member' | 'organizer', Record<string, string>> = {
     'admin-members': '张测试',
     'meetings': '学习贯彻会议精神',
     'meeting': '学习贯彻会议精神',
+    // The report has loaded: its rows of periods are there.
+    'meetings-rhythm': '支部党员大会',
     'pledges-archive': '全年完成检验报告 200 份',
   },
 }

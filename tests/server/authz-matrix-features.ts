@@ -1,5 +1,6 @@
 import type { MatrixRole, RouteCase } from './authz-matrix'
 import { randomUUID } from 'node:crypto'
+import { DEFAULT_RHYTHM } from '#shared/meetings/rhythm'
 import { localDate } from '#shared/points/periods'
 import { approvedEntry, freshAppraisal, freshEntry, freshFeedback, freshGroupReview, freshHonourFeedback, freshMeeting, freshMember, freshPledge, freshReview, freshReviewPeriod, freshRound, freshVeto, meetingBody, pledgeBody, pledgeContent, publicNominee, roundBody, YEAR } from './authz-fixture'
 import { adminOnBranch, adminOnRecord, all, loggedIn } from './authz-matrix'
@@ -99,6 +100,11 @@ export const FEATURE_MATRIX: RouteCase[] = [
   { method: 'POST', route: '/api/meetings/:id/attendance/:memberId', url: f => `/api/meetings/${f.meetingId}/attendance/${f.member.id}`, body: () => ({ action: 'leave', reason: '出差' }), expect: organizerOfGroup1 },
   { method: 'PUT', route: '/api/meetings/:id/minutes', url: f => `/api/meetings/${f.meetingId}/minutes`, body: () => ({ minutes: '学习了党章', photoIds: [] }), expect: organizerOfGroup1 },
   { method: 'POST', route: '/api/meetings/:id/close', prepare: async f => ({ id: await freshMeeting(f) }), url: (_f, p) => `/api/meetings/${p.id}/close`, expect: organizerOfGroup1 },
+
+  // 三会一课 执行情况 (issue 14): every organizer sees their own scope (another branch's admin, their own branch).
+  { method: 'GET', route: '/api/meetings/rhythm', url: () => `/api/meetings/rhythm?year=${YEAR}`, expect: organizerOnBranch },
+  { method: 'GET', route: '/api/meetings/rhythm/settings', url: () => '/api/meetings/rhythm/settings', expect: organizerOnBranch },
+  { method: 'PUT', route: '/api/meetings/rhythm/settings', url: () => '/api/meetings/rhythm/settings', body: () => ({ rhythm: DEFAULT_RHYTHM, lateGraceMinutes: 5 }), expect: adminOnBranch },
 
   // Evidence photos
   { method: 'PUT', route: '/api/photos/:id', prepare: async () => ({ id: randomUUID() }), url: (_f, p) => `/api/photos/${p.id}`, body: () => pngBytes(), expect: loggedIn(201) },

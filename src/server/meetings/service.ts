@@ -6,8 +6,9 @@ import type { Actor } from '../plugins/auth'
 import type { MeetingRow, toAttendanceRecord } from './repository'
 import { CHECKIN, PRESENT_STATUSES } from '#shared/meetings/constants'
 import { MEETING_REJECT } from '#shared/meetings/ops'
+import { minutesLate } from '#shared/meetings/rhythm'
 import { planClose } from '#shared/meetings/rules'
-import { arrivedLate, leftEarly } from '#shared/meetings/timing'
+import { leftEarly } from '#shared/meetings/timing'
 import { windowStartMs } from '#shared/meetings/token'
 import { compareNames } from '#shared/org/order'
 import { writeAudit } from '../audit/writer'
@@ -16,6 +17,7 @@ import { nowIso } from '../util/clock'
 import { newKeyPair } from './keys'
 import { grantAttendancePoints } from './points-hook'
 import { canOrganize, canSee, inScope, loadMeeting, meetingSelect, publishAttendance, publishMeeting, toListItem, toMeeting } from './repository'
+import { rhythmSettings } from './rhythm-service'
 
 type Conn = Db | Transaction<Database>
 type AttendanceRecordOut = ReturnType<typeof toAttendanceRecord>
@@ -88,13 +90,17 @@ const shownAt = (window: number | null | undefined) => window === null || window
 
 interface ScopeMember { id: string, name: string, group_name: string | null }
 
-/** Arrival and departure of one row, and 迟到/早退 by the shared rule (#shared/meetings/timing). */
-function timing(meeting: MeetingRow, r: { token_window: number | null, departed_at: string | null, status: AttendanceStatus } | undefined) {
+/**
+ * Arrival and departure of one row, and 迟到/早退 by the shared rule (#shared/meetings/timing):
+ * 迟到 after the branch's grace (its rhythm settings), with how many minutes after the start.
+ */
+function timing(meeting: MeetingRow, graceMinutes: number, r: { token_window: number | null, departed_at: string | null, status: AttendanceStatus } | undefined) {
   const present = r !== undefined && PRESENT_STATUSES.includes(r.status)
   const arrived = present ? shownAt(r.token_window) : null
   const departedAt = present ? r.departed_at ?? null : null
   const times = { startsAt: meeting.starts_at, endsAt: meeting.ends_at }
-  return { departedAt, lateArrival: arrivedLate(times, arrived), earlyLeave: leftEarly(times, departedAt) }
+  const lateMinutes = minutesLate(meeting.starts_at, arrived, graceMinutes)
+  return { departedAt, lateArrival: lateMinutes !== null, lateMinutes, earlyLeave: leftEarly(times, departedAt) }
 }
 
 async function scopeMembers(db: Conn, meeting: MeetingRow): Promise<ScopeMember[]> {
@@ -110,6 +116,7 @@ async function scopeMembers(db: Conn, meeting: MeetingRow): Promise<ScopeMember[
 
 export async function attendanceSummary(db: Conn, meeting: MeetingRow): Promise<AttendanceSummary> {
   const expected = await scopeMembers(db, meeting)
+  const grace = (await rhythmSettings(db, meeting.branch_id)).lateGraceMinutes
   const rows = await db.selectFrom('meeting_attendance')
     .innerJoin('member', 'member.id', 'meeting_attendance.member_id')
     .leftJoin('party_group', 'party_group.id', 'member.group_id')
@@ -121,10 +128,10 @@ export async function attendanceSummary(db: Conn, meeting: MeetingRow): Promise<
   const out: AttendanceSummary['rows'] = expected.map((m) => {
     const r = byMember.get(m.id)
     byMember.delete(m.id)
-    return { memberId: m.id, name: m.name, groupName: m.group_name, status: r?.status ?? null, method: r?.method ?? null, flag: r?.flag ?? null, flagReason: r?.flag_reason ?? null, scannedAt: r?.scanned_at ?? null, shownAt: shownAt(r?.token_window), reason: r?.reason ?? null, at: r?.updated_at ?? null, points: r?.points ?? null, ...timing(meeting, r) }
+    return { memberId: m.id, name: m.name, groupName: m.group_name, status: r?.status ?? null, method: r?.method ?? null, flag: r?.flag ?? null, flagReason: r?.flag_reason ?? null, scannedAt: r?.scanned_at ?? null, shownAt: shownAt(r?.token_window), reason: r?.reason ?? null, at: r?.updated_at ?? null, points: r?.points ?? null, ...timing(meeting, grace, r) }
   })
   for (const r of byMember.values())
-    out.push({ memberId: r.member_id, name: r.name, groupName: r.group_name, status: r.status, method: r.method, flag: r.flag, flagReason: r.flag_reason, scannedAt: r.scanned_at, shownAt: shownAt(r.token_window), reason: r.reason, at: r.updated_at, points: r.points, ...timing(meeting, r) })
+    out.push({ memberId: r.member_id, name: r.name, groupName: r.group_name, status: r.status, method: r.method, flag: r.flag, flagReason: r.flag_reason, scannedAt: r.scanned_at, shownAt: shownAt(r.token_window), reason: r.reason, at: r.updated_at, points: r.points, ...timing(meeting, grace, r) })
   const count = (pred: (s: AttendanceStatus | null) => boolean) => out.filter(r => pred(r.status)).length
   return {
     meeting: toMeeting(meeting),

@@ -110,6 +110,8 @@ export const AttendanceRow = Type.Object({
   departedAt: Type.Optional(Type.Union([IsoDateTime, Type.Null()])),
   /** 迟到 / 早退, derived by the shared rule (#shared/meetings/timing) from the arrival and departure. */
   lateArrival: Type.Optional(Type.Boolean()),
+  /** 迟到 by how much: whole minutes after the start (rounded up), null when not late. */
+  lateMinutes: Type.Optional(Type.Union([Type.Integer(), Type.Null()])),
   earlyLeave: Type.Optional(Type.Boolean()),
 })
 export type AttendanceRow = Static<typeof AttendanceRow>

@@ -11,9 +11,12 @@ export interface MeetingTimes {
   endsAt: string
 }
 
-/** 迟到: arrived (the window start of the code scanned) more than the tolerance after the start. */
-export function arrivedLate(m: MeetingTimes, arrivedAt: string | null): boolean {
-  return arrivedAt !== null && Date.parse(arrivedAt) > Date.parse(m.startsAt) + CHECKIN.lateAfterMs
+/**
+ * 迟到: arrived (the window start of the code scanned) more than the tolerance after the start —
+ * the branch's grace where it set one (#shared/meetings/rhythm), else CHECKIN.lateAfterMs.
+ */
+export function arrivedLate(m: Pick<MeetingTimes, 'startsAt'>, arrivedAt: string | null, graceMs: number = CHECKIN.lateAfterMs): boolean {
+  return arrivedAt !== null && Date.parse(arrivedAt) > Date.parse(m.startsAt) + graceMs
 }
 
 /** 早退: checked out more than the tolerance before the end. */

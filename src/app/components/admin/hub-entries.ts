@@ -34,6 +34,7 @@ export const HUB_SECTIONS: HubSection[] = [
     title: 'admin.hub.meetings',
     entries: [
       { to: 'meetings', title: 'meetings.title', hint: 'admin.hub.meetingsHint', role: 'group_leader', testid: 'hub-meetings' },
+      { to: 'meetings-rhythm', title: 'meetings.rhythm.title', hint: { leader: 'meetings.rhythm.hubLeader', admin: 'meetings.rhythm.hubAdmin' }, role: 'group_leader', testid: 'hub-rhythm' },
     ],
   },
   {
