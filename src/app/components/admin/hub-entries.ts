@@ -59,6 +59,7 @@ export const HUB_SECTIONS: HubSection[] = [
     entries: [
       { to: 'reviews', title: 'reviews.title', hint: 'reviews.hubHint', role: 'group_leader', testid: 'hub-reviews' },
       { to: 'honours', title: 'honours.title', hint: 'honours.hub', role: 'group_leader', testid: 'hub-honours' },
+      { to: 'record-print', title: 'records.title', hint: { leader: 'records.hubLeader', admin: 'records.hubAdmin' }, role: 'group_leader', testid: 'hub-records' },
       { to: 'group-reviews', title: 'groupReviews.listTitle', hint: 'groupReviews.hubHint', role: 'branch_admin', testid: 'hub-group-reviews' },
     ],
   },
