@@ -81,7 +81,7 @@ describe('each member\'s annual record', () => {
     await page.goBack()
     await page.getByTestId('me-records').click()
     await page.getByTestId('record-offline').waitFor()
-    expect(await page.getByTestId('record-offline').textContent()).toMatch(/没有网络.*\d{1,2}:\d{2}/)
+    expect(await page.getByTestId('record-offline').textContent()).toMatch(/没有网络.*\d:\d{2}/)
     expect(Number(await page.getByTestId('record-total').textContent())).toBe(total)
     await context.setOffline(false)
   }, 60_000)
