@@ -94,6 +94,7 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'honours': '/honours',
     'honour-round': `/honours/${s.roundId}`,
     'honour-print': `/honours/${s.roundId}/print`,
+    'record-print': `/records?year=${new Date().getFullYear()}&scope=member`,
     'not-found': '/no-such-page',
   }
 }
@@ -115,5 +116,7 @@ export const SHOWS: Record<'member' | 'organizer', Record<string, string>> = {
     'meetings': '学习贯彻会议精神',
     'meeting': '学习贯彻会议精神',
     'pledges-archive': '全年完成检验报告 200 份',
+    // The branch's pages once loaded, not the frame before them.
+    'record-print': '按五带头',
   },
 }
