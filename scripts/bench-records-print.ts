@@ -1,14 +1,15 @@
 /**
  * `npx tsx scripts/bench-records-print.ts` (after `npx vite build`): the whole branch's
  * 年度积分与表现记录 in the app (issue 13 item 7) for a branch of 200 members with a year of points
- * (about 100 ledger rows each) and a few vetoes. Starts the built server (SQLite, or DATABASE_URL),
+ * (about 100 ledger rows each) and a few vetoes. Starts the built server (SQLite; PostgreSQL too, in a database of its own, when TEST_PG_URL is set),
  * opens /records?scope=branch as the branch admin in Chromium and times, over BENCH_RUNS loads:
  * the page until all 200 members are rendered, the page's JS heap, and printing it to PDF (with
  * the page count, which must be 200). The server side alone (JSON, .xlsx, its memory) is in
  * `npm run bench:appraisal`. Prints figures only.
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
+import pg from 'pg'
 import { openDatabase } from '../src/server/db/database'
 import { launchBrowser, seedBranch, startServer, useSession } from '../tests/e2e/harness'
 import { pdfPageCount } from '../tests/e2e/pdf'
@@ -20,8 +21,22 @@ const YEAR = new Date().getFullYear()
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-async function main() {
-  const server = await startServer(process.env.DATABASE_URL ? { env: { DATABASE_URL: process.env.DATABASE_URL } } : {})
+/** An empty PostgreSQL database beside TEST_PG_URL's (the server migrates it at start), and its removal. */
+async function pgDatabase(): Promise<{ url: string, drop: () => Promise<void> }> {
+  const name = `xf_bench_${randomBytes(5).toString('hex')}`
+  const run = async (q: string) => {
+    const c = new pg.Client({ connectionString: process.env.TEST_PG_URL })
+    await c.connect()
+    await c.query(q).finally(() => c.end())
+  }
+  await run(`create database ${name}`)
+  const url = new URL(process.env.TEST_PG_URL!)
+  url.pathname = `/${name}`
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name}`).catch((err: Error) => console.log(`  (could not drop ${name}: ${err.message})`)) }
+}
+
+async function bench(databaseUrl?: string) {
+  const server = await startServer(databaseUrl ? { env: { DATABASE_URL: databaseUrl } } : {})
   try {
     const branch = await seedBranch(server, { members: [], groups: Array.from({ length: 10 }, (_, i) => `第${i + 1}党小组`) })
     const branchId = branch.adminMe.branchId
@@ -93,4 +108,13 @@ async function main() {
   }
 }
 
-await main()
+await bench()
+if (process.env.TEST_PG_URL) {
+  const db = await pgDatabase()
+  try {
+    await bench(db.url)
+  }
+  finally {
+    await db.drop()
+  }
+}
