@@ -72,6 +72,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'reviews/:id/guests', name: 'review-guests', component: () => import('./pages/ReviewGuestsPage.vue'), props: true, meta: { title: 'reviewGuests.title', role: 'group_leader' } },
       { path: 'honours', name: 'honours', component: () => import('./pages/HonoursPage.vue'), meta: { title: 'honours.title', role: 'group_leader' } },
       { path: 'honours/:id', name: 'honour-round', component: () => import('./pages/HonourRoundPage.vue'), props: true, meta: { title: 'honours.title' } },
+      // 年度积分与表现记录: ?year=2026&scope=member|group|branch (one A4 page per member when printed).
+      { path: 'records', name: 'record-print', component: () => import('./pages/RecordPrintPage.vue'), meta: { title: 'records.title' } },
       { path: 'honours/:id/print', name: 'honour-print', component: () => import('./pages/HonourPrintPage.vue'), props: true, meta: { title: 'honours.listTitle', role: 'group_leader' } },
       { path: 'meetings/:id/edit', name: 'meeting-edit', component: () => import('./pages/MeetingEditPage.vue'), meta: { title: 'meetings.edit', role: 'group_leader' } },
       { path: 'reviews', name: 'reviews', component: () => import('./pages/ReviewsPage.vue'), meta: { title: 'reviews.title' } },
@@ -102,7 +104,7 @@ type ReviewRouteName = 'reviews' | 'review-new' | 'review' | 'review-results'
 /** The pledge screens' routes (issue 6). */
 type PledgeRouteName = ReviewRouteName | 'pledge-new' | 'pledges-review' | 'pledges-archive' | 'pledges-board-link' | 'pledge' | 'pledge-edit' | 'board'
 /** 评选表彰 (issue 13). */
-type HonourRouteName = 'honours' | 'honour-round' | 'honour-print'
+type HonourRouteName = 'honours' | 'honour-round' | 'honour-print' | 'record-print'
 /** 民主评议党员 (issue 13). */
 type AppraisalRouteName = 'appraisal' | 'appraisal-summary' | 'appraisal-ballot' | 'appraisal-open' | 'appraisal-results'
 

@@ -100,6 +100,7 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'appraisal-ballot': '/appraisal/ballot',
     'appraisal-open': '/appraisal/open',
     'appraisal-results': '/appraisal/results',
+    'record-print': `/records?year=${new Date().getFullYear()}&scope=member`,
     'not-found': '/no-such-page',
   }
 }
@@ -123,5 +124,7 @@ export const SHOWS: Record<'member' | 'organizer', Record<string, string>> = {
     // The report has loaded: its rows of periods are there.
     'meetings-rhythm': '支部党员大会',
     'pledges-archive': '全年完成检验报告 200 份',
+    // The branch's pages once loaded, not the frame before them.
+    'record-print': '按五带头',
   },
 }

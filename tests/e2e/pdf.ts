@@ -20,6 +20,16 @@ export function pdfPageCount(pdf: Buffer): number {
   return [...objects(pdf).values()].filter(body => /\/Type\s*\/Page(?![a-z])/i.test(body)).length
 }
 
+/** Each page's orientation, from its /MediaBox (in object order, which is page order for Skia's PDFs). */
+export function pdfPageOrientations(pdf: Buffer): ('portrait' | 'landscape')[] {
+  return [...objects(pdf).values()].filter(body => /\/Type\s*\/Page(?![a-z])/i.test(body)).map((body) => {
+    const box = /\/MediaBox\s*\[\s*([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)\s+([\d.-]+)/.exec(body)
+    if (!box)
+      throw new Error('pdf.ts: a page without its own /MediaBox')
+    return Number(box[3]) - Number(box[1]) > Number(box[4]) - Number(box[2]) ? 'landscape' : 'portrait'
+  })
+}
+
 /** A PDF text string, (literal) or <hex>, in UTF-16BE with a BOM or PDFDocEncoding. */
 function pdfString(raw: string): string {
   let bytes: number[]

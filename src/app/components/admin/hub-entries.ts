@@ -61,6 +61,7 @@ export const HUB_SECTIONS: HubSection[] = [
       { to: 'reviews', title: 'reviews.title', hint: 'reviews.hubHint', role: 'group_leader', testid: 'hub-reviews' },
       { to: 'honours', title: 'honours.title', hint: 'honours.hub', role: 'group_leader', testid: 'hub-honours' },
       { to: 'appraisal', title: 'appraisal.title', hint: 'appraisal.hubHint', role: 'branch_admin', testid: 'hub-appraisal' },
+      { to: 'record-print', title: 'records.title', hint: { leader: 'records.hubLeader', admin: 'records.hubAdmin' }, role: 'group_leader', testid: 'hub-records' },
       { to: 'group-reviews', title: 'groupReviews.listTitle', hint: 'groupReviews.hubHint', role: 'branch_admin', testid: 'hub-group-reviews' },
     ],
   },
