@@ -33,6 +33,7 @@ import { pledgeProgressHandler } from './pledges/progress'
 import boardRoutes from './pledges/routes/board'
 import pledgeRoutes from './pledges/routes/pledges'
 import authPlugin from './plugins/auth'
+import compression from './plugins/compression'
 import dbPlugin from './plugins/db'
 import errorsPlugin from './plugins/errors'
 import securityHeaders from './plugins/security-headers'
@@ -93,6 +94,8 @@ export async function buildApp(options: AppOptions) {
 
   // Infrastructure
   await app.register(errorsPlugin)
+  // Before any route: it adds its hook to each route as the route registers.
+  await app.register(compression)
   await app.register(securityHeaders, { config })
   await app.register(dbPlugin, { db: options.database.db, kind: options.database.kind })
   await app.register(cookie)
