@@ -38,7 +38,7 @@ import dbPlugin from './plugins/db'
 import errorsPlugin from './plugins/errors'
 import securityHeaders from './plugins/security-headers'
 import staticApp from './plugins/static-app'
-import { validatorCompiler } from './plugins/validators'
+import { lazySerializers, validatorCompiler } from './plugins/validators'
 import { entryApproveHandler, entryReturnHandler } from './points/approval-ops'
 import { pointsAdjustHandler } from './points/grants'
 import { entryCreateHandler, entryResubmitHandler } from './points/ops'
@@ -82,6 +82,8 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: LIMITS.bodyBytes,
+    // Answer serializers compiled on first use, like the validators below: a start compiles nothing.
+    schemaController: lazySerializers(),
     // One proxy, the peer itself: the client address is the one it appended to X-Forwarded-For, not the
     // left-most entry, which any client can write (and so dodge, or turn against others, every per-address limit).
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
