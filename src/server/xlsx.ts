@@ -1,7 +1,6 @@
 import type * as ExcelJSModule from 'exceljs'
 import type { FastifyReply } from 'fastify'
 import type { Readable, Writable } from 'node:stream'
-import { once } from 'node:events'
 import { PassThrough } from 'node:stream'
 
 /*
@@ -25,10 +24,27 @@ export function loadExcel(): Promise<ExcelJS> {
   return loading
 }
 
-/** Waits while the reply's buffer is full, so a fast writer never holds more than a page in memory. */
+/**
+ * Call between pages. Lets the zip writer compress what was committed (its work finishes in later
+ * turns of the event loop, and SQLite's queries never give it one), then waits while the reply's
+ * buffer is full: a fast writer holds about a page in memory, never the whole file. Throws once
+ * the download was closed (the phone went away), which ends the writing.
+ */
 export async function drained(out: Writable): Promise<void> {
-  if (out.writableNeedDrain)
-    await once(out, 'drain')
+  await new Promise(resolve => setImmediate(resolve))
+  if (!out.destroyed && out.writableNeedDrain) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done)
+        out.off('close', done)
+        resolve()
+      }
+      out.on('drain', done)
+      out.on('close', done)
+    })
+  }
+  if (out.destroyed)
+    throw new Error('the download was closed before it ended')
 }
 
 /** Writes `write`'s workbook row by row into the stream returned; a failure while writing destroys the stream with it. */
