@@ -6,7 +6,6 @@
  * the five), all five one after the other, and the process's peak RSS (what the server would need).
  * Also the 年度记录 .xlsx (GET /api/records/xlsx) of the last year. SQLite; the machine's load shows.
  */
-import type { DbHandle } from '../src/server/db/database'
 import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -17,6 +16,7 @@ import { hashPassword } from '../src/server/auth/password'
 import { loadConfig } from '../src/server/config'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
+import { insertAll, rng } from './bench-db'
 
 const SIZES = (process.env.BENCH_MEMBERS ?? '100,200').split(',').map(Number)
 const PER_YEAR = Number(process.env.BENCH_PER_YEAR ?? 100)
@@ -27,19 +27,6 @@ const CHEAP = { N: 2 ** 10, r: 8, p: 1 }
 
 interface Figures { members: number, rows: number, perYearMs: number, fiveYearsMs: number, recordsMs: number, bytes: number, readyRssMb: number, peakRssMb: number }
 
-function rng(seed: number) {
-  let s = seed
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648
-    return s / 2147483648
-  }
-}
-
-async function insertAll(handle: DbHandle, table: string, rows: Record<string, unknown>[]) {
-  for (let i = 0; i < rows.length; i += 500)
-    await handle.db.insertInto(table as 'member').values(rows.slice(i, i + 500) as never).execute()
-}
-
 /** A branch of `count` members (the first its admin, able to log in) with PER_YEAR ledger rows a member in each of YEARS. */
 async function seed(url: string, count: number) {
   const handle = openDatabase(url)
@@ -49,7 +36,7 @@ async function seed(url: string, count: number) {
   const branchId = randomUUID()
   await handle.db.insertInto('branch').values({ id: branchId, name: '基准支部', upper_org_id: null, settings: '{}', created_at: now }).execute()
   const groups = Array.from({ length: GROUPS }, (_, i) => ({ id: randomUUID(), branch_id: branchId, name: `第${i + 1}党小组`, created_at: now, removed_at: null }))
-  await insertAll(handle, 'party_group', groups)
+  await insertAll(handle.db, 'party_group', groups)
   const surnames = '张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗'
   const hash = await hashPassword(PASSWORD, CHEAP)
   const members = Array.from({ length: count }, (_, i) => ({
@@ -66,7 +53,7 @@ async function seed(url: string, count: number) {
     created_at: now,
     updated_at: now,
   }))
-  await insertAll(handle, 'member', members)
+  await insertAll(handle.db, 'member', members)
   const categories = ['study', 'excel', 'serve', 'discipline', 'uphold']
   for (const year of YEARS) {
     const ledger: Record<string, unknown>[] = []
@@ -78,7 +65,7 @@ async function seed(url: string, count: number) {
         ledger.push({ id: randomUUID(), branch_id: branchId, member_id: m.id, year, month, date, category: categories[k % 5], rule_id: null, entry_id: null, kind: 'grant', amount, requested: amount, clipped: 0, reason: `参加志愿服务活动（第${k + 1}次）`, reverses_id: null, actor_id: members[0]!.id, created_at: now })
       }
     }
-    await insertAll(handle, 'point_ledger', ledger)
+    await insertAll(handle.db, 'point_ledger', ledger)
   }
   await handle.db.destroy()
 }
