@@ -10,8 +10,10 @@
 import type { Db } from '../src/server/db/database'
 import type { Actor } from '../src/server/plugins/auth'
 import { randomBytes, randomUUID } from 'node:crypto'
+import { buffer } from 'node:stream/consumers'
 import { castBallot, openAppraisal, stepAppraisal } from '../src/server/appraisal/service'
-import { yearRecords, yearRecordsXlsx } from '../src/server/records/service'
+import { writeYearRecords, yearRecords } from '../src/server/records/service'
+import { streamXlsx } from '../src/server/xlsx'
 import { CATEGORIES } from '../src/shared/points/categories'
 import { freshDb } from './bench-db'
 
@@ -82,7 +84,10 @@ async function run(kind: 'sqlite' | 'postgres') {
     const records = await timed('annual records, whole branch (JSON)', () => yearRecords(db, admin, { year: YEAR, scope: 'branch' }))
     if (records.members.length !== MEMBERS)
       throw new Error(`expected ${MEMBERS} records, got ${records.members.length}`)
-    const xlsx = await timed('annual records, whole branch (.xlsx)', () => yearRecords(db, admin, { year: YEAR, scope: 'branch' }).then(yearRecordsXlsx))
+    const xlsx = await timed('annual records, whole branch (.xlsx)', async () => {
+      const all = await yearRecords(db, admin, { year: YEAR, scope: 'branch' })
+      return buffer(await streamXlsx(async (book, out) => writeYearRecords(book, out, all)))
+    })
     console.log(`  .xlsx size ${(xlsx.length / 1024).toFixed(0)} KB; JSON size ${(JSON.stringify(records).length / 1024).toFixed(0)} KB`)
   }
   finally {

@@ -2,7 +2,7 @@
  * A fresh, migrated database for a benchmark run: a SQLite file in the temp folder, or a new
  * PostgreSQL database beside TEST_PG_URL's; `drop` removes it again.
  */
-import type { DbHandle } from '../src/server/db/database'
+import type { Db, DbHandle } from '../src/server/db/database'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -47,4 +47,19 @@ export async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: Db
         rmSync(`${file}${suffix}`, { force: true })
     },
   }
+}
+
+/** A small deterministic generator so every run and both databases get the same data. */
+export function rng(seed: number): () => number {
+  let s = seed
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648
+    return s / 2147483648
+  }
+}
+
+/** Inserts rows in batches of 400 (under either database's limit on bound values). */
+export async function insertAll(db: Db, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 400)
+    await db.insertInto(table as 'member').values(rows.slice(i, i + 400) as never).execute()
 }

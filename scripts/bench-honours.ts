@@ -12,26 +12,13 @@ import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { computeShortlist, createRound } from '../src/server/commendations/service'
 import { seedDefaultRules } from '../src/server/points/rules'
-import { freshDb } from './bench-db'
+import { freshDb, insertAll, rng } from './bench-db'
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200)
 const GROUPS = 10
 const PER_MEMBER = Number(process.env.BENCH_PER_YEAR ?? 100)
 const RUNS = Number(process.env.BENCH_RUNS ?? 50)
 const YEAR = 2026
-
-function rng(seed: number) {
-  let s = seed
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648
-    return s / 2147483648
-  }
-}
-
-async function insertAll(db: Db, table: string, rows: Record<string, unknown>[]) {
-  for (let i = 0; i < rows.length; i += 400)
-    await db.insertInto(table as 'member').values(rows.slice(i, i + 400) as never).execute()
-}
 
 async function seed(db: Db): Promise<Actor> {
   const now = new Date().toISOString()

@@ -12,7 +12,7 @@ import { sql } from 'kysely'
 import { seedDefaultRules } from '../src/server/points/rules'
 import { summary, timeline } from '../src/server/points/score'
 import { DEFAULT_RULES } from '../src/shared/points/default-rules'
-import { freshDb } from './bench-db'
+import { freshDb, rng } from './bench-db'
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200)
 const YEARS = 5
@@ -20,15 +20,6 @@ const PER_MEMBER_YEAR = Number(process.env.BENCH_PER_YEAR ?? 100)
 const HEAVY = Number(process.env.BENCH_HEAVY ?? 20_000)
 const RUNS = Number(process.env.BENCH_RUNS ?? 200)
 const LAST_YEAR = 2026
-
-/** A small deterministic generator so both databases get the same data. */
-function rng(seed: number) {
-  let s = seed
-  return () => {
-    s = (s * 1103515245 + 12345) % 2147483648
-    return s / 2147483648
-  }
-}
 
 async function seed(db: Db): Promise<{ branchId: string, heavy: string, members: string[] }> {
   const now = new Date().toISOString()

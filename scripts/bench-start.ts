@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 /*
- * `npm run bench:start`: how long a secretary waits after typing `npm start` (app already built)
+ * `npm run bench:start`: how long a secretary waits after typing `npm start` (app and server built)
  * until /api/health and then / answer 200. Five runs, each on a fresh SQLite database so the
  * migrations are part of the time; prints every run and the median.
  */
@@ -12,8 +12,8 @@ const RUNS = Number(process.env.RUNS ?? 5)
 const PORT = Number(process.env.BENCH_PORT ?? 8531)
 const root = resolve(import.meta.dirname, '..')
 
-if (!existsSync(join(root, 'dist/app/index.html'))) {
-  console.error('bench:start: build the app first (npx vite build) so the build is not timed as start-up')
+if (!existsSync(join(root, 'dist/app/index.html')) || !existsSync(join(root, 'dist/server/server.mjs'))) {
+  console.error('bench:start: build first (npm run build) so the build is not timed as start-up')
   process.exit(1)
 }
 

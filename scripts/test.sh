@@ -60,6 +60,6 @@ run_vitest sqlite sqlite --project unit --project server --maxWorkers=2
 step "server tests (PostgreSQL)"
 run_vitest postgres postgres --project server --maxWorkers=2
 step build
-npx vite build
+npm run build
 step "end-to-end tests (Chromium, built app, real server)"
 run_vitest e2e sqlite --project e2e

@@ -34,11 +34,12 @@ import { pledgeProgressHandler } from './pledges/progress'
 import boardRoutes from './pledges/routes/board'
 import pledgeRoutes from './pledges/routes/pledges'
 import authPlugin from './plugins/auth'
+import compression from './plugins/compression'
 import dbPlugin from './plugins/db'
 import errorsPlugin from './plugins/errors'
 import securityHeaders from './plugins/security-headers'
 import staticApp from './plugins/static-app'
-import { validatorCompiler } from './plugins/validators'
+import { lazySerializers, validatorCompiler } from './plugins/validators'
 import { entryApproveHandler, entryReturnHandler } from './points/approval-ops'
 import { pointsAdjustHandler } from './points/grants'
 import { entryCreateHandler, entryResubmitHandler } from './points/ops'
@@ -82,6 +83,8 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: LIMITS.bodyBytes,
+    // Answer serializers compiled on first use, like the validators below: a start compiles nothing.
+    schemaController: lazySerializers(),
     // One proxy, the peer itself: the client address is the one it appended to X-Forwarded-For, not the
     // left-most entry, which any client can write (and so dodge, or turn against others, every per-address limit).
     trustProxy: config.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
@@ -94,6 +97,8 @@ export async function buildApp(options: AppOptions) {
 
   // Infrastructure
   await app.register(errorsPlugin)
+  // Before any route: it adds its hook to each route as the route registers.
+  await app.register(compression)
   await app.register(securityHeaders, { config })
   await app.register(dbPlugin, { db: options.database.db, kind: options.database.kind })
   await app.register(cookie)

@@ -13,7 +13,7 @@ import { SESSION } from '#shared/constants'
 import { chromium } from 'playwright-core'
 
 /*
- * The end-to-end harness: the real server (scripts/start.ts, the same entry as `npm start`) on a
+ * The end-to-end harness: the real server (scripts/start.mjs, the same entry as `npm start`: the compiled server) on a
  * free loopback port with its own SQLite file, headless Chromium from Debian, and an API client
  * that seeds a branch without clicking through setup. Every e2e test builds on this file.
  */
@@ -70,8 +70,8 @@ export interface RunningServer {
 }
 
 /**
- * Starts the real server with `node --import tsx scripts/start.ts`: one process (npx and the tsx
- * CLI would each add a parent), in its own process group so stop() ends everything it spawned.
+ * Starts the real server with `node scripts/start.mjs`: one process (npm would add a parent), in
+ * its own process group so stop() ends everything it spawned.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   assertBuilt()
@@ -121,7 +121,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   async function launch() {
     output = ''
-    const started = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    const started = spawn(process.execPath, ['scripts/start.mjs'], {
       cwd: ROOT,
       env,
       detached: true,

@@ -7,7 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest'
 
 /* Issue 16 point 5: a first start shows one ready line and then the one-time setup link, and no
    request logs scroll it away unless LOG_LEVEL asks for them. The server runs as a real process
-   (scripts/start.ts, what `npm start` runs) on a throwaway SQLite file and a stub app folder. */
+   (scripts/start.mjs, what `npm start` runs: the compiled server, built first when stale) on a throwaway SQLite file and a stub app folder. */
 
 const dir = mkdtempSync(join(tmpdir(), 'xf-first-run-'))
 writeFileSync(join(dir, 'index.html'), '<!doctype html><title>先锋</title>')
@@ -25,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** Starts the server with `env`; resolves with its output so far once the setup link is printed, and the origin in it. */
 async function start(name: string, env: Record<string, string>) {
-  const started = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const started = spawn(process.execPath, ['scripts/start.mjs'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', APP_DIR: dir, DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`, PUBLIC_URL: '', LOG_LEVEL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

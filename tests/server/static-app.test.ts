@@ -80,6 +80,27 @@ describe('the built app', () => {
   })
 })
 
+describe('one route for every file', () => {
+  it('should serve the build through one wildcard route, a file written after start included', async () => {
+    // Not a route per file (a build has hundreds with their .br/.gz): that cost start-up time.
+    expect(app.printRoutes()).not.toContain('index-abc123')
+    writeFileSync(join(dir, 'assets', 'late-def456.js'), 'console.log(1)')
+    const late = await get('/assets/late-def456.js')
+    expect(late.statusCode).toBe(200)
+    expect(late.body).toBe('console.log(1)')
+    expect(late.headers['cache-control']).toContain('immutable')
+  })
+
+  it('should never serve a file outside the build, however the path is spelled', async () => {
+    for (const url of ['/../package.json', '/assets/..%2F..%2Fpackage.json', '/%2e%2e/%2e%2e/etc/passwd', '/assets/%E0%A4%A.js']) {
+      const res = await get(url)
+      expect(res.statusCode, url).not.toBe(500)
+      expect(res.body, url).not.toContain('"dependencies"')
+      expect(res.body, url).not.toContain('root:')
+    }
+  })
+})
+
 describe('the 讲评 guest link', () => {
   it('should answer /g/<code> with the light guest page, not the member app', async () => {
     const res = await app.inject({ url: '/g/AbCdEfGh12345678' })

@@ -2,16 +2,17 @@ import type { RosterCells, RosterImportResult, RosterPreview, RosterVerdict } fr
 import type { Transaction } from 'kysely'
 import type { Database, Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
+import type { CellValue } from '../xlsx'
 import { bilingual } from '#shared/errors/catalog'
 import { checkRoster, ROLE_IN_ROSTER, ROSTER, ROSTER_COLUMNS, ROSTER_REQUIRED } from '#shared/org/roster'
 import { localDate } from '#shared/points/periods'
 import { ORG_ENTITY } from '#shared/schemas/org'
-import ExcelJS from 'exceljs'
 import { writeAudit } from '../audit/writer'
 import { failure } from '../errors'
 import { recordChange } from '../sync/changes'
 import { nowIso } from '../util/clock'
 import { newId } from '../util/ids'
+import { loadExcel } from '../xlsx'
 import { insertMember, listGroups, membersWithLogins } from './repository'
 import { requireMember } from './service'
 
@@ -22,7 +23,7 @@ import { requireMember } from './service'
  * inside its transaction, so what it adds is what the database holds at that moment.
  */
 
-type Cell = ExcelJS.CellValue
+type Cell = CellValue
 const COLUMN_KEYS = { 姓名: 'name', 登录名: 'login', 党小组: 'group', 手机号: 'phone', 角色: 'role', 入党日期: 'joinedOn' } as const satisfies Record<(typeof ROSTER_COLUMNS)[number], keyof RosterCells>
 
 /** A cell as the text a person sees: a date as YYYY-MM-DD, a number without exponent, rich text joined, a formula's result. */
@@ -61,6 +62,7 @@ export async function readRoster(bytes: Buffer): Promise<RosterCells[]> {
   // An .xlsx is a zip: anything else (a .xls, a CSV, a photo) is refused before ExcelJS sees it.
   if (bytes.length < 4 || bytes.readUInt32BE(0) !== 0x504B0304)
     throw failure(400, 'ROSTER_NOT_XLSX')
+  const ExcelJS = await loadExcel()
   const wb = new ExcelJS.Workbook()
   try {
     await wb.xlsx.load(bytes as unknown as ArrayBuffer)
@@ -102,7 +104,7 @@ export async function readRoster(bytes: Buffer): Promise<RosterCells[]> {
 
 /** The template to fill: 名册 (the header, widths, 入党日期 as a date column), and 说明 with the branch's groups and the roles. */
 export async function rosterTemplate(db: Db, actor: Actor): Promise<Buffer> {
-  const groups = await listGroups(db, actor.branchId)
+  const [groups, ExcelJS] = await Promise.all([listGroups(db, actor.branchId), loadExcel()])
   const wb = new ExcelJS.Workbook()
   wb.creator = '先锋'
   const ws = wb.addWorksheet('名册')

@@ -1,7 +1,7 @@
 import type { PledgeDetail } from '#shared/pledges/schemas'
+import type { WorkbookWriter } from '../xlsx'
 import { compareGroups, comparePeople } from '#shared/org/order'
 import { CATEGORY_LABEL_ZH, LIVE_LABEL_ZH, PROGRESS_LABEL_ZH, RESULT_LABEL_ZH, STATUS_LABEL_ZH } from '#shared/pledges/constants'
-import ExcelJS from 'exceljs'
 
 const OWNER_RANK = { branch: 0, group: 1, member: 2 } as const
 
@@ -19,10 +19,9 @@ const period = (p: PledgeDetail) => `${p.year}${p.stage ? ` ${p.stage}` : ''}`
 /**
  * The archive (承诺践诺档案) as a workbook: one row per item with its pledge, progress and
  * evaluation, and a second sheet with every 践诺 record. Cells are plain values, never formulas.
+ * Written into `wb`, a streaming writer (../xlsx sendXlsx): each row leaves as it is committed.
  */
-export async function archiveWorkbook(pledges: PledgeDetail[], title: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
-  wb.creator = '先锋 Xianfeng'
+export async function writeArchive(wb: WorkbookWriter, pledges: PledgeDetail[]): Promise<void> {
   const items = wb.addWorksheet('承诺档案')
   items.columns = [
     { header: '承诺人/组织', key: 'owner', width: 14 },
@@ -63,9 +62,10 @@ export async function archiveWorkbook(pledges: PledgeDetail[], title: string): P
         points: i.pointsAmount ?? '',
         supervisor: p.supervisor,
         contact: p.supervisorContact,
-      })
+      }).commit()
     }
   }
+  items.commit()
   const log = wb.addWorksheet('践诺记录')
   log.columns = [
     { header: '承诺人/组织', key: 'owner', width: 14 },
@@ -79,9 +79,8 @@ export async function archiveWorkbook(pledges: PledgeDetail[], title: string): P
   for (const p of pledges) {
     for (const r of p.progress) {
       const item = p.items.find(i => i.id === r.itemId)
-      log.addRow({ owner: p.ownerName, target: item?.target ?? '', time: r.clientTime, progress: PROGRESS_LABEL_ZH[r.status], percent: r.percent, note: r.note })
+      log.addRow({ owner: p.ownerName, target: item?.target ?? '', time: r.clientTime, progress: PROGRESS_LABEL_ZH[r.status], percent: r.percent, note: r.note }).commit()
     }
   }
-  wb.title = title
-  return Buffer.from(await wb.xlsx.writeBuffer())
+  log.commit()
 }

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { join, normalize, sep } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import fp from 'fastify-plugin'
 
 /**
  * Serves the built PWA from the same origin as the API. Hashed assets are cached forever;
  * index.html, the service worker and the manifest must revalidate or updates never reach phones.
+ *
+ * One wildcard route answers every file: a route per file (hundreds, with their .br/.gz) cost start-up
+ * time (issue 17), and a rebuild's new file names are served without a restart.
  */
 export default fp(async (app: FastifyInstance, opts: { root: string }) => {
   if (!existsSync(join(opts.root, 'index.html')))
@@ -14,7 +18,8 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
 
   await app.register(fastifyStatic, {
     root: opts.root,
-    wildcard: false,
+    // Only reply.sendFile: the routes are ours, below.
+    serve: false,
     index: false,
     // The build writes .br and .gz beside each text asset (vite.config.ts); sent when the browser accepts them.
     preCompressed: true,
@@ -28,16 +33,35 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
     },
   })
 
-  // A 讲评 guest link (/g/<code>): the light guest page, not the member app; it reads the code from its path.
-  app.get('/g/:code', async (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('guest.html'))
+  /** True when `file` (relative, from the URL) is a file inside the build, never outside it. */
+  async function isFile(file: string): Promise<boolean> {
+    const path = normalize(join(opts.root, file))
+    if (!path.startsWith(opts.root + sep))
+      return false
+    return stat(path).then(s => s.isFile(), () => false)
+  }
 
-  // Client-side routes (/login, /points…) all get the app shell; /api/ keeps its JSON 404.
-  app.get('/*', async (request, reply) => {
+  // Files under 1 KB were not precompressed by the build and are not worth compressing per request.
+  const config = { compress: false as const }
+
+  // A 讲评 guest link (/g/<code>): the light guest page, not the member app; it reads the code from its path.
+  app.get('/g/:code', { config }, async (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('guest.html'))
+
+  // Every file of the build, and client-side routes (/login, /points…) get the app shell; /api/ keeps its JSON 404.
+  app.get('/*', { config }, async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/'
     if (path.startsWith('/api/'))
       return reply.callNotFound()
+    // send decodes the path itself: look for the decoded name, hand it the one from the URL.
     const file = path.slice(1)
-    if (file && !file.includes('..') && existsSync(join(opts.root, file)))
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(file)
+    }
+    catch {
+      return reply.callNotFound()
+    }
+    if (file && !decoded.includes('..') && await isFile(decoded))
       return reply.sendFile(file)
     if (/\.[a-z0-9]+$/i.test(path))
       return reply.callNotFound()

@@ -1,17 +1,20 @@
 import type { Category } from '#shared/points/categories'
 import type { MemberYearRecord, RecordQuery, YearRecords } from '#shared/records/schemas'
+import type { FastifyReply } from 'fastify'
+import type { Writable } from 'node:stream'
 import type { Static } from 'typebox'
 import type { Db } from '../db/database'
 import type { Actor } from '../plugins/auth'
+import type { WorkbookWriter } from '../xlsx'
 import { GRADE_ZH } from '#shared/appraisal/constants'
 import { CATEGORIES, CATEGORY_ZH } from '#shared/points/categories'
-import ExcelJS from 'exceljs'
 import { finalGrades } from '../appraisal/results-repository'
 import { memberAwards } from '../commendations/awards-repository'
 import { failure, forbidden, notFound } from '../errors'
 import { isOrganizerOver, loadMember } from '../points/access'
 import { baseFor } from '../points/settings'
 import { memberReviewResults } from '../reviews/results-repository'
+import { drained, sendXlsx } from '../xlsx'
 import { attendanceCounts, branchName, ledgerByMonth, pledgeItemCounts, recordMembers, standingVetoes } from './repository'
 
 type Record1 = Static<typeof MemberYearRecord>
@@ -122,9 +125,16 @@ export async function yearRecords(db: Db, actor: Actor, q: Static<typeof RecordQ
   return { year, branchName: name, base, members: list }
 }
 
-/** The .xlsx: one row per member, the figures of the A4 page in columns. */
-export async function yearRecordsXlsx(records: Static<typeof YearRecords>): Promise<Buffer> {
-  const book = new ExcelJS.Workbook()
+/**
+ * The .xlsx: one row per member, the figures of the A4 page in columns, streamed into the reply as
+ * written (the records themselves are a few figures per member, read with one query per figure).
+ */
+export async function sendYearRecordsXlsx(reply: FastifyReply, records: Static<typeof YearRecords>): Promise<FastifyReply> {
+  return sendXlsx(reply, { ascii: 'records.xlsx', display: `${records.branchName}${records.year}年度积分与表现记录.xlsx` }, async (book, out) => writeYearRecords(book, out, records))
+}
+
+/** The records' rows into a streaming workbook (sendXlsx's or a bench's). */
+export async function writeYearRecords(book: WorkbookWriter, out: Writable, records: Static<typeof YearRecords>): Promise<void> {
   const sheet = book.addWorksheet(`${records.year}年度记录`)
   sheet.columns = [
     { header: '姓名', key: 'name', width: 12 },
@@ -139,6 +149,9 @@ export async function yearRecordsXlsx(records: Static<typeof YearRecords>): Prom
     { header: '表彰', key: 'awards', width: 24 },
     { header: '一票否决', key: 'veto', width: 16 },
   ]
+  const header = sheet.getRow(1)
+  header.font = { bold: true }
+  header.commit()
   for (const m of records.members) {
     sheet.addRow({
       name: m.name,
@@ -152,8 +165,8 @@ export async function yearRecordsXlsx(records: Static<typeof YearRecords>): Prom
       grade: m.appraisalGrade ? GRADE_ZH[m.appraisalGrade] : '',
       awards: m.commendations.map(c => c.title).join('、'),
       veto: m.veto ? `${m.veto.decision}（${m.veto.decidedOn}）` : '',
-    })
+    }).commit()
+    await drained(out)
   }
-  sheet.getRow(1).font = { bold: true }
-  return Buffer.from(await book.xlsx.writeBuffer())
+  sheet.commit()
 }

@@ -1,17 +1,15 @@
 import type { GroupReviewDetail } from '#shared/reviews/group-schemas'
+import type { WorkbookWriter } from '../xlsx'
 import { CATEGORY_ZH } from '#shared/points/categories'
 import { GROUP_DIMENSION_ZH, GROUP_DIMENSIONS, reviewPeriodZh } from '#shared/reviews/constants'
-import ExcelJS from 'exceljs'
 
 const num = (n: number | null) => n ?? ''
 
 /**
  * The 五个好 result as a workbook: one row per group with its averages on each dimension, the
- * raters, and the figures the raters saw. Plain values, never formulas.
+ * raters, and the figures the raters saw. Plain values, never formulas. Into a streaming writer.
  */
-export async function groupReviewWorkbook(r: GroupReviewDetail): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
-  wb.creator = '先锋 Xianfeng'
+export async function writeGroupReview(wb: WorkbookWriter, r: GroupReviewDetail): Promise<void> {
   const sheet = wb.addWorksheet('五个好评议')
   sheet.columns = [
     { key: 'name', width: 18 },
@@ -42,7 +40,7 @@ export async function groupReviewWorkbook(r: GroupReviewDetail): Promise<Buffer>
       `${f.itemsKept}/${f.itemsEvaluated}`,
       num(f.memberReview.overall),
       (g.result?.comments ?? []).join('；'),
-    ])
+    ]).commit()
   }
-  return Buffer.from(await wb.xlsx.writeBuffer())
+  sheet.commit()
 }

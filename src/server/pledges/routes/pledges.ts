@@ -4,9 +4,10 @@ import { BoardLink, EvaluateBody, EvaluateResponse, FeedbackQuery, ModerateBody,
 import { todayIn } from '#shared/pledges/status'
 import { ErrorBody, IdParams, OkBody } from '#shared/schemas/common'
 import { actorOf } from '../../plugins/auth'
+import { sendXlsx } from '../../xlsx'
 import { boardSlug, listFeedback, moderateFeedback } from '../board'
 import { evaluatePledge } from '../evaluation'
-import { archiveWorkbook } from '../export'
+import { writeArchive } from '../export'
 import { listPledges, requirePledge, withDetails } from '../views'
 import { createPledge, reviewPledge, submitPledge, updatePledge } from '../workflow'
 
@@ -44,9 +45,7 @@ export default async function pledgeRoutes(app: FastifyInstance) {
     const actor = actorOf(request)
     const pledges = await withDetails(app.db, actor, await listPledges(app.db, actor, request.query))
     const name = `pledges-${request.query.year ?? 'all'}-${todayIn()}.xlsx`
-    reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    reply.header('content-disposition', `attachment; filename="${name}"`)
-    return reply.send(await archiveWorkbook(pledges, '承诺践诺档案'))
+    return sendXlsx(reply, { ascii: name }, async book => writeArchive(book, pledges))
   })
 
   /** The branch's public board link; any member may share it. */

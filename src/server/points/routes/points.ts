@@ -11,7 +11,7 @@ import { recordVeto, revokeEntry, revokeVeto } from '../approval'
 import { entryEvents, loadEntry } from '../entries'
 import { auditTrail, summary, timeline } from '../score'
 import { getSettings, saveSettings, setYearBase } from '../settings'
-import { buildSheet, sheetXlsx } from '../sheet'
+import { buildSheet, sendSheetXlsx } from '../sheet'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
 const thisYear = () => yearOf(localDate(new Date()))
@@ -103,13 +103,5 @@ export default async function pointsRoutes(app: FastifyInstance) {
   app.get<{ Querystring: SheetQueryT }>('/sheet.xlsx', {
     preHandler: app.authenticate,
     schema: { querystring: SheetQuery, response: errors },
-  }, async (request, reply) => {
-    const sheet = await buildSheet(app.db, actorOf(request), request.query)
-    const body = await sheetXlsx(sheet)
-    const name = encodeURIComponent(`${sheet.title}.xlsx`)
-    return reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="points.xlsx"; filename*=UTF-8''${name}`)
-      .send(body)
-  })
+  }, async (request, reply) => sendSheetXlsx(reply, app.db, actorOf(request), request.query))
 }

@@ -3,7 +3,7 @@ import type { Static } from 'typebox'
 import { RecordQuery, YearRecords } from '#shared/records/schemas'
 import { ErrorBody } from '#shared/schemas/common'
 import { actorOf } from '../../plugins/auth'
-import { yearRecords, yearRecordsXlsx } from '../service'
+import { sendYearRecordsXlsx, yearRecords } from '../service'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody }
 
@@ -17,12 +17,5 @@ export default async function recordRoutes(app: FastifyInstance) {
   app.get<{ Querystring: Static<typeof RecordQuery> }>('/xlsx', {
     preHandler: app.authenticate,
     schema: { querystring: RecordQuery, response: errors },
-  }, async (request, reply) => {
-    const records = await yearRecords(app.db, actorOf(request), request.query)
-    const name = encodeURIComponent(`${records.branchName}${records.year}年度积分与表现记录.xlsx`)
-    return reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="records.xlsx"; filename*=UTF-8''${name}`)
-      .send(await yearRecordsXlsx(records))
-  })
+  }, async (request, reply) => sendYearRecordsXlsx(reply, await yearRecords(app.db, actorOf(request), request.query)))
 }

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { GroupReviewCreateBody, GroupReviewDetail, GroupReviewList, GroupReviewRaterBody } from '#shared/reviews/group-schemas'
 import { ErrorBody, IdParams, OkBody } from '#shared/schemas/common'
 import { actorOf } from '../../plugins/auth'
-import { groupReviewWorkbook } from '../group-export'
+import { sendXlsx } from '../../xlsx'
+import { writeGroupReview } from '../group-export'
 import { closeReview, createReview, inviteRater, listReviews, reviewDetail } from '../group-service'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -59,8 +60,6 @@ export default async function groupReviewRoutes(app: FastifyInstance) {
     schema: { params: IdParams, response: errors },
   }, async (request, reply) => {
     const detail = await reviewDetail(app.db, actorOf(request), request.params.id)
-    reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-    reply.header('content-disposition', `attachment; filename="group-review-${detail.period}.xlsx"`)
-    return reply.send(await groupReviewWorkbook(detail))
+    return sendXlsx(reply, { ascii: `group-review-${detail.period}.xlsx` }, async book => writeGroupReview(book, detail))
   })
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { ReviewDetail, ReviewList, ReviewListQuery, ReviewResult, ReviewResults } from '#shared/reviews/schemas'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
 import { actorOf } from '../../plugins/auth'
-import { resultsXlsx } from '../export'
+import { sendXlsx } from '../../xlsx'
+import { writeResults } from '../export'
 import { listReviews, myResult, reviewDetail, sessionResults } from '../service'
 
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -39,10 +40,6 @@ export default async function reviewRoutes(app: FastifyInstance) {
     schema: { params: IdParams, response: errors },
   }, async (request, reply) => {
     const results = await sessionResults(app.db, actorOf(request), request.params.id)
-    const name = encodeURIComponent(`${results.session.groupName ?? '支部'}${results.session.title}.xlsx`)
-    return reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="review.xlsx"; filename*=UTF-8''${name}`)
-      .send(await resultsXlsx(results))
+    return sendXlsx(reply, { ascii: 'review.xlsx', display: `${results.session.groupName ?? '支部'}${results.session.title}.xlsx` }, async book => writeResults(book, results))
   })
 }
