@@ -1,7 +1,7 @@
-import type { CreateBranchBody as CreateBranchBodyT, YearQuery as YearQueryT } from '#shared/upper/schemas'
+import type { CreateBranchBody as CreateBranchBodyT, YearQuery as YearQueryT } from '#shared/schemas/upper'
 import type { FastifyInstance } from 'fastify'
 import { ErrorBody, IdParams } from '#shared/schemas/common'
-import { BranchDetail, BranchSetupLink, CreateBranchBody, Overview, YearQuery } from '#shared/upper/schemas'
+import { BranchDetail, BranchSetupLink, CreateBranchBody, Overview, YearQuery } from '#shared/schemas/upper'
 import { upperOf } from '../../plugins/auth'
 import { branchDetail, createBranch, newBranchLink, overview } from '../service'
 

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox'
 import { Type } from 'typebox'
 import { CATEGORIES } from '../points/categories'
-import { Id, Login, Name } from '../schemas/common'
+import { Id, Login, Name } from './common'
 
 /** 上级党组织管理员 as login and /auth/me answer for them (a member gets `Me`). */
 export const UpperMe = Type.Object({
