@@ -10,8 +10,8 @@ import type { Db } from '../src/server/db/database'
 import type { UpperActor } from '../src/server/upper/repository'
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
-import { CATEGORIES } from '../src/shared/points/categories'
 import { branchDetail, overview } from '../src/server/upper/service'
+import { CATEGORIES } from '../src/shared/points/categories'
 import { freshDb } from './bench-db'
 
 const BRANCHES = Number(process.env.BENCH_BRANCHES ?? 50)
@@ -40,12 +40,46 @@ async function seedBranch(db: Db, upperOrgId: string, b: number): Promise<string
   const members = Array.from({ length: MEMBERS }, (_, i) => ({ id: randomUUID(), branch_id: branchId, group_id: i === 0 ? null : groups[i % GROUPS]!.id, name: `党员${b}-${i}`, login: `b${b}m${i}`, phone: null, role: i === 0 ? 'branch_admin' : i < 1 + GROUPS ? 'group_leader' : 'member', titles: '[]', password_hash: null, active: 1, created_at: now, updated_at: now }))
   await insertMany(db, 'member', members, 200)
   await insertMany(db, 'point_ledger', members.flatMap((m, i) => Array.from({ length: LEDGER_PER_MEMBER }, (_, k) => ({
-    id: randomUUID(), branch_id: branchId, member_id: m.id, year: YEAR, month: (k % 12) + 1, date: day(k), category: CATEGORIES[(i + k) % 5]!, rule_id: null, entry_id: null, kind: 'grant', amount: (k % 3) + 1, requested: (k % 3) + 1, clipped: 0, reason: '', reverses_id: null, actor_id: null, created_at: now,
+    id: randomUUID(),
+    branch_id: branchId,
+    member_id: m.id,
+    year: YEAR,
+    month: (k % 12) + 1,
+    date: day(k),
+    category: CATEGORIES[(i + k) % 5]!,
+    rule_id: null,
+    entry_id: null,
+    kind: 'grant',
+    amount: (k % 3) + 1,
+    requested: (k % 3) + 1,
+    clipped: 0,
+    reason: '',
+    reverses_id: null,
+    actor_id: null,
+    created_at: now,
   }))))
   const pledges = members.map(m => ({ id: randomUUID(), branch_id: branchId, owner_kind: 'member', member_id: m.id, group_id: m.group_id, year: YEAR, stage: null, supervisor: '书记', supervisor_contact: '支部', status: 'published', return_reason: null, created_by: m.id, submitted_at: now, reviewed_by: null, reviewed_at: now, published_by: null, published_at: now, created_at: now, updated_at: now }))
   await insertMany(db, 'pledge', pledges)
   await insertMany(db, 'pledge_item', pledges.flatMap((p, i) => [0, 1, 2].map(k => ({
-    id: randomUUID(), pledge_id: p.id, branch_id: branchId, sort: k, category: CATEGORIES[k]!, duty: '岗位', target: '目标', due_date: day(i + k * 4), progress_status: (i + k) % 3 === 0 ? 'done' : 'in_progress', percent: 50, progress_note: '', progress_at: null, result: (i + k) % 4 === 0 ? 'kept' : null, result_comment: '', excused: 0, points_rule_key: null, points_amount: null, evaluated_by: null, evaluated_at: null,
+    id: randomUUID(),
+    pledge_id: p.id,
+    branch_id: branchId,
+    sort: k,
+    category: CATEGORIES[k]!,
+    duty: '岗位',
+    target: '目标',
+    due_date: day(i + k * 4),
+    progress_status: (i + k) % 3 === 0 ? 'done' : 'in_progress',
+    percent: 50,
+    progress_note: '',
+    progress_at: null,
+    result: (i + k) % 4 === 0 ? 'kept' : null,
+    result_comment: '',
+    excused: 0,
+    points_rule_key: null,
+    points_amount: null,
+    evaluated_by: null,
+    evaluated_at: null,
   }))))
   const meetings = Array.from({ length: MEETINGS }, (_, k) => ({ id: randomUUID(), branch_id: branchId, group_id: k % 3 === 0 ? null : groups[k % GROUPS]!.id, type: k % 3 === 0 ? 'branch_assembly' : 'group_meeting', topic: '学习会', starts_at: `${day(k)}T01:00:00.000Z`, ends_at: `${day(k)}T03:00:00.000Z`, place: '会议室', agenda: '', status: 'closed', created_by: members[0]!.id, created_at: now, updated_at: now, closed_at: now, closed_by: members[0]!.id, sign_key: null, verify_key: null }))
   await insertMany(db, 'meeting', meetings)

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
-import { LIMITS } from '../src/shared/constants'
 import { hashPassword, PASSWORD_PARAMS } from '../src/server/auth/password'
 import { loadConfig } from '../src/server/config'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
 import { loginTaken } from '../src/server/org/repository'
 import { createUpperAdmin } from '../src/server/upper/accounts'
+import { LIMITS } from '../src/shared/constants'
 
 /**
  * `npm run upper-admin -- --org 机关工委 --name 王主任 --login jggw [--attach]`: makes the upper

@@ -1,11 +1,9 @@
 import type { Browser, Page } from 'playwright-core'
 import type { RunningServer, SeededBranch } from './harness'
-import { spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { join } from 'node:path'
 import { SYNC_PROTOCOL } from '#shared/sync/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ApiClient, launchBrowser, phoneContext, ROOT, seedBranch, startServer, tokenOf } from './harness'
+import { ApiClient, launchBrowser, makeUpperAdmin, phoneContext, seedBranch, startServer, tokenOf } from './harness'
 
 /*
  * Issue 14 points 1–2 end to end: a single-branch install joins an upper organization (npm run
@@ -38,13 +36,8 @@ describe('the upper organization over two branches', () => {
     server = await startServer()
     first = await seedBranch(server, { members: [{ name: '张测试', login: 'zhang', role: 'member', group: 0 }] })
     await first.admin.patch(`/api/members/${first.members[0]!.member.id}`, { phone: '13800001111' }).catch(() => {})
-    const made = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/upper-admin.ts'), '--org', '机关工委', '--name', '王主任', '--login', UPPER.login, '--attach'], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: server.databaseUrl, XF_UPPER_PASSWORD: UPPER.password },
-      encoding: 'utf8',
-    })
-    expect(made.status, made.stderr).toBe(0)
-    expect(made.stdout).toContain('1 existing branch(es) now under it')
+    const { stdout } = await makeUpperAdmin(server, UPPER.login, UPPER.password)
+    expect(stdout).toContain('1 existing branch(es) now under it')
     browser = await launchBrowser()
   }, 120_000)
 

@@ -82,8 +82,7 @@ export async function claimSetupToken(db: Db, tokenHash: string, at: string): Pr
 
 /** Setup happens once: every link printed so far for the same target (a branch, or the first start: null) is spent. */
 export async function spendSetupTokens(trx: Trx, at: string, branchId: string | null = null): Promise<void> {
-  await trx.updateTable('setup_token').set({ used_at: at }).where('used_at', 'is', null)
-    .where('branch_id', branchId === null ? 'is' : '=', branchId).execute()
+  await trx.updateTable('setup_token').set({ used_at: at }).where('used_at', 'is', null).where('branch_id', branchId === null ? 'is' : '=', branchId).execute()
 }
 
 /** Gives back a link claimed at `claimedAt` (its setup failed), so it works for a retry. */

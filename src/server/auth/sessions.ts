@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database'
 import { SESSION } from '#shared/constants'
+import { insertUpperSession, revokeUpperSession } from '../upper/repository'
 import { addMs, DAY, nowIso } from '../util/clock'
 import { hashToken, newToken } from '../util/ids'
-import { insertUpperSession, revokeUpperSession } from '../upper/repository'
 import { insertSession, revokeMemberSessions, revokeSession } from './repository'
 
 const MAX_AGE_MS = SESSION.days * DAY

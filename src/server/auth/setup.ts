@@ -1,8 +1,8 @@
 import type { Db } from '../db/database'
 import { SETUP_TOKEN_HOURS } from '#shared/constants'
+import { anyUpperAdmin } from '../upper/repository'
 import { addMs, HOUR, nowIso } from '../util/clock'
 import { hashToken, newToken } from '../util/ids'
-import { anyUpperAdmin } from '../upper/repository'
 import { hasActiveBranchAdmin, insertSetupToken } from './repository'
 
 /**
