@@ -4,7 +4,7 @@
  * rows per member, a pledge of 3 items per member, 36 meetings per branch with attendance, and 8
  * closed 讲评 per branch. Then the overview and one branch's drill-down, each timed 30 times (p50,
  * p95) through the service the routes call. PostgreSQL when TEST_PG_URL (or a postgres DATABASE_URL)
- * is set; SQLite always. BENCH_BRANCHES / BENCH_MEMBERS shrink it. Prints figures only.
+ * is set; SQLite unless BENCH_SQLITE=0. BENCH_BRANCHES / BENCH_MEMBERS shrink it. Prints figures only.
  */
 import type { Db } from '../src/server/db/database'
 import type { UpperActor } from '../src/server/upper/repository'
@@ -126,7 +126,9 @@ async function run(kind: 'sqlite' | 'postgres') {
   }
 }
 
-await run('sqlite')
+// BENCH_SQLITE=0 skips SQLite (its seed alone takes minutes at full size).
+if (process.env.BENCH_SQLITE !== '0')
+  await run('sqlite')
 if (PG_URL)
   await run('postgres')
 else
