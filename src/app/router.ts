@@ -15,6 +15,8 @@ declare module 'vue-router' {
     title?: string
     /** Shown inside the member layout, whose sync status bar tells offline. */
     syncBar?: boolean
+    /** 上级党组织管理员's pages: the only ones that account sees, and no member's. */
+    upper?: boolean
   }
 }
 
@@ -86,6 +88,9 @@ export const routes: RouteRecordRaw[] = [
       { path: 'appraisal/results', name: 'appraisal-results', component: () => import('./pages/AppraisalResultsPage.vue'), props: yearProp, meta: { title: 'appraisal.results.title', role: 'branch_admin' } },
     ],
   },
+  // 上级党组织 (issue 14): outside the member layout — no tabs, no outbox, nothing of a member's.
+  { path: '/upper', name: 'upper', component: () => import('./pages/UpperPage.vue'), meta: { title: 'upper.title', upper: true } },
+  { path: '/upper/branches/:id', name: 'upper-branch', component: () => import('./pages/UpperBranchPage.vue'), props: true, meta: { title: 'upper.branchTitle', upper: true } },
   // Full screen for a projector: outside the tab layout.
   { path: '/meetings/:id/screen', name: 'meeting-screen', component: () => import('./pages/MeetingScreenPage.vue'), meta: { title: 'checkin.title', role: 'group_leader' } },
   // 扫描党员签到码: the camera full screen, as the member's scanner.
@@ -96,7 +101,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | 'meetings-rhythm' | PledgeRouteName | PointsOrganizerRouteName | HonourRouteName | AppraisalRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | 'meetings-rhythm' | 'upper' | 'upper-branch' | PledgeRouteName | PointsOrganizerRouteName | HonourRouteName | AppraisalRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The 讲评 screens (issue 12). */
@@ -120,8 +125,12 @@ router.beforeEach(async (to) => {
     await session.refresh()
   if (to.meta.public)
     return true
+  if (session.upper)
+    return to.meta.upper ? true : { name: 'upper' }
   if (!session.me)
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  if (to.meta.upper)
+    return { name: 'home' }
   if (to.meta.role && !hasRole(session.me.role, to.meta.role))
     return { name: 'home' }
   return true

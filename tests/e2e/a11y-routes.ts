@@ -14,6 +14,8 @@ export interface AppRoute {
   public: boolean
   /** Minimum role, when the route has one. */
   role: string | null
+  /** The upper organization admin's page (walked as that admin). */
+  upper: boolean
 }
 
 export function appRoutes(): AppRoute[] {
@@ -24,7 +26,7 @@ export function appRoutes(): AppRoute[] {
     const name = line.match(/\bname: '([\w-]+)'/)?.[1]
     if (!name)
       continue
-    routes.push({ name, public: /\bpublic: true\b/.test(line), role: line.match(/\brole: '(\w+)'/)?.[1] ?? null })
+    routes.push({ name, public: /\bpublic: true\b/.test(line), role: line.match(/\brole: '(\w+)'/)?.[1] ?? null, upper: /\bupper: true\b/.test(line) })
   }
   return routes
 }
@@ -39,6 +41,8 @@ export interface Seeded {
   groupReviewId: string
   reviewId: string
   roundId: string
+  /** The seeded branch, as the upper organization drills into it. */
+  branchId: string
 }
 
 /** The URL the walk opens for each route name. A route missing here fails the walk. */
@@ -102,6 +106,8 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'appraisal-results': '/appraisal/results',
     'record-print': `/records?year=${new Date().getFullYear()}&scope=member`,
     'not-found': '/no-such-page',
+    'upper': '/upper',
+    'upper-branch': `/upper/branches/${s.branchId}`,
   }
 }
 
@@ -109,7 +115,11 @@ export function walkUrls(s: Seeded): Record<string, string> {
  * Words a screen must show before it is audited, so the walk checks screens with the seeded records
  * on them rather than empty or still-loading ones. By persona, then route name.
  */
-export const SHOWS: Record<'member' | 'organizer', Record<string, string>> = {
+export const SHOWS: Record<'member' | 'organizer' | 'upper', Record<string, string>> = {
+  upper: {
+    'upper': '测试党支部',
+    'upper-branch': '第一党小组',
+  },
   member: {
     // A returned entry says so in words, not only in red.
     points: '已退回',

@@ -1,13 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { Mode } from './a11y-audit'
 import type { AppRoute, Seeded } from './a11y-routes'
-import type { RunningServer, SeededBranch } from './harness'
+import type { ApiClient, RunningServer, SeededBranch } from './harness'
 import { randomUUID } from 'node:crypto'
 import { SYNC_PROTOCOL } from '#shared/sync/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { axeProblems, ELDER_ROOT, MIN_TARGET, setRootScale, smallTargets, textOverflows } from './a11y-audit'
 import { appRoutes, SHOWS, walkUrls } from './a11y-routes'
-import { launchBrowser, phoneContext, seedBranch, startServer, tokenOf, useSession } from './harness'
+import { launchBrowser, makeUpperAdmin, phoneContext, seedBranch, startServer, tokenOf, useSession } from './harness'
 
 /*
  * Issue 7: every route of the app, as the public, a member and an organizer, in the standard mode
@@ -17,13 +17,15 @@ import { launchBrowser, phoneContext, seedBranch, startServer, tokenOf, useSessi
  * a11y-routes.ts.
  */
 
-type Persona = 'public' | 'member' | 'organizer'
+type Persona = 'public' | 'member' | 'organizer' | 'upper'
 const MODES: Mode[] = ['standard', 'elder']
 
 /** Which persona opens a route: public screens logged out; organizer-only screens as the admin. */
 function personasFor(route: AppRoute): Persona[] {
   if (route.public)
     return ['public']
+  if (route.upper)
+    return ['upper']
   return route.role ? ['organizer'] : ['member', 'organizer']
 }
 
@@ -32,12 +34,14 @@ describe('accessibility walk over every route', () => {
   let branch: SeededBranch
   let browser: Browser
   let seeded: Seeded
+  let upper: ApiClient
   const contexts: BrowserContext[] = []
 
   beforeAll(async () => {
     server = await startServer()
     branch = await seedBranch(server)
     seeded = await seedContent(branch)
+    upper = (await makeUpperAdmin(server)).client
     browser = await launchBrowser()
   })
   afterAll(async () => {
@@ -102,7 +106,7 @@ describe('accessibility walk over every route', () => {
     const walked: string[] = []
     // The two modes walk side by side (Chromium renders each page in its own process).
     await Promise.all(MODES.map(async (mode) => {
-      for (const persona of ['public', 'member', 'organizer'] as Persona[]) {
+      for (const persona of ['public', 'member', 'organizer', 'upper'] as Persona[]) {
         const page = await openAs(persona, mode)
         for (const route of routes.filter(r => personasFor(r).includes(persona))) {
           const url = urls[route.name]
@@ -145,6 +149,8 @@ describe('accessibility walk over every route', () => {
       await useSession(context, server, branch.members[0]!.client)
     if (persona === 'organizer')
       await useSession(context, server, branch.admin)
+    if (persona === 'upper')
+      await useSession(context, server, upper)
     return context.newPage()
   }
 })
@@ -219,5 +225,5 @@ async function seedContent(branch: SeededBranch): Promise<Seeded> {
   await push(branch.admin, [{ type: 'review.create', payload: { id: reviewId, groupId: null, period: `${year}-H1`, meetingId: null, title: '上半年讲评' } }, { type: 'review.advance', payload: { sessionId: reviewId, to: 'rating' } }])
   await push(member.client, [{ type: 'review.statement', payload: { sessionId: reviewId, participation: '参加了全部组织生活', pledges: '', improvement: '' } }])
   await push(branch.admin, [{ type: 'review.advance', payload: { sessionId: reviewId, to: 'closed' } }])
-  return { pledgeId: pledge.id, meetingId: meeting.id, memberId: member.member.id, boardSlug: slug, inviteToken: tokenOf(invite.url), reviewId, groupReviewId: review.id, roundId: round.id }
+  return { pledgeId: pledge.id, meetingId: meeting.id, memberId: member.member.id, boardSlug: slug, inviteToken: tokenOf(invite.url), reviewId, groupReviewId: review.id, roundId: round.id, branchId: branch.adminMe.branchId }
 }

@@ -3,7 +3,7 @@ import type { Me } from '#shared/schemas/auth'
 import type { Group, Invite, Member } from '#shared/schemas/org'
 import type { ChildProcess } from 'node:child_process'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -358,4 +358,21 @@ export async function seedBranch(server: RunningServer, seed: Partial<typeof DEF
     members.push({ member, password, client })
   }
   return { admin, adminMe, adminLogin, adminPassword, groups, members }
+}
+
+/**
+ * 上级党组织 (issue 14): `npm run upper-admin --attach` on the server's database, as an operator
+ * would, so every branch there comes under the new organization; then its admin logged in.
+ */
+export async function makeUpperAdmin(server: RunningServer, login = 'jggw', password = 'upper-pass-1'): Promise<{ client: ApiClient, stdout: string }> {
+  const made = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/upper-admin.ts'), '--org', '机关工委', '--name', '王主任', '--login', login, '--attach'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: server.databaseUrl, XF_UPPER_PASSWORD: password },
+    encoding: 'utf8',
+  })
+  if (made.status !== 0)
+    throw new Error(`e2e: npm run upper-admin failed: ${made.stderr}`)
+  const client = new ApiClient(server.url)
+  await client.post('/api/auth/login', { login, password })
+  return { client, stdout: made.stdout }
 }

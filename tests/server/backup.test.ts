@@ -25,6 +25,7 @@ import { pngBytes, upload } from './photo-helper'
 import { publishedPledge } from './pledge-helper'
 import { approve, logEntry, pointsBranch, ruleId, today } from './points-helper'
 import { op, push } from './sync-helper'
+import { addUpperAdmin } from './upper-helper'
 
 const pgUrl = process.env.TEST_PG_URL
 const dir = mkdtempSync(join(tmpdir(), 'xf-backup-'))
@@ -120,8 +121,8 @@ async function seed(b: PointsBranch) {
   ok(await admin.client.post(`/api/members/${cat.id}/invite`))
   await new Client(t.app).post('/api/auth/login', { login: 'amy', password: 'not-her-password' })
   ok(await amy.client.get('/api/sync/pull'))
-  // No screen creates an upper organisation yet.
-  await t.handle.db.insertInto('upper_org').values({ id: randomUUID(), name: '机关工委', created_at: new Date().toISOString() }).execute()
+  // An upper organization over the branch, as npm run upper-admin makes it, its admin logged in (upper_session).
+  await addUpperAdmin(t.app, t.handle, '机关工委', 'jggw', [b.branchId])
   await seedCampaign(b, meeting)
   // A full-size photo: its line in the file spans several read chunks.
   const bytes = randomBytes(900_000)

@@ -1,4 +1,5 @@
-import type { ChangePasswordBody, InviteInfo, Me, SetupBody } from '#shared/schemas/auth'
+import type { ChangePasswordBody, InviteInfo, Me, SetupBody, SetupLinkStatus } from '#shared/schemas/auth'
+import type { UpperMe } from '#shared/schemas/upper'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { ApiError, get, post } from '../api/client'
@@ -7,32 +8,45 @@ import { clearCachedMe, loadCachedMe, saveCachedMe } from './session-storage'
 /** Who is logged in. Kept on the device too, so the app opens offline as the same member. */
 export const useSessionStore = defineStore('session', () => {
   const me = ref<Me | null>(loadCachedMe())
+  /**
+   * 上级党组织管理员: not a member, so `me` stays null and nothing of a member's (outbox, sync,
+   * IndexedDB) starts. Kept in memory only: the read-only view needs the network anyway.
+   */
+  const upper = ref<UpperMe | null>(null)
   /** True once we asked the server (or learned we cannot reach it). */
   const checked = ref(false)
   /** The server said the session is gone while this device still had a member: log in again. */
   const expired = ref(false)
 
-  const isLoggedIn = computed(() => me.value !== null)
+  const isLoggedIn = computed(() => me.value !== null || upper.value !== null)
   const role = computed(() => me.value?.role ?? null)
   const isOrganizer = computed(() => role.value === 'group_leader' || role.value === 'branch_admin')
   const isBranchAdmin = computed(() => role.value === 'branch_admin')
 
-  function setMe(value: Me) {
-    me.value = value
+  function setMe(value: Me | UpperMe) {
     expired.value = false
+    if ('kind' in value) {
+      upper.value = value
+      me.value = null
+      clearCachedMe()
+      return
+    }
+    upper.value = null
+    me.value = value
     saveCachedMe(value)
   }
 
   /** Asks the server who we are; offline, the cached member stays logged in. */
   async function refresh(): Promise<void> {
     try {
-      setMe(await get<Me>('/auth/me'))
+      setMe(await get<Me | UpperMe>('/auth/me'))
     }
     catch (err) {
       if (err instanceof ApiError && err.status === 401) {
-        if (me.value)
+        if (me.value || upper.value)
           expired.value = true
         me.value = null
+        upper.value = null
         clearCachedMe()
       }
       else if (!(err instanceof ApiError && err.isNetwork)) {
@@ -45,12 +59,13 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function login(login: string, password: string): Promise<void> {
-    setMe(await post<Me>('/auth/login', { login, password }))
+    setMe(await post<Me | UpperMe>('/auth/login', { login, password }))
   }
 
   async function logout(): Promise<void> {
     await post('/auth/logout')
     me.value = null
+    upper.value = null
     clearCachedMe()
   }
 
@@ -62,6 +77,18 @@ export const useSessionStore = defineStore('session', () => {
   /** Whether the branch still needs its first start (the 初始设置 link is unused). */
   async function needsSetup(): Promise<boolean> {
     return (await get<{ needsSetup: boolean }>('/setup')).needsSetup
+  }
+
+  /** Whether this link still sets something up, and the branch it names (a branch its upper organization made); null for an unknown link. */
+  async function setupLink(token: string): Promise<SetupLinkStatus | null> {
+    try {
+      return await get<SetupLinkStatus>(`/setup/${token}`)
+    }
+    catch (err) {
+      if (err instanceof ApiError && err.status === 404)
+        return null
+      throw err
+    }
   }
 
   /** 初始设置: creates the branch and its first admin, who is then logged in. */
@@ -77,5 +104,5 @@ export const useSessionStore = defineStore('session', () => {
     setMe(await post<Me>(`/invites/${token}/accept`, { password }))
   }
 
-  return { me, checked, expired, isLoggedIn, role, isOrganizer, isBranchAdmin, setMe, refresh, login, logout, changePassword, needsSetup, setup, inviteInfo, acceptInvite }
+  return { me, upper, checked, expired, isLoggedIn, role, setupLink, isOrganizer, isBranchAdmin, setMe, refresh, login, logout, changePassword, needsSetup, setup, inviteInfo, acceptInvite }
 })

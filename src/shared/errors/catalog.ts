@@ -11,6 +11,7 @@ import { REVIEW_ERRORS } from '../reviews/errors'
 import { GROUP_REVIEW_ERRORS } from '../reviews/group-errors'
 import { REVIEW_GUEST_ERRORS } from '../reviews/guest-errors'
 import { SYNC_ERRORS } from '../sync/errors'
+import { UPPER_ERRORS } from '../upper/errors'
 
 /**
  * Errors as a code and parameters, worded once here in both languages (issue 11): the server
@@ -45,6 +46,7 @@ export const NOUNS = {
   appraisal: { zh: '民主评议', en: 'Appraisal' },
   round: { zh: '评选', en: 'Commendation round' },
   nominee: { zh: '推荐对象', en: 'Nominee' },
+  branch: { zh: '支部', en: 'Branch' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -77,6 +79,7 @@ export const ERRORS = {
   ...APPRAISAL_ERRORS,
   ...COMMENDATION_ERRORS,
   ...SYNC_ERRORS,
+  ...UPPER_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS
 
