@@ -28,6 +28,13 @@ export const Me = Type.Object({
 })
 export type Me = Static<typeof Me>
 
+/**
+ * The app's session check at start: who is logged in, or nobody. Nobody is a normal answer here,
+ * not a 401, so a phone opening the login page logs no error (GET /api/auth/me stays 401 for the API's callers).
+ */
+export const SessionState = Type.Object({ member: Type.Union([Me, Type.Null()]) })
+export type SessionState = Static<typeof SessionState>
+
 export const SetupStatus = Type.Object({ needsSetup: Type.Boolean() })
 
 export const SetupBody = Type.Object({

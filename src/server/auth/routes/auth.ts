@@ -1,7 +1,7 @@
 import type { ChangePasswordBody as ChangePasswordBodyT, LoginBody as LoginBodyT } from '#shared/schemas/auth'
 import type { FastifyInstance } from 'fastify'
 import { SESSION } from '#shared/constants'
-import { ChangePasswordBody, LoginBody, Me } from '#shared/schemas/auth'
+import { ChangePasswordBody, LoginBody, Me, SessionState } from '#shared/schemas/auth'
 import { ErrorBody, OkBody } from '#shared/schemas/common'
 import { writeAudit } from '../../audit/writer'
 import { failure, unauthorized } from '../../errors'
@@ -61,6 +61,12 @@ export default async function authRoutes(app: FastifyInstance) {
 
   app.get('/me', { preHandler: app.authenticate, schema: { response: { 200: Me, 401: ErrorBody } } }, async (request) => {
     return loadMe(app.db, actorOf(request).id)
+  })
+
+  // The session cookie is read by the auth plugin's preHandler for every request: no session, an
+  // expired or a revoked one all leave request.actor null.
+  app.get('/session', { schema: { response: { 200: SessionState } } }, async (request) => {
+    return { member: request.actor ? await loadMe(app.db, request.actor.id) : null }
   })
 
   app.post<{ Body: ChangePasswordBodyT }>('/password', {
