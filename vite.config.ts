@@ -115,9 +115,6 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            // Every screen's Vant components (and their CSS) in one lazy chunk: one request after the
-            // shell instead of about twenty, cached once for all screens, never in the shell itself.
-            { name: 'vant', test: /[\\/]node_modules[\\/](?:vant|@vant)[\\/]/, includeDependenciesRecursively: false },
             // The shell (Vue, the router, i18n, Pinia, the session store, the API client) as one
             // file, not six: the phone asks for it with index.html. Nothing the 讲评 guest page
             // loads goes in (moduleGraphs), or a guest would download the whole app.
