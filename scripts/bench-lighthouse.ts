@@ -1,63 +1,28 @@
-import type { Flags, Result } from 'lighthouse'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import * as chromeLauncher from 'chrome-launcher'
-import lighthouse from 'lighthouse'
-import { SESSION } from '../src/shared/constants'
-import { CHROMIUM, CHROMIUM_FLAGS, ROOT, seedBranch, startServer } from '../tests/e2e/harness'
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /*
- * `npm run bench:lighthouse`: Lighthouse's mobile scores (simulated slow 4G and a mid-range phone)
- * for the login page and a logged-in member's home, against the built app served by the real
- * server on a fresh database. Full reports go to tmp/lighthouse/.
+ * `npm run bench:lighthouse [-- --runs N --pages login,home,points-log,points,bare]`: Lighthouse
+ * has its own install in tools/lighthouse/ (its package.json and lock, lighthouse pinned), so
+ * `npm ci && npm test` never downloads it. Installed there on first use, then the bench runs
+ * (tools/lighthouse/bench.ts). Builds the app first when dist/app is missing.
  */
-const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const
-const outDir = join(ROOT, 'tmp/lighthouse')
-
-const server = await startServer()
-const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS })
-try {
-  const seeded = await seedBranch(server)
-  const member = seeded.members[0]!
-  const pages = [
-    { name: 'login', url: `${server.url}/login`, headers: {} as Record<string, string> },
-    // The session cookie rides along on every request the page makes, as on a logged-in phone.
-    { name: 'home', url: `${server.url}/`, headers: { cookie: `${SESSION.cookie}=${member.client.session}` } },
-  ]
-  mkdirSync(outDir, { recursive: true })
-  const rows: string[] = []
-  for (const page of pages) {
-    const flags: Flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES], extraHeaders: page.headers }
-    const result = await lighthouse(page.url, flags)
-    if (!result)
-      throw new Error(`Lighthouse returned nothing for ${page.url}`)
-    const lhr = result.lhr
-    if (lhr.runtimeError)
-      throw new Error(`Lighthouse could not load ${page.url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`)
-    writeFileSync(join(outDir, `${page.name}.json`), JSON.stringify(lhr, null, 1))
-    const scores = CATEGORIES.map(c => `${c} ${Math.round((lhr.categories[c]?.score ?? 0) * 100)}`)
-    rows.push(`${page.name.padEnd(6)} ${scores.join(' · ')}  (final URL ${lhr.finalDisplayedUrl})`)
-    for (const line of shortcomings(lhr))
-      rows.push(`         ${line}`)
-  }
-  console.log(`\nLighthouse ${pages.length ? 'mobile' : ''} scores (reports in ${outDir}):`)
-  for (const row of rows)
-    console.log(row)
-}
-finally {
-  await chrome.kill()
-  await server.dispose()
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
+const tool = join(root, 'tools/lighthouse')
+function run(command: string, args: string[]) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' })
+  if (result.status !== 0)
+    process.exit(result.status ?? 1)
 }
 
-/** The audits that cost points, so a low score says where to look. */
-function shortcomings(lhr: Result): string[] {
-  const lines: string[] = []
-  for (const id of CATEGORIES) {
-    for (const ref of lhr.categories[id]?.auditRefs ?? []) {
-      const audit = lhr.audits[ref.id]
-      if (ref.weight > 0 && audit && audit.score !== null && audit.score < 0.9)
-        lines.push(`${id}: ${audit.title}${audit.displayValue ? ` (${audit.displayValue})` : ''}`)
-    }
-  }
-  return lines
+if (!existsSync(join(tool, 'node_modules/lighthouse/package.json'))) {
+  console.log('Installing Lighthouse into tools/lighthouse (once)…')
+  run('npm', ['--prefix', tool, 'ci', '--no-audit', '--no-fund'])
 }
+if (!existsSync(join(process.env.APP_DIR || join(root, 'dist/app'), 'index.html'))) {
+  console.log('Building the app…')
+  run('npx', ['vite', 'build'])
+}
+run(process.execPath, ['--import', 'tsx', join(tool, 'bench.ts'), ...process.argv.slice(2)])

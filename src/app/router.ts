@@ -1,5 +1,7 @@
 import type { Role } from '#shared/roles'
-import type { RouteLocationNormalized, RouteLocationRaw, RouteRecordRaw } from 'vue-router'
+import type { Me } from '#shared/schemas/auth'
+import type { UpperMe } from '#shared/schemas/upper'
+import type { RouteLocationNormalized, RouteLocationRaw, Router, RouteRecordRaw } from 'vue-router'
 import { hasRole } from '#shared/roles'
 import { createRouter, createWebHistory } from 'vue-router'
 import { appraisalYear } from './components/appraisal/appraisal-ui'
@@ -119,22 +121,65 @@ export const router = createRouter({
   scrollBehavior: () => ({ top: 0 }),
 })
 
-router.beforeEach(async (to) => {
-  const session = useSessionStore()
-  if (!session.checked && !session.me)
-    await session.refresh()
+/** Where a member, an upper-organization admin (or nobody) may go: true, or where to send them instead. */
+function access(to: RouteLocationNormalized, me: Me | null, upper: UpperMe | null = null): true | RouteLocationRaw {
   if (to.meta.public)
     return true
-  if (session.upper)
+  // 上级党组织管理员: only its own read-only pages; members never reach those.
+  if (upper)
     return to.meta.upper ? true : { name: 'upper' }
-  if (!session.me)
+  if (!me)
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   if (to.meta.upper)
     return { name: 'home' }
-  if (to.meta.role && !hasRole(session.me.role, to.meta.role))
+  if (to.meta.role && !hasRole(me.role, to.meta.role))
     return { name: 'home' }
   return true
-})
+}
+
+/**
+ * Starts fetching a route's lazy screens, which vue-router only asks for after the guards; it then
+ * finds them loaded (a dynamic import runs once). A function with a component's marks is a
+ * functional component, not a loader (vue-router's own test).
+ */
+function preload(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    for (const component of Object.values(record.components ?? {})) {
+      if (typeof component === 'function' && !('displayName' in component) && !('props' in component) && !('__vccOpts' in component))
+        void Promise.resolve((component as () => unknown)()).catch(() => {})
+    }
+  }
+}
+
+/*
+ * First paint never waits for the network: the session check runs beside the route's code. The
+ * member cached on this device answers at once, online and offline; the server's answer then
+ * corrects it (a revoked session goes to the login page, a lowered role home). Only a device with
+ * no member cached waits for the answer before a members' screen, fetching that screen meanwhile.
+ */
+export function guardSession(router: Router): void {
+  router.beforeEach(async (to) => {
+    const session = useSessionStore()
+    if (!session.checked) {
+      const checking = session.check()
+      if (!session.me && !session.upper && !to.meta.public) {
+        preload(to)
+        await checking
+      }
+      else {
+        // After the first navigation settles, so a public screen opened meanwhile is judged as itself.
+        void Promise.all([checking, router.isReady()]).then(() => {
+          const current = router.currentRoute.value
+          const verdict = access(current, session.me, session.upper)
+          if (verdict !== true)
+            void router.replace(verdict)
+        })
+      }
+    }
+    return access(to, session.me, session.upper)
+  })
+}
+guardSession(router)
 
 /** Typed navigation: a misspelt route name fails type-checking, not at run time. */
 export function go(name: RouteName, extra: Omit<Exclude<RouteLocationRaw, string>, 'name'> = {}) {

@@ -66,6 +66,8 @@ export const MATRIX: RouteCase[] = [
   { method: 'POST', route: '/api/auth/login', url: () => '/api/auth/login', body: () => ({ login: 'nobody', password: 'wrong-password' }), expect: { ...all(401), upper: 401, otherUpper: 401 } },
   { method: 'POST', route: '/api/auth/logout', url: () => '/api/auth/logout', expect: { ...all(200), upper: 200, otherUpper: 200 } },
   { method: 'GET', route: '/api/auth/me', url: () => '/api/auth/me', expect: { ...loggedIn(200), upper: 200, otherUpper: 200 } },
+  // Nobody logged in is a normal answer to the app's session check.
+  { method: 'GET', route: '/api/auth/session', url: () => '/api/auth/session', expect: { ...all(200), upper: 200, otherUpper: 200 } },
   // A wrong current password gets past the session gate and stops at the check: 400, not 401.
   { method: 'POST', route: '/api/auth/password', url: () => '/api/auth/password', body: () => ({ currentPassword: 'wrong-current', newPassword: 'new-password-1' }), expect: loggedIn(400) },
   { method: 'GET', route: '/api/invites/:token', url: () => `/api/invites/${BAD_TOKEN}`, expect: all(404) },

@@ -1,4 +1,4 @@
-import type { ChangePasswordBody, InviteInfo, Me, SetupBody, SetupLinkStatus } from '#shared/schemas/auth'
+import type { ChangePasswordBody, InviteInfo, Me, SessionState, SetupBody, SetupLinkStatus } from '#shared/schemas/auth'
 import type { UpperMe } from '#shared/schemas/upper'
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
@@ -36,26 +36,39 @@ export const useSessionStore = defineStore('session', () => {
     saveCachedMe(value)
   }
 
-  /** Asks the server who we are; offline, the cached member stays logged in. */
+  /**
+   * Asks the server who we are. Nobody (no session, or an expired or revoked one) logs this device
+   * out; offline or on a server error the cached member stays logged in, as they were.
+   */
   async function refresh(): Promise<void> {
     try {
-      setMe(await get<Me | UpperMe>('/auth/me'))
-    }
-    catch (err) {
-      if (err instanceof ApiError && err.status === 401) {
+      const { member, upper: account } = await get<SessionState>('/auth/session')
+      const who = member ?? account ?? null
+      if (who) {
+        setMe(who)
+      }
+      else {
         if (me.value || upper.value)
           expired.value = true
         me.value = null
         upper.value = null
         clearCachedMe()
       }
-      else if (!(err instanceof ApiError && err.isNetwork)) {
+    }
+    catch (err) {
+      if (!(err instanceof ApiError))
         throw err
-      }
     }
     finally {
       checked.value = true
     }
+  }
+
+  let pending: Promise<void> | null = null
+  /** The one session check of this start: every caller shares it, and it runs once. */
+  function check(): Promise<void> {
+    pending ??= refresh()
+    return pending
   }
 
   async function login(login: string, password: string): Promise<void> {
@@ -104,5 +117,5 @@ export const useSessionStore = defineStore('session', () => {
     setMe(await post<Me>(`/invites/${token}/accept`, { password }))
   }
 
-  return { me, upper, checked, expired, isLoggedIn, role, setupLink, isOrganizer, isBranchAdmin, setMe, refresh, login, logout, changePassword, needsSetup, setup, inviteInfo, acceptInvite }
+  return { me, upper, checked, expired, isLoggedIn, role, setupLink, isOrganizer, isBranchAdmin, setMe, refresh, check, login, logout, changePassword, needsSetup, setup, inviteInfo, acceptInvite }
 })

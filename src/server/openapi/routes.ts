@@ -70,6 +70,7 @@ export const API_TAGS: readonly TagDoc[] = [
       'POST /api/auth/login': { summary: '登录 Log in', description: 'Generic 401 for a wrong login or password. Failures back off per login name and address (five free, then 15 s doubling to 15 min) and at most 50 per address in 15 min: 429 with `Retry-After`.' },
       'POST /api/auth/logout': { summary: '退出登录 Log out', description: 'Revokes this session; answers 200 without one too.' },
       'GET /api/auth/me': { summary: '当前登录的党员 The member logged in', description: 'An upper-organization admin gets `{kind:\'upper\', upperOrgId, upperOrgName, …}` instead (login answers the same way).' },
+      'GET /api/auth/session': { summary: '是否已登录 Who is logged in, if anyone', description: 'The app\'s check at start: 200 `{member}` with the member logged in, or `{member: null}` without a session (or with an expired or revoked one), never 401. An upper-organization admin gets `{member: null, upper: {kind:\'upper\', …}}`.' },
       'POST /api/auth/password': { summary: '修改密码 Change my password', description: 'Needs the current password; the member\'s other sessions are revoked.' },
       'GET /api/invites/{token}': { summary: '查看邀请链接 Look at an invite link', description: 'The token is the credential. 404 unknown, 410 used, expired or the member deactivated.' },
       'POST /api/invites/{token}/accept': { summary: '接受邀请并设置密码 Accept an invite and set a password', description: 'Logs the member in and revokes their other sessions.' },

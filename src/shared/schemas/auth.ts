@@ -1,6 +1,7 @@
 import type { Static } from 'typebox'
 import { Type } from 'typebox'
 import { Id, Line, Login, Name, Password, RoleSchema, Title } from './common'
+import { UpperMe } from './upper'
 
 export const LoginBody = Type.Object({
   login: Line(64, 1),
@@ -27,6 +28,14 @@ export const Me = Type.Object({
   groupName: Type.Union([Type.String(), Type.Null()]),
 })
 export type Me = Static<typeof Me>
+
+/**
+ * The app's session check at start: who is logged in, or nobody. Nobody is a normal answer here,
+ * not a 401, so a phone opening the login page logs no error (GET /api/auth/me stays 401 for the API's callers).
+ */
+/** The app's session check: a member, or an upper-organization admin (`upper`, only then present), or nobody. */
+export const SessionState = Type.Object({ member: Type.Union([Me, Type.Null()]), upper: Type.Optional(UpperMe) })
+export type SessionState = Static<typeof SessionState>
 
 export const SetupStatus = Type.Object({ needsSetup: Type.Boolean() })
 

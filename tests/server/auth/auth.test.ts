@@ -67,6 +67,28 @@ describe('logging out and sessions', () => {
   })
 })
 
+describe('the app\'s session check at start', () => {
+  it('should answer nobody with 200 {member: null}, not 401, and the member once logged in', async () => {
+    const anon = new Client(t.app)
+    const none = await anon.get('/api/auth/session')
+    expect(none.statusCode).toBe(200)
+    expect(none.json()).toEqual({ member: null })
+    const mine = await f.member.client.get('/api/auth/session')
+    expect(mine.statusCode).toBe(200)
+    expect(mine.json().member).toMatchObject({ id: f.member.id, role: 'member', groupId: f.group1 })
+  })
+
+  it('should answer {member: null} for a revoked session, so the phone ends on the login page', async () => {
+    const stolen = f.member.client.cookie
+    await f.member.client.post('/api/auth/logout')
+    const replay = new Client(t.app)
+    replay.cookie = stolen
+    const res = await replay.get('/api/auth/session')
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toEqual({ member: null })
+  })
+})
+
 describe('changing the password', () => {
   it('should change it, keep this device logged in and log out every other device (200)', async () => {
     const phone2 = new Client(t.app)

@@ -1,7 +1,7 @@
 import type { ChangePasswordBody as ChangePasswordBodyT, LoginBody as LoginBodyT } from '#shared/schemas/auth'
 import type { FastifyInstance } from 'fastify'
 import { SESSION } from '#shared/constants'
-import { ChangePasswordBody, LoginBody, Me } from '#shared/schemas/auth'
+import { ChangePasswordBody, LoginBody, Me, SessionState } from '#shared/schemas/auth'
 import { ErrorBody, OkBody } from '#shared/schemas/common'
 import { UpperMe } from '#shared/schemas/upper'
 import { Type } from 'typebox'
@@ -76,6 +76,14 @@ export default async function authRoutes(app: FastifyInstance) {
     if (request.upperAdmin)
       return loadUpperMe(app.db, request.upperAdmin.id)
     return loadMe(app.db, actorOf(request).id)
+  })
+
+  // The session cookie is read by the auth plugin's preHandler for every request: no session, an
+  // expired or a revoked one all leave request.actor null.
+  app.get('/session', { schema: { response: { 200: SessionState } } }, async (request) => {
+    if (request.upperAdmin)
+      return { member: null, upper: await loadUpperMe(app.db, request.upperAdmin.id) }
+    return { member: request.actor ? await loadMe(app.db, request.actor.id) : null }
   })
 
   app.post<{ Body: ChangePasswordBodyT }>('/password', {
