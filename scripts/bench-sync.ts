@@ -72,11 +72,20 @@ async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle,
 }
 
 /** cpu: this process's CPU time (server and client both run here), far steadier than wall time on a busy machine. */
-interface Run { wall: number, cpu: number, requests: number, applied: number }
+interface Run { wall: number, cpu: number, queries: number, requests: number, applied: number }
 
 async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Promise<Run> {
   const { handle, drop } = await freshDb(kind)
-  const app = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: handle })
+  // Every statement the server sends (BEGIN and COMMIT aside): the figure the load on a busy machine cannot blur.
+  const counter = { queries: 0 }
+  const db = handle.db.withPlugin({
+    transformQuery: (args) => {
+      counter.queries++
+      return args.node
+    },
+    transformResult: async args => args.result,
+  })
+  const app = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: { db, kind: handle.kind } })
   await app.listen({ port: PORT + 1 + (runs++ % 40), host: '127.0.0.1' })
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   try {
@@ -92,6 +101,7 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Pr
     const size = batched ? LIMITS.syncBatchOps : 1
     let requests = 0
     let applied = 0
+    counter.queries = 0
     const started = performance.now()
     const cpuStart = process.cpuUsage()
     for (let i = 0; i < ops.length; i += size) {
@@ -107,10 +117,11 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Pr
     const wall = performance.now() - started
     const used = process.cpuUsage(cpuStart)
     const cpu = (used.user + used.system) / 1000
+    const queries = counter.queries
     const rows = Number((await handle.db.selectFrom('sync_op').select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
     if (rows !== n || applied !== n)
       throw new Error(`bench: expected ${n} applied ops, got ${applied} answers and ${rows} rows`)
-    return { wall, cpu, requests, applied }
+    return { wall, cpu, queries, requests, applied }
   }
   finally {
     await app.close()
@@ -167,7 +178,7 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 
 async function main() {
   console.log(`sync bench — batch size ${LIMITS.syncBatchOps}, op type profile.update, one DB transaction per batch; one-per-op replays the first ${fmt(REPLAY)} ops\n`)
-  console.log('db        ops     mode        wall ms    ops/s   cpu µs/op   requests   batched vs one-per-op')
+  console.log('db        ops     mode        wall ms    ops/s   cpu µs/op   queries/op   requests   batched vs one-per-op')
   for (const kind of ['sqlite', 'postgres'] as const) {
     if (kind === 'postgres' && !PG_URL) {
       console.log('postgres  skipped (set TEST_PG_URL or a postgres DATABASE_URL)')
@@ -181,8 +192,8 @@ async function main() {
       const speedup = rate(batched, n) / rate(single, replayed)
       const aim = rate(batched, n) >= AIM[kind] ? `aim ≥ ${fmt(AIM[kind])} met` : `aim ≥ ${fmt(AIM[kind])} NOT met`
       const cpu = (r: Run, ops: number) => fmt(r.cpu * 1000 / ops).padStart(11)
-      console.log(`${kind.padEnd(9)} ${String(n).padStart(6)}  batched    ${fmt(batched.wall).padStart(8)} ${fmt(rate(batched, n)).padStart(8)} ${cpu(batched, n)} ${String(batched.requests).padStart(10)}   ${fmt(speedup, 1)}× the ops/s, ${aim}`)
-      console.log(`${kind.padEnd(9)} ${String(replayed).padStart(6)}  one-per-op ${fmt(single.wall).padStart(8)} ${fmt(rate(single, replayed)).padStart(8)} ${cpu(single, replayed)} ${String(single.requests).padStart(10)}`)
+      console.log(`${kind.padEnd(9)} ${String(n).padStart(6)}  batched    ${fmt(batched.wall).padStart(8)} ${fmt(rate(batched, n)).padStart(8)} ${cpu(batched, n)} ${fmt(batched.queries / n, 1).padStart(12)} ${String(batched.requests).padStart(10)}   ${fmt(speedup, 1)}× the ops/s, ${aim}`)
+      console.log(`${kind.padEnd(9)} ${String(replayed).padStart(6)}  one-per-op ${fmt(single.wall).padStart(8)} ${fmt(rate(single, replayed)).padStart(8)} ${cpu(single, replayed)} ${fmt(single.queries / replayed, 1).padStart(12)} ${String(single.requests).padStart(10)}`)
     }
   }
   if (process.env.BENCH_SKIP_BROWSER !== '1') {

@@ -279,6 +279,12 @@ export async function pushBatch(db: Db, actor: Actor, deviceId: string, ops: unk
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(async (trx) => {
+        // One batch of a member at a time on PostgreSQL (SQLite has one writer anyway): two tabs
+        // pushing the same queue in another order would otherwise deadlock on each other's keys,
+        // costing a second of deadlock detection and a rerun; waiting, the second finds every op
+        // recorded and answers duplicate. Class 17 keeps these locks apart from any others.
+        if (postgres)
+          await sql`select pg_advisory_xact_lock(17, hashtext(${actor.id}))`.execute(trx)
         const batch = new Batch(trx, actor, deviceId, await storedAnswers(trx, opIds), postgres)
         return withChangeBuffer(batch.changes, async () => {
           const results: OpResult[] = []
