@@ -6,7 +6,7 @@ import { closeDb, DB_NAME, getRecord, listRejected, localWrite, outboxCount } fr
 import { getLocalPhoto } from '#app/db/photos'
 import { syncOnce, TransportError } from '#app/sync/engine'
 import { housekeeping } from '#server/services/retention'
-import { recordChange } from '#server/sync/changes'
+import { recordChange, recordChangeNow } from '#server/sync/changes'
 import { registerOp, unregisterOp } from '#server/sync/registry'
 import { PHOTO_QUOTA } from '#shared/photos/constants'
 import { defineOp } from '#shared/sync/protocol'
@@ -73,7 +73,7 @@ function transport(client: Client, duringPull?: () => Promise<void>): SyncTransp
 
 /** A note written on the server (another device, an organizer), dated `daysAgo`. */
 async function serverNote(id: string, op: 'upsert' | 'delete', v: string, daysAgo: number) {
-  const seq = await t.handle.db.transaction().execute(trx => recordChange(trx, { entity: 'note', entityId: id, branchId, memberId: alice.id, op, data: { id, v } }))
+  const seq = await t.handle.db.transaction().execute(trx => recordChangeNow(trx, { entity: 'note', entityId: id, branchId, memberId: alice.id, op, data: { id, v } }))
   await t.handle.db.updateTable('change_log').set({ created_at: new Date(Date.now() - daysAgo * 86_400_000).toISOString() }).where('seq', '=', seq).execute()
 }
 

@@ -3,7 +3,7 @@ import type { PointsBranch } from './points-helper'
 import { randomUUID } from 'node:crypto'
 import { BACKOFF, hitRateLimit, recordFailure } from '#server/auth/rate-limit'
 import { housekeeping, pruneChangeLog, RETENTION } from '#server/services/retention'
-import { recordChange } from '#server/sync/changes'
+import { recordChangeNow } from '#server/sync/changes'
 import { FLOOR_KEY } from '#server/sync/pull'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Client } from './helper'
@@ -28,7 +28,7 @@ const floor = async () => (await db().selectFrom('server_state').select('value')
 
 /** A change-log row of a test record, dated `daysAgo`. */
 async function change(id: string, op: 'upsert' | 'delete', daysAgo: number, memberId: string | null = null, data: unknown = { id }) {
-  const seq = await db().transaction().execute(trx => recordChange(trx, { entity: 'note', entityId: id, branchId: b.branchId, memberId, op, data }))
+  const seq = await db().transaction().execute(trx => recordChangeNow(trx, { entity: 'note', entityId: id, branchId: b.branchId, memberId, op, data }))
   await db().updateTable('change_log').set({ created_at: new Date(Date.now() - daysAgo * DAY).toISOString() }).where('seq', '=', seq).execute()
   return seq
 }

@@ -1,3 +1,4 @@
+import type { SqliteDatabase, SqliteStatement } from 'kysely'
 import type { AppraisalBallotTable, AppraisalResultTable, AppraisalSummaryTable, AppraisalTable, AppraisalVoterTable, CommendationFeedbackTable, CommendationNomineeTable, CommendationRoundTable, CommendationTitleTable } from './appraisal.table'
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable, UpperSessionTable } from './auth.table'
 import type { GroupReviewRaterTable, GroupReviewRatingTable, GroupReviewTable } from './group-review.table'
@@ -77,7 +78,7 @@ export interface DbHandle {
 
 export function openDatabase(url: string): DbHandle {
   if (url.startsWith('sqlite:'))
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(url.slice('sqlite:'.length)) }) }), kind: 'sqlite' }
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(openSqlite(url.slice('sqlite:'.length))) }) }), kind: 'sqlite' }
   // pg returns int8 as strings; our counters fit in int4, and COUNT(*) is int8.
   pg.types.setTypeParser(pg.types.builtins.INT8, v => Number(v))
   const pool = new pg.Pool({ connectionString: url, max: 10 })
@@ -102,4 +103,40 @@ function openSqlite(file: string): SQLite.Database {
   sqlite.pragma('busy_timeout = 5000')
   sqlite.pragma('synchronous = NORMAL')
   return sqlite
+}
+
+/** Statements kept prepared: the distinct query shapes of the app are a few hundred. */
+export const STATEMENT_CACHE_SIZE = 500
+
+/**
+ * Kysely's SQLite driver calls `prepare` for every query, and preparing (parsing and planning the
+ * SQL) costs about as much as running a small statement. The same SQL text always compiles to the
+ * same statement, so keep the last STATEMENT_CACHE_SIZE of them (least recently used goes first).
+ * A statement still being iterated (a streamed select) cannot run again until it finishes, so a
+ * query meeting its own text busy gets a fresh, uncached one.
+ */
+export function preparedOnce(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => {
+      cache.clear()
+      sqlite.close()
+    },
+    prepare(text: string): SqliteStatement {
+      const hit = cache.get(text)
+      if (hit) {
+        if (hit.busy)
+          return sqlite.prepare(text)
+        // A Map iterates in insertion order: moving a hit to the end keeps the oldest first.
+        cache.delete(text)
+        cache.set(text, hit)
+        return hit
+      }
+      const stmt = sqlite.prepare(text)
+      cache.set(text, stmt)
+      if (cache.size > size)
+        cache.delete(cache.keys().next().value!)
+      return stmt
+    },
+  }
 }

@@ -1,5 +1,7 @@
-import type { Transaction } from 'kysely'
+import type { Insertable, Transaction } from 'kysely'
 import type { Database } from '../db/database'
+import type { ChangeLogTable } from '../db/sync.table'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { nowIso } from '../util/clock'
 
 export interface ChangeInput {
@@ -17,20 +19,82 @@ export interface ChangeInput {
   data: unknown
 }
 
+type ChangeRow = Omit<Insertable<ChangeLogTable>, 'seq'>
+
+/** Rows per multi-row INSERT: 9 columns each stays far below SQLite's and PostgreSQL's parameter limits. */
+const ROWS_PER_INSERT = 500
+
 /**
- * Appends to the change log with a seq taken from the one-row counter. The UPDATE locks that row
- * until commit, so on PostgreSQL seqs become visible in commit order and a pull with
- * `seq > cursor` never skips a change that commits late (DESIGN §1, invariant 6).
- * Call it inside the same transaction as the write it describes.
+ * The change-log rows of a push batch, held until the batch commits (see push.ts): the counter is
+ * bumped once for all of them and they go in as multi-row inserts. Each op runs inside a savepoint
+ * (begin → keep or drop): dropping it forgets the rows it recorded.
  */
-export async function recordChange(trx: Transaction<Database>, change: ChangeInput): Promise<number> {
-  const { seq } = await trx.updateTable('sync_counter')
-    .set(eb => ({ seq: eb('seq', '+', 1) }))
+export class ChangeBuffer {
+  private rows: ChangeRow[] = []
+  /** Where the current op's rows begin in `rows`. */
+  private opStart = 0
+  /** Rows of earlier ops that a flush wrote inside the current op's savepoint: rolled back with it. */
+  private writtenInOp: ChangeRow[] = []
+  constructor(readonly trx: Transaction<Database>) {}
+
+  add(row: ChangeRow): void {
+    this.rows.push(row)
+  }
+
+  begin(): void {
+    this.opStart = this.rows.length
+    this.writtenInOp = []
+  }
+
+  keep(): void {
+    this.writtenInOp = []
+    this.opStart = this.rows.length
+  }
+
+  /** The op was rolled back to its savepoint: its rows go, and earlier rows it flushed are held again. */
+  drop(): void {
+    this.rows = [...this.writtenInOp, ...this.rows.slice(0, this.opStart)]
+    this.writtenInOp = []
+    this.opStart = this.rows.length
+  }
+
+  /** Writes the held rows with consecutive seqs, in the order they were recorded. */
+  async flush(): Promise<void> {
+    const rows = this.rows
+    this.writtenInOp.push(...rows.slice(0, this.opStart))
+    this.rows = []
+    this.opStart = 0
+    if (rows.length > 0)
+      await writeChanges(this.trx, rows)
+  }
+}
+
+const batchScope = new AsyncLocalStorage<ChangeBuffer>()
+
+/** Runs a push batch with recordChange(trx) holding its rows in `buffer` instead of writing them. */
+export function withChangeBuffer<T>(buffer: ChangeBuffer, work: () => Promise<T>): Promise<T> {
+  return batchScope.run(buffer, work)
+}
+
+/**
+ * Takes `rows.length` seqs from the one-row counter and appends the rows under them. The UPDATE
+ * locks that row until commit, so on PostgreSQL seqs become visible in commit order and a pull
+ * with `seq > cursor` never skips a change that commits late (DESIGN §1, invariant 6).
+ */
+async function writeChanges(trx: Transaction<Database>, rows: ChangeRow[]): Promise<number> {
+  const { seq: last } = await trx.updateTable('sync_counter')
+    .set(eb => ({ seq: eb('seq', '+', rows.length) }))
     .where('id', '=', 1)
     .returning('seq')
     .executeTakeFirstOrThrow()
-  await trx.insertInto('change_log').values({
-    seq,
+  const first = last - rows.length + 1
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+    await trx.insertInto('change_log').values(rows.slice(i, i + ROWS_PER_INSERT).map((row, j) => ({ ...row, seq: first + i + j }))).execute()
+  return last
+}
+
+function rowOf(change: ChangeInput): ChangeRow {
+  return {
     entity: change.entity,
     entity_id: change.entityId,
     branch_id: change.branchId,
@@ -39,6 +103,28 @@ export async function recordChange(trx: Transaction<Database>, change: ChangeInp
     op: change.op,
     data: JSON.stringify(change.data),
     created_at: nowIso(),
-  }).execute()
-  return seq
+  }
+}
+
+/**
+ * Appends to the change log, in the same transaction as the write it describes. Inside a push
+ * batch the row is held and written with the batch's others before it commits; anywhere else it
+ * is written at once.
+ */
+export async function recordChange(trx: Transaction<Database>, change: ChangeInput): Promise<void> {
+  const buffer = batchScope.getStore()
+  if (buffer?.trx === trx) {
+    buffer.add(rowOf(change))
+    return
+  }
+  await recordChangeNow(trx, change)
+}
+
+/**
+ * recordChange for a caller that needs the change's seq (a member's scope moving from that seq
+ * on). Rows a push batch is holding go first, so seqs keep the order the changes were made in.
+ */
+export async function recordChangeNow(trx: Transaction<Database>, change: ChangeInput): Promise<number> {
+  await batchScope.getStore()?.flush()
+  return writeChanges(trx, [rowOf(change)])
 }

@@ -13,7 +13,7 @@ import { revokeSessions } from '../../auth/sessions'
 import { isUniqueViolation } from '../../db/errors'
 import { failure, forbidden } from '../../errors'
 import { actorOf } from '../../plugins/auth'
-import { recordChange } from '../../sync/changes'
+import { recordChangeNow } from '../../sync/changes'
 import { nowIso } from '../../util/clock'
 import { newId } from '../../util/ids'
 import { expireOpenInvites, insertMember, listMembers, otherActiveAdmins, setScopeSeq, updateMember } from '../repository'
@@ -31,7 +31,7 @@ function cleanTitles(titles: string[] | undefined): string[] {
 
 /** The member's own copy on their phone (name, role, group) follows the admin's edits. */
 async function recordMember(trx: Transaction<Database>, actor: Actor, member: Member): Promise<number> {
-  return recordChange(trx, { entity: ORG_ENTITY.member, entityId: member.id, branchId: actor.branchId, memberId: member.id, op: 'upsert', data: member })
+  return recordChangeNow(trx, { entity: ORG_ENTITY.member, entityId: member.id, branchId: actor.branchId, memberId: member.id, op: 'upsert', data: member })
 }
 
 /** Which audit verb fits the fields that changed: a pure move or (de)activation reads better in the log. */
