@@ -196,7 +196,7 @@ const kinds: Array<'sqlite' | 'postgres'> = process.env.TEST_PG_URL ? ['sqlite',
 if (!process.env.TEST_PG_URL)
   console.log('PostgreSQL skipped: set TEST_PG_URL (or DATABASE_URL=postgres://…) to measure it too.')
 console.log(`A member's pull: 1 branch vs ${BRANCHES} branches × ${MEMBERS} members × ${PER_MEMBER} changes each (+ group meetings, branch rows); median of ${SAMPLE} members × ${ROUNDS} rounds.\n`)
-console.log(['', 'pull', 'rows', 'changes', 'before', 'after', 'after/before'].map((s, i) => i < 2 ? s.padEnd(i ? 26 : 11) : cell(s, 12)).join(''))
+console.log(['', 'pull', 'rows', 'changes', 'before', 'after', 'after/before'].map((s, i) => i < 2 ? s.padEnd(i ? 26 : 11) : cell(s, i === 6 ? 14 : 12)).join(''))
 for (const kind of kinds) {
   for (const branches of [1, BRANCHES]) {
     const { before, after, rows } = await run(kind, branches)
@@ -209,7 +209,7 @@ for (const kind of kinds) {
         cell(String(key === 'first' ? after.changes : 20), 12),
         cell(ms(before[key]), 12),
         cell(ms(after[key]), 12),
-        cell(`${(after[key] / before[key]).toFixed(2)}×`, 12),
+        cell(`${(after[key] / before[key]).toFixed(2)}×`, 14),
       ].join(''))
     }
   }
