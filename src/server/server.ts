@@ -26,6 +26,8 @@ export async function startServer(env = process.env): Promise<FastifyInstance> {
   const origin = localOrigin(config, port)
   // One short line per start, whatever LOG_LEVEL says: the operator sees it is up, and where.
   console.log(readyLine(config, origin))
+  // Several instances starting on a new database each print a link of their own: any of them works
+  // (a token is checked in the database, not by the instance that made it) and setup spends them all.
   const token = await issueSetupToken(database.db)
   if (token) {
     // Printed on stdout on purpose, after the ready line so nothing scrolls it away: whoever

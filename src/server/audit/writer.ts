@@ -42,6 +42,8 @@ let counter = 0
 /**
  * A UUIDv7-shaped id: 48-bit millisecond time, then a per-process counter, then random bits. Two
  * changes in the same millisecond still sort in the order they were made ("newest first").
+ * Per process on purpose: with several instances on one database the 62 random bits keep ids
+ * unique, and two instances' rows of the same millisecond merely sort in either order.
  */
 function timeOrderedId(): string {
   const ms = Date.now()

@@ -43,9 +43,10 @@ async function sqliteTables(conn: Conn): Promise<TableInfo[]> {
 
 async function postgresTables(conn: Conn): Promise<TableInfo[]> {
   const names = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(conn)
+  // Generated columns (change_log.scope) are the database's to fill: not backed up, as SQLite's table_info leaves them out too.
   const columns = await sql<{ table: string, name: string, type: string }>`
     select table_name as table, column_name as name, data_type as type from information_schema.columns
-    where table_schema = current_schema() order by table_name, ordinal_position`.execute(conn)
+    where table_schema = current_schema() and is_generated = 'NEVER' order by table_name, ordinal_position`.execute(conn)
   const keys = await sql<{ table: string, name: string }>`
     select kcu.table_name as table, kcu.column_name as name
     from information_schema.table_constraints tc

@@ -16,8 +16,9 @@ type Scope = Pick<Actor, 'id' | 'branchId' | 'groupId' | 'role'>
  * say what the shared rule meetingVisibleTo (#shared/meetings/rules) says, which the server's
  * list and GET /api/meetings/:id use (the creator is the row's member_id);
  * tests/server/meetings/visibility.test.ts runs both over random meetings and viewers.
- * Organizers will see their group's or branch's member rows too: widen this one function
- * (e.g. `member_id in (select id from member where group_id = …)`), nothing else changes.
+ * The pull itself reads the same rows through indexed arms (changesAfter); this stays the rule
+ * they are tested against (tests/server/sync/pull-index.test.ts). Organizers will see their
+ * group's or branch's member rows too: widen this function and changesAfter together.
  */
 export function visibleTo(actor: Scope) {
   return (eb: ExpressionBuilder<Database, 'change_log'>) => {
@@ -79,8 +80,9 @@ async function floorOf(db: Db): Promise<number> {
  * The floor is read after the rows: housekeeping raises it in the same transaction as it deletes
  * rows below it, so rows read before that commit are whole, and a floor read after it is seen
  * here — a cursor under it is answered with a reset from the start (DESIGN §1, invariant 6).
+ * `read` is the rows' query; only tests and bench:pull pass the old one (changesAfterByFilter).
  */
-export async function pullChanges(db: Db, actor: Actor, since: string | undefined, limit: number): Promise<PullResponse> {
+export async function pullChanges(db: Db, actor: Actor, since: string | undefined, limit: number, read: typeof changesAfter = changesAfter): Promise<PullResponse> {
   const scopeSeq = await scopeSeqOf(db, actor)
   const dbEpoch = await syncEpoch(db)
   const epoch = scopeSeq ? `${dbEpoch}-${scopeSeq}` : dbEpoch
@@ -89,11 +91,11 @@ export async function pullChanges(db: Db, actor: Actor, since: string | undefine
   const parsed = parseCursor(since, epoch)
   let from = parsed === null || parsed > head ? 0 : parsed
   let reset = from !== parsed
-  let rows = await changesAfter(db, actor, from, head, limit)
+  let rows = await read(db, actor, from, head, limit)
   if (from > 0 && from < await floorOf(db)) {
     from = 0
     reset = true
-    rows = await changesAfter(db, actor, from, head, limit)
+    rows = await read(db, actor, from, head, limit)
   }
   const hasMore = rows.length > limit
   const page = hasMore ? rows.slice(0, limit) : rows
@@ -106,9 +108,47 @@ export async function pullChanges(db: Db, actor: Actor, since: string | undefine
   }
 }
 
-function changesAfter(db: Db, actor: Actor, from: number, head: number, limit: number) {
+const CHANGE_COLUMNS = ['seq', 'entity', 'entity_id', 'op', 'data'] as const
+
+/**
+ * The rows of visibleTo after `from`, read without touching anyone else's: three disjoint arms,
+ * each a range scan of an index ending in seq (2026_12_03_1550_change_log_scope), merged in seq
+ * order — PostgreSQL's Merge Append and SQLite's compound ORDER BY both stop at the limit, so a
+ * page reads about `limit` rows however large the branch or the deployment.
+ * - branch-wide rows (scope 'branch');
+ * - group rows: the member's 党小组 (index on group), a branch admin's: every group (scope 'group');
+ * - the member's own rows not already in the group arm (index on member).
+ * tests/server/sync/pull-index.test.ts pages random logs through this and the plain filter.
+ */
+export function changesAfter(db: Db, actor: Scope, from: number, head: number, limit: number) {
+  return changesQuery(db, actor, from, head, limit).execute()
+}
+
+/** changesAfter's query, not yet run (bench:pull prints its plan). */
+export function changesQuery(db: Db, actor: Scope, from: number, head: number, limit: number) {
+  const inRange = (q: ReturnType<typeof base>) => q.where('seq', '>', from).where('seq', '<=', head)
+  const base = () => db.selectFrom('change_log').select(CHANGE_COLUMNS).where('branch_id', '=', actor.branchId)
+  const admin = actor.role === 'branch_admin'
+  const groupId = actor.groupId
+
+  let query = inRange(base().where('scope', '=', 'branch'))
+  if (admin)
+    query = query.unionAll(inRange(base().where('scope', '=', 'group')))
+  else if (groupId)
+    query = query.unionAll(inRange(base().where('group_id', '=', groupId)))
+  const own = inRange(base().where('member_id', '=', actor.id))
+  query = query.unionAll(
+    admin
+      ? own.where('scope', '=', 'member')
+      : groupId ? own.where(eb => eb.or([eb('group_id', 'is', null), eb('group_id', '!=', groupId)])) : own,
+  )
+  return query.orderBy('seq').limit(limit + 1)
+}
+
+/** The query pulls ran before the scope indexes (a filter over the whole branch): tests and bench:pull compare against it. */
+export function changesAfterByFilter(db: Db, actor: Scope, from: number, head: number, limit: number) {
   return db.selectFrom('change_log')
-    .select(['seq', 'entity', 'entity_id', 'op', 'data'])
+    .select(CHANGE_COLUMNS)
     .where('seq', '>', from)
     .where('seq', '<=', head)
     .where(visibleTo(actor))
