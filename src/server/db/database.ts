@@ -1,3 +1,4 @@
+import type { BranchAssessmentRatingTable, BranchAssessmentTable } from './assessment.table'
 import type { AppraisalBallotTable, AppraisalResultTable, AppraisalSummaryTable, AppraisalTable, AppraisalVoterTable, CommendationFeedbackTable, CommendationNomineeTable, CommendationRoundTable, CommendationTitleTable } from './appraisal.table'
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
 import type { GroupReviewRaterTable, GroupReviewRatingTable, GroupReviewTable } from './group-review.table'
@@ -60,6 +61,8 @@ export interface Database {
   commendation_title: CommendationTitleTable
   commendation_nominee: CommendationNomineeTable
   commendation_feedback: CommendationFeedbackTable
+  branch_assessment: BranchAssessmentTable
+  branch_assessment_rating: BranchAssessmentRatingTable
   group_review: GroupReviewTable
   group_review_rater: GroupReviewRaterTable
   group_review_rating: GroupReviewRatingTable
