@@ -3,7 +3,7 @@ import { localOrigin } from '../src/server/auth/origin'
 import { ConfigError, loadConfig } from '../src/server/config'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
-import { DEMO_BRANCH, DEMO_LOGINS, DEMO_PASSWORD, DemoRefused, seedDemo } from '../src/server/org/demo'
+import { DEMO_BRANCH, DEMO_LOGINS, DEMO_PASSWORD, DEMO_SECOND_BRANCH, DEMO_UPPER_ORG, DemoRefused, seedDemo } from '../src/server/org/demo'
 
 /** `npm run demo`: fills an EMPTY database (DATABASE_URL, as the server) with a sample branch, then says how to log in. */
 let config: Config
@@ -43,7 +43,14 @@ try {
       2. 承诺审核: a pledge waiting for review; a visitor's message waiting to go on the board
       3. 组织管理: meetings of the year with attendance (签到, 请假, 缺席), exports and 记录表
 
-  Every sample account (demo.member1–8, demo.leader1–3, demo.admin) uses the same password.
+    上级党组织管理员 (upper-organization admin, 「${DEMO_UPPER_ORG}」) login ${DEMO_LOGINS.upper}   password ${DEMO_PASSWORD}
+      1. 各支部概况: 「${DEMO_BRANCH}」 and the smaller 「${DEMO_SECOND_BRANCH}」 side by side — members,
+         五带头 points per member, pledges, 讲评 and 民主评议; tap a branch for its 党小组 (read-only)
+      2. 新建支部: a third branch and its one-time setup link for that branch's first admin
+
+    第二支部管理员 (the second branch's admin) login ${DEMO_LOGINS.secondAdmin}   password ${DEMO_PASSWORD}
+
+  Every sample account (demo.member1–8, demo.leader1–3, demo.admin, demo2.*, demo.upper) uses the same password.
   The demo branch is for trying the app out; use a fresh database for real use.
 `)
 }

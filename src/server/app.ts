@@ -53,6 +53,7 @@ import guestOrganizerRoutes from './reviews/routes/guest-organizer'
 import reviewRoutes from './reviews/routes/reviews'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
+import upperRoutes from './upper/routes/upper'
 
 export interface AppOptions {
   config: Config
@@ -176,6 +177,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(appraisalRoutes, { prefix: '/api/appraisals' })
   await app.register(recordRoutes, { prefix: '/api/records' })
   await app.register(commendationRoutes, { prefix: '/api/commendations' })
+  await app.register(upperRoutes, { prefix: '/api/upper' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

@@ -1,10 +1,12 @@
 import type { Client, TestApp } from './helper'
 import type { OrgFixture, Person } from './org-helper'
+import type { UpperPerson } from './upper-helper'
 import { randomUUID } from 'node:crypto'
 import { localDate } from '#shared/points/periods'
 import { addPerson, orgFixture } from './org-helper'
 import { pngBytes } from './photo-helper'
 import { op, push } from './sync-helper'
+import { addUpperAdmin } from './upper-helper'
 
 const MIN = 60_000
 export const YEAR = Number(localDate(new Date()).slice(0, 4))
@@ -17,6 +19,9 @@ export const YEAR = Number(localDate(new Date()).slice(0, 4))
  */
 export type MatrixFixture = OrgFixture & {
   t: TestApp
+  /** 上级党组织 admins: over this branch, and over the other branch (another upper organization). */
+  upper: UpperPerson
+  otherUpper: UpperPerson
   leaderOther: Person
   emptyGroup: string
   meetingId: string
@@ -149,7 +154,9 @@ export async function matrixFixture(t: TestApp): Promise<MatrixFixture> {
   const leaderOther = await addPerson(t.app, t.handle, base.branchId, 'leader2', 'group_leader', base.group2)
   const emptyGroup = randomUUID()
   await t.handle.db.insertInto('party_group').values({ id: emptyGroup, branch_id: base.branchId, name: '空小组', created_at: new Date().toISOString(), removed_at: null }).execute()
-  const f = { ...base, t, leaderOther, emptyGroup } as MatrixFixture
+  const upper = await addUpperAdmin(t.app, t.handle, '机关工委', 'upper.admin', [base.branchId])
+  const otherUpper = await addUpperAdmin(t.app, t.handle, '另一工委', 'upper.other', [base.otherBranchId])
+  const f = { ...base, t, leaderOther, emptyGroup, upper, otherUpper } as MatrixFixture
   f.meetingId = await freshMeeting(f)
   f.photoId = randomUUID()
   await ok(f.member.client.request('PUT', `/api/photos/${f.photoId}`, pngBytes()), 'photo')

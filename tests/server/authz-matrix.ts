@@ -6,8 +6,13 @@ import ExcelJS from 'exceljs'
 export type { MatrixFixture } from './authz-fixture'
 
 /** Who calls: nobody, a member, the leader of the target's group, a leader of another group, the branch admin, another branch's admin. */
-export const ROLES = ['anonymous', 'member', 'leaderOwn', 'leaderOther', 'admin', 'otherAdmin'] as const
-export type MatrixRole = (typeof ROLES)[number]
+export const BRANCH_ROLES = ['anonymous', 'member', 'leaderOwn', 'leaderOther', 'admin', 'otherAdmin'] as const
+export type MatrixRole = (typeof BRANCH_ROLES)[number]
+/** The upper organization's admin over the fixture's branch, and another upper organization's (over the other branch). */
+export const UPPER_ROLES = ['upper', 'otherUpper'] as const
+export type UpperRole = (typeof UPPER_ROLES)[number]
+export const ROLES = [...BRANCH_ROLES, ...UPPER_ROLES] as const
+export type AnyRole = (typeof ROLES)[number]
 
 /** What `prepare` made for one request: fresh records, so a route that changes its target can be called by every role. */
 export type Prepared = Record<string, any>
@@ -21,9 +26,21 @@ export interface RouteCase {
   url: (f: MatrixFixture, p: Prepared) => string
   /** Called once per request, so creating routes get fresh values. */
   body?: (f: MatrixFixture, p: Prepared) => unknown
-  expect: Record<MatrixRole, number>
+  /**
+   * The upper roles may be left out: a route for logged-in members then refuses them (403
+   * UPPER_READ_ONLY), a public read answers them as anyone, and a public write refuses them (403).
+   */
+  expect: Record<MatrixRole, number> & Partial<Record<UpperRole, number>>
 }
 
+/** What the upper roles get when a row does not say (see RouteCase.expect). */
+export function fullExpect(c: RouteCase): Record<AnyRole, number> {
+  const derived = c.expect.anonymous === 401 ? 403 : c.method === 'GET' ? c.expect.anonymous : 403
+  return { ...c.expect, upper: c.expect.upper ?? derived, otherUpper: c.expect.otherUpper ?? derived }
+}
+
+/** An upper organization's route: members of every role refused (403), its admin `own`, another organization's `other`. */
+export const upperOnly = (own: number, other: number) => ({ anonymous: 401, member: 403, leaderOwn: 403, leaderOther: 403, admin: 403, otherAdmin: 403, upper: own, otherUpper: other })
 export const all = (status: number): Record<MatrixRole, number> => ({ anonymous: status, member: status, leaderOwn: status, leaderOther: status, admin: status, otherAdmin: status })
 export const loggedIn = (status: number): Record<MatrixRole, number> => ({ ...all(status), anonymous: 401 })
 /** A branch admin's route on a record of the branch: another branch's admin must not learn it exists. */
@@ -44,9 +61,11 @@ export const MATRIX: RouteCase[] = [
   { method: 'GET', route: '/api/setup', url: () => '/api/setup', expect: all(200) },
   // Setup is closed once an admin exists, for everybody.
   { method: 'POST', route: '/api/setup', url: () => '/api/setup', body: () => ({ token: BAD_TOKEN, branchName: '支部', adminName: '某', login: 'intruder', password: 'password-1' }), expect: all(409) },
-  { method: 'POST', route: '/api/auth/login', url: () => '/api/auth/login', body: () => ({ login: 'nobody', password: 'wrong-password' }), expect: all(401) },
-  { method: 'POST', route: '/api/auth/logout', url: () => '/api/auth/logout', expect: all(200) },
-  { method: 'GET', route: '/api/auth/me', url: () => '/api/auth/me', expect: loggedIn(200) },
+  { method: 'GET', route: '/api/setup/:token', url: () => `/api/setup/${BAD_TOKEN}`, expect: all(404) },
+  // Logging in and out are the upper admin's too (one login page for every account).
+  { method: 'POST', route: '/api/auth/login', url: () => '/api/auth/login', body: () => ({ login: 'nobody', password: 'wrong-password' }), expect: { ...all(401), upper: 401, otherUpper: 401 } },
+  { method: 'POST', route: '/api/auth/logout', url: () => '/api/auth/logout', expect: { ...all(200), upper: 200, otherUpper: 200 } },
+  { method: 'GET', route: '/api/auth/me', url: () => '/api/auth/me', expect: { ...loggedIn(200), upper: 200, otherUpper: 200 } },
   // A wrong current password gets past the session gate and stops at the check: 400, not 401.
   { method: 'POST', route: '/api/auth/password', url: () => '/api/auth/password', body: () => ({ currentPassword: 'wrong-current', newPassword: 'new-password-1' }), expect: loggedIn(400) },
   { method: 'GET', route: '/api/invites/:token', url: () => `/api/invites/${BAD_TOKEN}`, expect: all(404) },
@@ -77,4 +96,16 @@ export const MATRIX: RouteCase[] = [
   { method: 'POST', route: '/api/members/roster/preview', prepare: rosterFile, url: () => '/api/members/roster/preview', body: (_f, p) => p.file, expect: adminOnBranch },
   { method: 'POST', route: '/api/members/roster/import', prepare: rosterFile, url: () => '/api/members/roster/import', body: (_f, p) => p.file, expect: adminOnBranch },
   { method: 'GET', route: '/api/audit', url: () => '/api/audit', expect: adminOnBranch },
+
+  // 上级党组织 (issue 14): only its admins; another organization's branch is as absent as a missing one.
+  { method: 'GET', route: '/api/upper/overview', url: () => '/api/upper/overview', expect: upperOnly(200, 200) },
+  { method: 'GET', route: '/api/upper/branches/:id', url: f => `/api/upper/branches/${f.branchId}`, expect: upperOnly(200, 404) },
+  { method: 'POST', route: '/api/upper/branches', url: () => '/api/upper/branches', body: () => ({ name: `支部${randomUUID().slice(0, 6)}` }), expect: upperOnly(200, 200) },
+  {
+    method: 'POST',
+    route: '/api/upper/branches/:id/setup-link',
+    prepare: async f => ({ id: (await f.upper.client.post('/api/upper/branches', { name: `待设置${randomUUID().slice(0, 6)}` })).json().branchId }),
+    url: (_f, p) => `/api/upper/branches/${p.id}/setup-link`,
+    expect: upperOnly(200, 404),
+  },
 ]

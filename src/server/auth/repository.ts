@@ -25,9 +25,12 @@ export async function setPasswordHash(trx: Trx | Db, memberId: string, hash: str
   await trx.updateTable('member').set({ password_hash: hash, updated_at: at }).where('id', '=', memberId).execute()
 }
 
-export async function hasActiveBranchAdmin(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('member').select('id').where('role', '=', 'branch_admin').where('active', '=', 1).limit(1).executeTakeFirst()
-  return Boolean(row)
+/** An active branch admin anywhere, or of one branch. */
+export async function hasActiveBranchAdmin(db: Db, branchId?: string): Promise<boolean> {
+  let q = db.selectFrom('member').select('id').where('role', '=', 'branch_admin').where('active', '=', 1)
+  if (branchId)
+    q = q.where('branch_id', '=', branchId)
+  return Boolean(await q.limit(1).executeTakeFirst())
 }
 
 // ── Sessions ─────────────────────────────────────────────────────────────────────────────────
@@ -77,9 +80,10 @@ export async function claimSetupToken(db: Db, tokenHash: string, at: string): Pr
   return Number(claimed.numUpdatedRows) === 1
 }
 
-/** Setup happens once: every link printed so far is spent. */
-export async function spendSetupTokens(trx: Trx, at: string): Promise<void> {
-  await trx.updateTable('setup_token').set({ used_at: at }).where('used_at', 'is', null).execute()
+/** Setup happens once: every link printed so far for the same target (a branch, or the first start: null) is spent. */
+export async function spendSetupTokens(trx: Trx, at: string, branchId: string | null = null): Promise<void> {
+  await trx.updateTable('setup_token').set({ used_at: at }).where('used_at', 'is', null)
+    .where('branch_id', branchId === null ? 'is' : '=', branchId).execute()
 }
 
 /** Gives back a link claimed at `claimedAt` (its setup failed), so it works for a retry. */

@@ -1,9 +1,9 @@
 import type { BranchAssessmentRatingTable, BranchAssessmentTable } from './assessment.table'
 import type { AppraisalBallotTable, AppraisalResultTable, AppraisalSummaryTable, AppraisalTable, AppraisalVoterTable, CommendationFeedbackTable, CommendationNomineeTable, CommendationRoundTable, CommendationTitleTable } from './appraisal.table'
-import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable } from './auth.table'
+import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable, UpperSessionTable } from './auth.table'
 import type { GroupReviewRaterTable, GroupReviewRatingTable, GroupReviewTable } from './group-review.table'
 import type { MeetingAttendanceTable, MeetingTable, MemberCheckinKeyTable } from './meetings.table'
-import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgTable } from './org.table'
+import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgAdminTable, UpperOrgTable } from './org.table'
 import type { PhotoTable } from './photos.table'
 import type { PledgeBoardTable, PledgeFeedbackTable, PledgeItemTable, PledgeProgressTable, PledgeTable } from './pledges.table'
 import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRuleTable, PointRuleVersionTable, PointSettingsTable, PointVetoTable, PointYearBaseTable } from './points.table'
@@ -17,6 +17,8 @@ import pg from 'pg'
 
 export interface Database {
   upper_org: UpperOrgTable
+  upper_org_admin: UpperOrgAdminTable
+  upper_session: UpperSessionTable
   branch: BranchTable
   party_group: PartyGroupTable
   member: MemberTable

@@ -7,6 +7,20 @@ export interface UpperOrgTable {
   created_at: string
 }
 
+/**
+ * 上级党组织管理员: an account of the upper organization, never a member (see the migration
+ * 2026_12_03_1530_upper_org for why it is a table of its own). Its login is unique across members too.
+ */
+export interface UpperOrgAdminTable {
+  id: string
+  upper_org_id: string
+  name: string
+  login: string
+  password_hash: string
+  active: Generated<number>
+  created_at: string
+}
+
 export interface BranchTable {
   id: string
   name: string

@@ -6,6 +6,7 @@ const ROLE_WORDS: Record<RouteRole, string> = {
   member: '党员 member',
   group_leader: '组长 group leader',
   branch_admin: '支部管理员 branch admin',
+  upper_admin: '上级党组织管理员 upper-organization admin',
 }
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const

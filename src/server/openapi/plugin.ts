@@ -16,7 +16,7 @@ export const OPENAPI_PATH = '/api/openapi.json'
 export const DOCS_PREFIX = '/api/docs'
 
 /** Who may call a route, as the document's `x-role` says it: the least role its preHandler demands. */
-export type RouteRole = 'anyone' | 'member' | 'group_leader' | 'branch_admin'
+export type RouteRole = 'anyone' | 'member' | 'group_leader' | 'branch_admin' | 'upper_admin'
 
 const WRITES = new Set(['post', 'put', 'patch', 'delete'])
 

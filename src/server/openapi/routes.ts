@@ -47,7 +47,19 @@ export const API_TAGS: readonly TagDoc[] = [
     description: 'Creating the branch and its first admin with the link the server prints at start (`npm run setup-link` prints a new one).',
     routes: {
       'GET /api/setup': { summary: '是否需要首次设置 Whether setup is still needed' },
-      'POST /api/setup': { summary: '创建支部与首位管理员 Create the branch and its first admin', description: 'Needs the printed setup token in the body; logs the new admin in. 409 once an admin exists, 410 for a used or expired link.' },
+      'POST /api/setup': { summary: '创建支部与首位管理员 Create the branch and its first admin', description: 'Needs the printed setup token in the body; logs the new admin in. 409 once an admin exists, 410 for a used or expired link. A branch\'s link (made by its upper organization) sets up that branch, named again by `branchName`: 409 once that branch has an admin.' },
+      'GET /api/setup/{token}': { summary: '查看设置链接 Look at a setup link', description: 'The token is the credential. `needsSetup` false once the link\'s target has an admin; `branchName` names the branch an upper organization made for the link (null for the first-start link). 404 unknown.' },
+    },
+  },
+  {
+    name: 'upper',
+    title: '上级党组织 Upper organization',
+    description: 'The upper organization\'s admin (上级党组织管理员, an account of its own, made with `npm run upper-admin`): a read-only view across its own branches — aggregates only, no names, photos, notes or phone numbers — and new branches with their one-time setup links. Every other write by this account is refused (403 `UPPER_READ_ONLY`), every branch route too; another organization\'s branch is 404.',
+    routes: {
+      'GET /api/upper/overview': { summary: '各支部概况 Branches side by side', description: '`?year=` (default this year): per branch its active members, groups, 五带头 points as per-member averages, pledge items made / kept / overdue, 讲评 held and whether 民主评议 was held. `rhythm` (三会一课 执行) is null until wired.' },
+      'GET /api/upper/branches/{id}': { summary: '支部下钻到党小组 A branch by its groups', description: 'The same figures per group, members in no group as a row of their own (`id` null).' },
+      'POST /api/upper/branches': { summary: '新建支部 Create a branch', description: 'Answers the branch\'s one-time setup link (valid 24 hours) for its first admin. 409 for a name the organization already has.' },
+      'POST /api/upper/branches/{id}/setup-link': { summary: '重新生成设置链接 A new setup link', description: 'For a branch whose first link was lost or expired; 409 once the branch has an admin.' },
     },
   },
   {
@@ -57,7 +69,7 @@ export const API_TAGS: readonly TagDoc[] = [
     routes: {
       'POST /api/auth/login': { summary: '登录 Log in', description: 'Generic 401 for a wrong login or password. Failures back off per login name and address (five free, then 15 s doubling to 15 min) and at most 50 per address in 15 min: 429 with `Retry-After`.' },
       'POST /api/auth/logout': { summary: '退出登录 Log out', description: 'Revokes this session; answers 200 without one too.' },
-      'GET /api/auth/me': { summary: '当前登录的党员 The member logged in' },
+      'GET /api/auth/me': { summary: '当前登录的党员 The member logged in', description: 'An upper-organization admin gets `{kind:\'upper\', upperOrgId, upperOrgName, …}` instead (login answers the same way).' },
       'POST /api/auth/password': { summary: '修改密码 Change my password', description: 'Needs the current password; the member\'s other sessions are revoked.' },
       'GET /api/invites/{token}': { summary: '查看邀请链接 Look at an invite link', description: 'The token is the credential. 404 unknown, 410 used, expired or the member deactivated.' },
       'POST /api/invites/{token}/accept': { summary: '接受邀请并设置密码 Accept an invite and set a password', description: 'Logs the member in and revokes their other sessions.' },

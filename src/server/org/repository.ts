@@ -29,6 +29,15 @@ export async function upperOrgOfBranch(db: Db | Trx, branchId: string): Promise<
   return row?.upper_org_id ?? null
 }
 
+/** A branch its upper organization made is named again by its first admin at setup. */
+export async function renameBranch(trx: Trx, branchId: string, name: string): Promise<void> {
+  await trx.updateTable('branch').set({ name }).where('id', '=', branchId).execute()
+}
+
+export async function findBranchName(db: Db, branchId: string): Promise<string | undefined> {
+  return (await db.selectFrom('branch').select('name').where('id', '=', branchId).executeTakeFirst())?.name
+}
+
 // ── 党小组 ───────────────────────────────────────────────────────────────────────────────────
 
 /** Active groups of the branch with their active member counts: by their 第N numeral, else in the order they were created. */
@@ -136,7 +145,10 @@ export async function loginTaken(db: Db, login: string, exceptId?: string): Prom
   let q = db.selectFrom('member').select('id').where(eb => eb.fn('lower', ['login']), '=', login.toLowerCase())
   if (exceptId)
     q = q.where('id', '!=', exceptId)
-  return Boolean(await q.executeTakeFirst())
+  if (await q.executeTakeFirst())
+    return true
+  // One login page for both kinds of account: a member may not take an upper admin's login name.
+  return Boolean(await db.selectFrom('upper_org_admin').select('id').where(eb => eb.fn('lower', ['login']), '=', login.toLowerCase()).executeTakeFirst())
 }
 
 /** Active branch admins of the branch other than `exceptId`. */

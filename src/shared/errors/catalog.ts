@@ -12,6 +12,7 @@ import { GROUP_REVIEW_ERRORS } from '../reviews/group-errors'
 import { ASSESSMENT_ERRORS } from '../upper/assessment-errors'
 import { REVIEW_GUEST_ERRORS } from '../reviews/guest-errors'
 import { SYNC_ERRORS } from '../sync/errors'
+import { UPPER_ERRORS } from '../upper/errors'
 
 /**
  * Errors as a code and parameters, worded once here in both languages (issue 11): the server
@@ -47,6 +48,7 @@ export const NOUNS = {
   round: { zh: '评选', en: 'Commendation round' },
   nominee: { zh: '推荐对象', en: 'Nominee' },
   assessment: { zh: '支部争先评议', en: 'Branch assessment' },
+  branch: { zh: '支部', en: 'Branch' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
 
@@ -80,6 +82,7 @@ export const ERRORS = {
   ...APPRAISAL_ERRORS,
   ...COMMENDATION_ERRORS,
   ...SYNC_ERRORS,
+  ...UPPER_ERRORS,
 } as const satisfies Record<string, Words>
 export type ErrorCode = keyof typeof ERRORS
 

@@ -30,6 +30,10 @@ export type Me = Static<typeof Me>
 
 export const SetupStatus = Type.Object({ needsSetup: Type.Boolean() })
 
+/** Whether one setup link still works; a branch's link (from its upper organization) names the branch. */
+export const SetupLinkStatus = Type.Object({ needsSetup: Type.Boolean(), branchName: Type.Union([Type.String(), Type.Null()]) })
+export type SetupLinkStatus = Static<typeof SetupLinkStatus>
+
 export const SetupBody = Type.Object({
   token: Line(128, 10),
   branchName: Name,

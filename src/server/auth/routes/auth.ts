@@ -2,6 +2,8 @@ import type { ChangePasswordBody as ChangePasswordBodyT, LoginBody as LoginBodyT
 import type { FastifyInstance } from 'fastify'
 import { SESSION } from '#shared/constants'
 import { ChangePasswordBody, LoginBody, Me } from '#shared/schemas/auth'
+import { UpperMe } from '#shared/upper/schemas'
+import { Type } from 'typebox'
 import { ErrorBody, OkBody } from '#shared/schemas/common'
 import { writeAudit } from '../../audit/writer'
 import { failure, unauthorized } from '../../errors'
@@ -12,7 +14,9 @@ import { hashToken } from '../../util/ids'
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../password'
 import { backoffWait, clearFailures, hitRateLimit, peekRateLimit, recordFailure, tooManyFailures } from '../rate-limit'
 import { findCredentials, passwordHashOf, setPasswordHash } from '../repository'
-import { endSession, revokeSessions, startSession } from '../sessions'
+import { findUpperCredentials } from '../../upper/repository'
+import { loadUpperMe } from '../../upper/service'
+import { endSession, revokeSessions, startSession, startUpperSession } from '../sessions'
 
 /**
  * Only failures count, and never against the account alone, or anyone could lock its owner out:
@@ -22,10 +26,12 @@ import { endSession, revokeSessions, startSession } from '../sessions'
  */
 const ADDRESS_WINDOW_MS = 15 * 60_000
 const ADDRESS_FAILURES = 50
+/** Who logged in: a member, or an upper-organization admin (`kind: 'upper'`). */
+const MeOrUpper = Type.Union([Me, UpperMe])
 
 export default async function authRoutes(app: FastifyInstance) {
   app.post<{ Body: LoginBodyT }>('/login', {
-    schema: { body: LoginBody, response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
+    schema: { body: LoginBody, response: { 200: MeOrUpper, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
   }, async (request, reply) => {
     const login = request.body.login.trim().toLowerCase()
     // request.ip is the proxy's client address under TRUST_PROXY. Keys are hashed: no addresses or names at rest.
@@ -40,8 +46,15 @@ export default async function authRoutes(app: FastifyInstance) {
       throw tooManyFailures(wait, 'LOGIN_TOO_MANY_ACCOUNT')
 
     const member = await findCredentials(app.db, login)
+    // Logins are unique across members and upper admins, so at most one of these is found.
+    const upper = member ? undefined : await findUpperCredentials(app.db, login)
     // Verify against a dummy hash when there is no such account, so timing does not reveal which logins exist.
-    const ok = await verifyPassword(request.body.password, member?.password_hash ?? await dummyPasswordHash(app.passwordParams))
+    const ok = await verifyPassword(request.body.password, member?.password_hash ?? upper?.password_hash ?? await dummyPasswordHash(app.passwordParams))
+    if (upper && upper.active === 1 && ok) {
+      await clearFailures(app.db, pairKey)
+      await startUpperSession(app.db, reply, upper.id)
+      return loadUpperMe(app.db, upper.id)
+    }
     if (!member || !member.password_hash || member.active !== 1 || !ok) {
       await recordFailure(app.db, pairKey)
       await hitRateLimit(app.db, addressKey, ADDRESS_FAILURES, ADDRESS_WINDOW_MS)
@@ -59,7 +72,9 @@ export default async function authRoutes(app: FastifyInstance) {
     return { ok: true as const }
   })
 
-  app.get('/me', { preHandler: app.authenticate, schema: { response: { 200: Me, 401: ErrorBody } } }, async (request) => {
+  app.get('/me', { preHandler: app.anyAccount, schema: { response: { 200: MeOrUpper, 401: ErrorBody } } }, async (request) => {
+    if (request.upperAdmin)
+      return loadUpperMe(app.db, request.upperAdmin.id)
     return loadMe(app.db, actorOf(request).id)
   })
 

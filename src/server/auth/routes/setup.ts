@@ -1,10 +1,10 @@
 import type { SetupBody as SetupBodyT } from '#shared/schemas/auth'
 import type { FastifyInstance } from 'fastify'
-import { Me, SetupBody, SetupStatus } from '#shared/schemas/auth'
+import { Me, SetupBody, SetupLinkStatus, SetupStatus, TokenParams } from '#shared/schemas/auth'
 import { ErrorBody } from '#shared/schemas/common'
 import { writeAudit } from '../../audit/writer'
 import { failure } from '../../errors'
-import { insertBranch, insertMember, loginTaken } from '../../org/repository'
+import { findBranchName, insertBranch, insertMember, loginTaken, renameBranch } from '../../org/repository'
 import { loadMe } from '../../org/service'
 import { seedDefaultRules } from '../../points/rules'
 import { nowIso } from '../../util/clock'
@@ -13,7 +13,7 @@ import { hashPassword } from '../password'
 import { checkLinkToken } from '../rate-limit'
 import { claimSetupToken, findSetupToken, releaseSetupToken, spendSetupTokens } from '../repository'
 import { startSession } from '../sessions'
-import { hasBranchAdmin } from '../setup'
+import { setupClosed } from '../setup'
 
 const alreadySetUp = () => failure(409, 'ALREADY_SET_UP')
 const tokenUsed = () => failure(410, 'SETUP_TOKEN_USED')
@@ -21,7 +21,21 @@ const loginTakenError = () => failure(409, 'LOGIN_TAKEN')
 
 export default async function setupRoutes(app: FastifyInstance) {
   app.get('/', { schema: { response: { 200: SetupStatus } } }, async () => {
-    return { needsSetup: !(await hasBranchAdmin(app.db)) }
+    return { needsSetup: !(await setupClosed(app.db, null)) }
+  })
+
+  // A branch's link (made by its upper organization) is open while that branch has no admin, which
+  // the first-start question above cannot tell: the form asks with its token. Unknown token: 404.
+  app.get<{ Params: { token: string } }>('/:token', {
+    schema: { params: TokenParams, response: { 200: SetupLinkStatus, 404: ErrorBody, 429: ErrorBody } },
+  }, async (request) => {
+    return checkLinkToken(app.db, request.ip, async () => {
+      const token = await findSetupToken(app.db, hashToken(request.params.token))
+      if (!token)
+        throw failure(404, 'SETUP_TOKEN_INVALID')
+      const branchName = token.branch_id ? (await findBranchName(app.db, token.branch_id)) ?? null : null
+      return { needsSetup: !(await setupClosed(app.db, token.branch_id)), branchName }
+    })
   })
 
   app.post<{ Body: SetupBodyT }>('/', {
@@ -31,10 +45,11 @@ export default async function setupRoutes(app: FastifyInstance) {
     const tokenHash = hashToken(body.token)
     // The token is checked and claimed before the password is hashed: without it a request costs a
     // database read, and of many requests carrying it only one pays for a hash.
-    const claimedAt = await checkLinkToken(app.db, request.ip, async () => {
-      if (await hasBranchAdmin(app.db))
-        throw alreadySetUp()
+    const { claimedAt, branchId: targetBranch } = await checkLinkToken(app.db, request.ip, async () => {
       const token = await findSetupToken(app.db, tokenHash)
+      // A first-start link is closed once any admin exists; a branch's link once that branch has one.
+      if (await setupClosed(app.db, token?.branch_id ?? null))
+        throw alreadySetUp()
       if (!token)
         throw failure(400, 'SETUP_TOKEN_INVALID')
       if (token.used_at)
@@ -46,21 +61,24 @@ export default async function setupRoutes(app: FastifyInstance) {
       const now = nowIso()
       if (!(await claimSetupToken(app.db, tokenHash, now)))
         throw tokenUsed()
-      return now
+      return { claimedAt: now, branchId: token.branch_id }
     })
     const memberId = newId()
     try {
       const passwordHash = await hashPassword(body.password, app.passwordParams)
       await app.db.transaction().execute(async (trx) => {
-        if (await hasBranchAdmin(trx))
+        if (await setupClosed(trx, targetBranch))
           throw alreadySetUp()
         if (await loginTaken(trx, body.login))
           throw loginTakenError()
         const now = nowIso()
-        const branchId = newId()
-        // Any other link printed meanwhile is spent too: setup happens once.
-        await spendSetupTokens(trx, now)
-        await insertBranch(trx, { id: branchId, name: body.branchName.trim(), upper_org_id: null, settings: '{}', created_at: now })
+        const branchId = targetBranch ?? newId()
+        // Any other link printed meanwhile (for this branch, or the first-start ones) is spent too: setup happens once.
+        await spendSetupTokens(trx, now, targetBranch)
+        if (targetBranch)
+          await renameBranch(trx, branchId, body.branchName.trim())
+        else
+          await insertBranch(trx, { id: branchId, name: body.branchName.trim(), upper_org_id: null, settings: '{}', created_at: now })
         await insertMember(trx, {
           id: memberId,
           branch_id: branchId,

@@ -16,6 +16,7 @@ import * as commendationLevel from './2026_12_03_1400_commendation_level'
 import * as checkinKeys from './2026_12_03_1500_checkin_keys'
 import * as memberJoinedOn from './2026_12_03_1700_member_joined_on'
 import * as branchAssessment from './2026_12_03_1600_branch_assessment'
+import * as upperOrg from './2026_12_03_1530_upper_org'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -35,5 +36,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1500_checkin_keys': checkinKeys,
   '2026_12_03_1200_group_review': groupReview,
   '2026_12_03_1400_commendation_level': commendationLevel,
+  '2026_12_03_1530_upper_org': upperOrg,
   '2026_12_03_1600_branch_assessment': branchAssessment,
 }
