@@ -24,7 +24,7 @@ export default async function assessmentRoutes(app: FastifyInstance) {
     schema: { params: IdParams, response: { 200: AssessmentDetail, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } },
   }, async request => assessmentDetail(app.db, upperOf(request), request.params.id))
 
-  app.put<{ Params: AssessmentBranchParamsT, Body: AssessmentRatingBodyT }>('/:id/branches/:branchId', {
+  app.post<{ Params: AssessmentBranchParamsT, Body: AssessmentRatingBodyT }>('/:id/branches/:branchId', {
     preHandler,
     schema: { params: AssessmentBranchParams, body: AssessmentRatingBody, response: { 200: BranchRating, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody } },
   }, async request => rateBranch(app.db, upperOf(request), request.params.id, request.params.branchId, request.body))
