@@ -6,9 +6,9 @@ import { PLEDGE_POINTS, PLEDGE_RULE_KEYS, RESULT_LABEL_ZH } from '#shared/pledge
 import { hasRole } from '#shared/roles'
 import { writeAudit } from '../audit/writer'
 import { failure, forbidden } from '../errors'
+import { upperOrgOfBranch } from '../org/repository'
 import { grantByRule } from '../points/grants'
 import { nowIso } from '../util/clock'
-import { upperOrgOfBranch } from '../org/repository'
 import { pledgeOfBranch } from './views'
 import { recordPledge } from './workflow'
 

@@ -42,9 +42,7 @@ export async function closeAssessmentRow(trx: Conn, id: string, by: string, now:
 
 /** The branch's rating, given or replaced (the organization has one voice per branch). */
 export async function upsertRating(trx: Conn, row: BranchAssessmentRatingTable): Promise<void> {
-  await trx.insertInto('branch_assessment_rating').values(row)
-    .onConflict(oc => oc.columns(['assessment_id', 'branch_id']).doUpdateSet({ scores: row.scores, comment: row.comment, rated_by: row.rated_by, updated_at: row.updated_at }))
-    .execute()
+  await trx.insertInto('branch_assessment_rating').values(row).onConflict(oc => oc.columns(['assessment_id', 'branch_id']).doUpdateSet({ scores: row.scores, comment: row.comment, rated_by: row.rated_by, updated_at: row.updated_at })).execute()
 }
 
 /** Ratings of one assessment with the rater's name. */

@@ -97,8 +97,7 @@ export async function branchNameTaken(db: Conn, upperOrgId: string, name: string
 export async function adminCounts(db: Conn, branchIds: string[]): Promise<Map<string, number>> {
   if (branchIds.length === 0)
     return new Map()
-  const rows = await db.selectFrom('member').select(['branch_id', eb => eb.fn.countAll<number>().as('n')])
-    .where('branch_id', 'in', branchIds).where('role', '=', 'branch_admin').where('active', '=', 1).groupBy('branch_id').execute()
+  const rows = await db.selectFrom('member').select(['branch_id', eb => eb.fn.countAll<number>().as('n')]).where('branch_id', 'in', branchIds).where('role', '=', 'branch_admin').where('active', '=', 1).groupBy('branch_id').execute()
   return new Map(rows.map(r => [r.branch_id, Number(r.n)]))
 }
 
@@ -146,9 +145,7 @@ export async function groupFigures(db: Db, branchId: string, year: number, today
   const [names, members, points, pledges, reviews] = await Promise.all([
     db.selectFrom('party_group').select(['id', 'name']).where('branch_id', '=', branchId).where('removed_at', 'is', null).execute(),
     db.selectFrom('member').select(['group_id as key', eb => eb.fn.countAll<number>().as('n')]).where('branch_id', '=', branchId).where('active', '=', 1).groupBy('group_id').execute(),
-    db.selectFrom('point_ledger as l').innerJoin('member as m', 'm.id', 'l.member_id')
-      .select(['m.group_id as key', 'l.category', eb => eb.fn.sum<number>('l.amount').as('sum')])
-      .where('l.branch_id', '=', branchId).where('l.year', '=', year).groupBy(['m.group_id', 'l.category']).execute(),
+    db.selectFrom('point_ledger as l').innerJoin('member as m', 'm.id', 'l.member_id').select(['m.group_id as key', 'l.category', eb => eb.fn.sum<number>('l.amount').as('sum')]).where('l.branch_id', '=', branchId).where('l.year', '=', year).groupBy(['m.group_id', 'l.category']).execute(),
     pledgeQuery(db, year, today).where('p.branch_id', '=', branchId).select('p.group_id as key').groupBy('p.group_id').execute(),
     db.selectFrom('review_session').select(['group_id as key', eb => eb.fn.countAll<number>().as('n')]).where('branch_id', '=', branchId).where('status', '=', 'closed').where('period_from', '>=', `${year}-01-01`).where('period_from', '<=', `${year}-12-31`).groupBy('group_id').execute(),
   ])
@@ -164,12 +161,9 @@ export async function groupFigures(db: Db, branchId: string, year: number, today
 
 /** Items of the year's approved or published pledges: made, kept, overdue (due before today, not done, not assessed, not excused). */
 function pledgeQuery(db: Db, year: number, today: string) {
-  return db.selectFrom('pledge_item as i').innerJoin('pledge as p', 'p.id', 'i.pledge_id')
-    .select([
-      eb => eb.fn.countAll<number>().as('made'),
-      sql<number>`sum(case when i.result = 'kept' then 1 else 0 end)`.as('kept'),
-      sql<number>`sum(case when i.result is null and i.excused = 0 and i.progress_status <> 'done' and i.due_date < ${today} then 1 else 0 end)`.as('overdue'),
-    ])
-    .where('p.year', '=', year)
-    .where('p.status', 'in', ['approved', 'published'])
+  return db.selectFrom('pledge_item as i').innerJoin('pledge as p', 'p.id', 'i.pledge_id').select([
+    eb => eb.fn.countAll<number>().as('made'),
+    sql<number>`sum(case when i.result = 'kept' then 1 else 0 end)`.as('kept'),
+    sql<number>`sum(case when i.result is null and i.excused = 0 and i.progress_status <> 'done' and i.due_date < ${today} then 1 else 0 end)`.as('overdue'),
+  ]).where('p.year', '=', year).where('p.status', 'in', ['approved', 'published'])
 }
