@@ -55,6 +55,9 @@ import guestOrganizerRoutes from './reviews/routes/guest-organizer'
 import reviewRoutes from './reviews/routes/reviews'
 import { registerOpHandlers } from './sync/registry'
 import syncRoutes from './sync/routes'
+import upperAssessmentRoutes from './upper/routes/assessments'
+import branchAssessmentRoutes from './upper/routes/branch-assessments'
+import upperPledgeRoutes from './upper/routes/pledges'
 import upperRoutes from './upper/routes/upper'
 
 export interface AppOptions {
@@ -185,6 +188,9 @@ export async function buildApp(options: AppOptions) {
   await app.register(recordRoutes, { prefix: '/api/records' })
   await app.register(commendationRoutes, { prefix: '/api/commendations' })
   await app.register(upperRoutes, { prefix: '/api/upper' })
+  await app.register(upperPledgeRoutes, { prefix: '/api/upper/branches' })
+  await app.register(upperAssessmentRoutes, { prefix: '/api/upper/assessments' })
+  await app.register(branchAssessmentRoutes, { prefix: '/api/branch-assessments' })
 
   if (options.serveApp)
     await app.register(staticApp, { root: config.appDir })

@@ -110,4 +110,56 @@ export const MATRIX: RouteCase[] = [
     url: (_f, p) => `/api/upper/branches/${p.id}/setup-link`,
     expect: upperOnly(200, 404),
   },
+  // 支部争先 and the 评诺 of a branch's pledge to the organization (issue 14 point 4).
+  { method: 'GET', route: '/api/upper/assessments', url: () => '/api/upper/assessments', expect: upperOnly(200, 200) },
+  { method: 'POST', route: '/api/upper/assessments', url: () => '/api/upper/assessments', body: () => ({ period: freshAssessmentPeriod() }), expect: upperOnly(200, 200) },
+  { method: 'GET', route: '/api/upper/assessments/:id', prepare: freshAssessment, url: (_f, p) => `/api/upper/assessments/${p.id}`, expect: upperOnly(200, 404) },
+  {
+    method: 'POST',
+    route: '/api/upper/assessments/:id/branches/:branchId',
+    prepare: freshAssessment,
+    url: (f, p) => `/api/upper/assessments/${p.id}/branches/${f.branchId}`,
+    body: () => ({ scores: { leadership: 4, members: 3, mechanism: 3, results: 4, masses: 3 } }),
+    expect: upperOnly(200, 404),
+  },
+  { method: 'POST', route: '/api/upper/assessments/:id/close', prepare: freshAssessment, url: (_f, p) => `/api/upper/assessments/${p.id}/close`, expect: upperOnly(200, 404) },
+  { method: 'GET', route: '/api/upper/branches/:id/pledges', url: f => `/api/upper/branches/${f.branchId}/pledges`, expect: upperOnly(200, 404) },
+  {
+    method: 'POST',
+    route: '/api/upper/branches/:id/pledges/:pledgeId/evaluate',
+    prepare: freshBranchPledge,
+    url: (f, p) => `/api/upper/branches/${f.branchId}/pledges/${p.id}/evaluate`,
+    body: (_f, p) => ({ items: [{ itemId: p.itemId, result: 'kept' }] }),
+    expect: upperOnly(200, 404),
+  },
+  { method: 'GET', route: '/api/branch-assessments', url: () => '/api/branch-assessments', expect: adminOnBranch },
 ]
+
+let assessmentYear = 2040
+/** A period no assessment of the organization has yet (one per organization and period). */
+function freshAssessmentPeriod(): string {
+  return `${assessmentYear++}-Y`
+}
+
+/** A new open assessment of the fixture branch's upper organization. */
+async function freshAssessment(f: MatrixFixture): Promise<Prepared> {
+  const res = await f.upper.client.post('/api/upper/assessments', { period: freshAssessmentPeriod() })
+  if (res.statusCode !== 200)
+    throw new Error(`fixture: assessment → ${res.statusCode} ${res.body}`)
+  return { id: res.json().id }
+}
+
+/** A published pledge of the branch itself (owner 'branch'), to the upper organization. */
+async function freshBranchPledge(f: MatrixFixture): Promise<Prepared> {
+  const year = Number(new Date().toISOString().slice(0, 4))
+  const created = await f.admin.client.post('/api/pledges', { ownerKind: 'branch', year, supervisor: '机关工委', supervisorContact: '0351-1234567', items: [{ category: 'excel', duty: '支部建设', target: '全年三会一课按期召开', dueDate: `${year}-12-31` }] })
+  if (created.statusCode !== 200)
+    throw new Error(`fixture: branch pledge → ${created.statusCode} ${created.body}`)
+  const id = created.json().id as string
+  for (const step of ['submit', 'approve', 'publish']) {
+    const res = await f.admin.client.post(`/api/pledges/${id}/${step}`)
+    if (res.statusCode !== 200)
+      throw new Error(`fixture: branch pledge ${step} → ${res.statusCode} ${res.body}`)
+  }
+  return { id, itemId: created.json().items[0].id }
+}

@@ -164,6 +164,12 @@ async function seedCampaign(b: PointsBranch, meetingId: string) {
   const nominee = randomUUID()
   await db.insertInto('commendation_nominee').values({ id: nominee, round_id: round, title_id: title, branch_id: b.branchId, member_id: amy.id, group_id: null, citation: '带头服务群众', status: 'nominated', nominated_by: admin.id, points_entry_id: null, decided_by: null, decided_at: null, created_at: at, updated_at: at }).execute()
   await db.insertInto('commendation_feedback').values({ id: randomUUID(), nominee_id: nominee, round_id: round, branch_id: b.branchId, name: '群众', text: '名副其实', status: 'approved', created_at: at, moderated_by: admin.id, moderated_at: at }).execute()
+  // 支部争先: an upper organization's assessment of the branch (its admins' ids are not members').
+  const upperOrg = randomUUID()
+  await db.insertInto('upper_org').values({ id: upperOrg, name: '市直机关工委', created_at: at }).execute()
+  const assessment = randomUUID()
+  await db.insertInto('branch_assessment').values({ id: assessment, upper_org_id: upperOrg, title: '上半年支部争先', period: `${year}-H1`, status: 'closed', created_by: 'upper-admin', created_at: at, closed_by: 'upper-admin', closed_at: at }).execute()
+  await db.insertInto('branch_assessment_rating').values({ assessment_id: assessment, branch_id: b.branchId, scores: JSON.stringify({ leadership: 4, members: 4, mechanism: 3, results: 4, masses: 3 }), comment: '班子团结', rated_by: 'upper-admin', updated_at: at }).execute()
 }
 
 let b: PointsBranch

@@ -1,4 +1,5 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely'
+import type { BranchAssessmentRatingTable, BranchAssessmentTable } from './assessment.table'
 import type { AppraisalBallotTable, AppraisalResultTable, AppraisalSummaryTable, AppraisalTable, AppraisalVoterTable, CommendationFeedbackTable, CommendationNomineeTable, CommendationRoundTable, CommendationTitleTable } from './appraisal.table'
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable, UpperSessionTable } from './auth.table'
 import type { GroupReviewRaterTable, GroupReviewRatingTable, GroupReviewTable } from './group-review.table'
@@ -63,6 +64,8 @@ export interface Database {
   commendation_title: CommendationTitleTable
   commendation_nominee: CommendationNomineeTable
   commendation_feedback: CommendationFeedbackTable
+  branch_assessment: BranchAssessmentTable
+  branch_assessment_rating: BranchAssessmentRatingTable
   group_review: GroupReviewTable
   group_review_rater: GroupReviewRaterTable
   group_review_rating: GroupReviewRatingTable

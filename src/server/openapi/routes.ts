@@ -60,6 +60,13 @@ export const API_TAGS: readonly TagDoc[] = [
       'GET /api/upper/branches/{id}': { summary: '支部下钻到党小组 A branch by its groups', description: 'The same figures per group, members in no group as a row of their own (`id` null).' },
       'POST /api/upper/branches': { summary: '新建支部 Create a branch', description: 'Answers the branch\'s one-time setup link (valid 24 hours) for its first admin. 409 for a name the organization already has.' },
       'POST /api/upper/branches/{id}/setup-link': { summary: '重新生成设置链接 A new setup link', description: 'For a branch whose first link was lost or expired; 409 once the branch has an admin.' },
+      'GET /api/upper/branches/{id}/pledges': { summary: '支部承诺 A branch\'s pledges to the organization', description: 'The branch\'s own pledges (owner `branch`, 支部向上级党组织承诺) that were approved or published, with items and their 践诺. Members\' and groups\' pledges are the branch\'s business and are not listed.' },
+      'POST /api/upper/branches/{id}/pledges/{pledgeId}/evaluate': { summary: '评诺支部承诺 Evaluate a branch\'s pledge', description: 'Each item once, on a published branch pledge (409 `ITEM_EVALUATED` the second time); a member\'s or group\'s pledge is 403 `BRANCH_PLEDGE_ONLY`. The branch\'s phones learn the result through sync. A branch under an upper organization can no longer evaluate its own branch pledge (403 `BRANCH_PLEDGE_UPPER_EVALUATES`).' },
+      'GET /api/upper/assessments': { summary: '支部争先评议列表 Branch assessments', description: 'The organization\'s assessments, newest period first, with how many branches are rated.' },
+      'POST /api/upper/assessments': { summary: '开始支部争先评议 Open a branch assessment', description: '`{ period, title? }` — a 讲评 period (2026-Y, 2026-H1, 2026-Q3); one per organization and period (409 `ASSESSMENT_EXISTS`).' },
+      'GET /api/upper/assessments/{id}': { summary: '支部争先评议 One assessment', description: 'Every branch with its figures of the period\'s year (as in the overview) beside the organization\'s rating, if given.' },
+      'POST /api/upper/assessments/{id}/branches/{branchId}': { summary: '评议一个支部 Rate a branch', description: 'Five 五个好 scores (4 满意 … 1 不满意) and a comment; given again it replaces the rating (the organization has one voice per branch). 409 once closed; another organization\'s branch 404.' },
+      'POST /api/upper/assessments/{id}/close': { summary: '结束支部争先评议 Close an assessment', description: 'For good; the branches then see their own rating. 409 `ASSESSMENT_ALREADY_CLOSED` names who closed it.' },
     },
   },
   {
@@ -254,6 +261,7 @@ export const API_TAGS: readonly TagDoc[] = [
     title: '五个好评议 Groups\' review',
     description: 'The branch\'s 五个好 review of its groups for a period. Raters (the branch admins and the members they name) send their ballots through the sync push as the `group_review.ballot` op.',
     routes: {
+      'GET /api/branch-assessments': { summary: '上级党组织的支部争先评议 How the upper organization rated the branch', description: 'Branch admins: the closed 支部争先 assessments of their own branch with the organization\'s rating and comment (an open one is not shown). Empty for a branch with no upper organization.' },
       'GET /api/group-reviews': { summary: '评议列表 Reviews', description: 'The reviews the member rates in (all of them for a branch admin).' },
       'POST /api/group-reviews': { summary: '建立评议 Start a review', description: 'One per period (409 `GROUP_REVIEW_EXISTS`).' },
       'GET /api/group-reviews/{id}': { summary: '评议详情 A review', description: 'Each group with its figures for the period, the asker\'s own ballot, and the results once closed. Raters only.' },

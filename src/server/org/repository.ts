@@ -23,6 +23,12 @@ export async function insertBranch(trx: Trx, row: Insertable<BranchTable>): Prom
   await trx.insertInto('branch').values(row).execute()
 }
 
+/** The branch's upper organization (上级党组织), or null for a branch on its own (a plain install). */
+export async function upperOrgOfBranch(db: Db | Trx, branchId: string): Promise<string | null> {
+  const row = await db.selectFrom('branch').select('upper_org_id').where('id', '=', branchId).executeTakeFirst()
+  return row?.upper_org_id ?? null
+}
+
 /** A branch its upper organization made is named again by its first admin at setup. */
 export async function renameBranch(trx: Trx, branchId: string, name: string): Promise<void> {
   await trx.updateTable('branch').set({ name }).where('id', '=', branchId).execute()

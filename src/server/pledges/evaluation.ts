@@ -6,6 +6,7 @@ import { PLEDGE_POINTS, PLEDGE_RULE_KEYS, RESULT_LABEL_ZH } from '#shared/pledge
 import { hasRole } from '#shared/roles'
 import { writeAudit } from '../audit/writer'
 import { failure, forbidden } from '../errors'
+import { upperOrgOfBranch } from '../org/repository'
 import { grantByRule } from '../points/grants'
 import { nowIso } from '../util/clock'
 import { pledgeOfBranch } from './views'
@@ -52,7 +53,7 @@ export function evaluationPoints(pledge: Pledge, evaluated: { itemId: string, re
  * source `pledge-item:<id>` makes it idempotent. The item keeps what was actually granted (null
  * when the branch has no such rule or switched it off) and the audit log the request.
  */
-export async function postEvaluationPoints(trx: Trx, actor: Actor, effects: PledgePointsEffect[]): Promise<(number | null)[]> {
+export async function postEvaluationPoints(trx: Trx, actor: Evaluator, effects: PledgePointsEffect[]): Promise<(number | null)[]> {
   const results: (number | null)[] = []
   for (const effect of effects) {
     const outcome = await grantByRule(trx, {
@@ -75,11 +76,33 @@ export async function postEvaluationPoints(trx: Trx, actor: Actor, effects: Pled
   return results
 }
 
-/** 评诺 by a branch admin: each item once, on a published pledge. */
+/**
+ * Who gives the 评诺: a branch admin, or — for a branch's own pledge to its upper organization —
+ * that organization's admin (whose id is not a member's; branchId is the pledge's branch).
+ */
+export interface Evaluator {
+  id: string
+  branchId: string
+}
+
+/**
+ * 评诺 by a branch admin: each item once, on a published pledge. A branch that belongs to an upper
+ * organization pledged to it (支部向上级党组织承诺), so that pledge is the organization's to evaluate,
+ * not the branch's own (issue 14 point 4); a single-branch install still evaluates its own.
+ */
 export async function evaluatePledge(trx: Trx, actor: Actor, id: string, body: EvaluateBody, today: string): Promise<EvaluateResponse> {
   if (!hasRole(actor.role, 'branch_admin'))
     throw forbidden('PLEDGE_EVALUATORS_ONLY')
   const pledge = await pledgeOfBranch(trx, actor.branchId, id)
+  if (pledge.ownerKind === 'branch' && await upperOrgOfBranch(trx, actor.branchId))
+    throw forbidden('BRANCH_PLEDGE_UPPER_EVALUATES')
+  return recordEvaluation(trx, actor, pledge, body, today)
+}
+
+/** Records the 评诺 of `pledge`'s items by `evaluator` (checked by the caller), its points and its change. */
+export async function recordEvaluation(trx: Trx, evaluator: Evaluator, pledge: Pledge, body: EvaluateBody, today: string): Promise<EvaluateResponse> {
+  const id = pledge.id
+  const actor = evaluator
   if (pledge.status !== 'published')
     throw failure(409, 'PLEDGE_NOT_PUBLISHED')
   const seen = new Set<string>()

@@ -42,7 +42,17 @@ export type RouteRole = Role | 'upper_admin'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** The only writes an upper admin makes: its own branches and their setup links, and logging out. */
-const UPPER_WRITES = new Set(['/api/upper/branches', '/api/upper/branches/:id/setup-link', '/api/auth/logout', '/api/auth/login'])
+const UPPER_WRITES = new Set([
+  '/api/upper/branches',
+  '/api/upper/branches/:id/setup-link',
+  // 支部争先 and the 评诺 of a branch's pledge to the organization (issue 14 point 4).
+  '/api/upper/assessments',
+  '/api/upper/assessments/:id/branches/:branchId',
+  '/api/upper/assessments/:id/close',
+  '/api/upper/branches/:id/pledges/:pledgeId/evaluate',
+  '/api/auth/logout',
+  '/api/auth/login',
+])
 
 /**
  * The role each of these preHandlers demands ('member': any logged-in member), so the API

@@ -9,6 +9,7 @@ import { PLEDGE_ERRORS } from '../pledges/errors'
 import { POINTS_ERRORS } from '../points/errors'
 import { REVIEW_ERRORS } from '../reviews/errors'
 import { GROUP_REVIEW_ERRORS } from '../reviews/group-errors'
+import { ASSESSMENT_ERRORS } from '../upper/assessment-errors'
 import { REVIEW_GUEST_ERRORS } from '../reviews/guest-errors'
 import { SYNC_ERRORS } from '../sync/errors'
 import { UPPER_ERRORS } from '../upper/errors'
@@ -46,6 +47,7 @@ export const NOUNS = {
   appraisal: { zh: '民主评议', en: 'Appraisal' },
   round: { zh: '评选', en: 'Commendation round' },
   nominee: { zh: '推荐对象', en: 'Nominee' },
+  assessment: { zh: '支部争先评议', en: 'Branch assessment' },
   branch: { zh: '支部', en: 'Branch' },
 } as const satisfies Record<string, Words>
 export type Noun = keyof typeof NOUNS
@@ -75,6 +77,7 @@ export const ERRORS = {
   ...PLEDGE_ERRORS,
   ...REVIEW_ERRORS,
   ...GROUP_REVIEW_ERRORS,
+  ...ASSESSMENT_ERRORS,
   ...REVIEW_GUEST_ERRORS,
   ...APPRAISAL_ERRORS,
   ...COMMENDATION_ERRORS,

@@ -14,6 +14,7 @@ import * as appraisalCommendation from './2026_12_03_0910_appraisal_commendation
 import * as groupReview from './2026_12_03_1200_group_review'
 import * as commendationLevel from './2026_12_03_1400_commendation_level'
 import * as checkinKeys from './2026_12_03_1500_checkin_keys'
+import * as branchAssessment from './2026_12_03_1600_branch_assessment'
 import * as upperOrg from './2026_12_03_1530_upper_org'
 import * as changeLogScope from './2026_12_03_1550_change_log_scope'
 import * as memberJoinedOn from './2026_12_03_1700_member_joined_on'
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1400_commendation_level': commendationLevel,
   '2026_12_03_1530_upper_org': upperOrg,
   '2026_12_03_1550_change_log_scope': changeLogScope,
+  '2026_12_03_1600_branch_assessment': branchAssessment,
 }
