@@ -1,7 +1,7 @@
 /**
  * `npm run bench:pull`: what a member's pull costs in one branch against a deployment of 50
  * branches × 200 members (issue 14 Figures, issue 17 point 5), before and after the scope indexes
- * (2026_12_03_1550_change_log_scope). Two pulls: a new phone's first pull (every page of 500) and
+ * (2026_12_03_1810_change_log_scope). Two pulls: a new phone's first pull (every page of 500) and
  * a pull of the member's last 20 changes. "before" is the old query (a filter over the branch's
  * rows, index on branch and seq) on the old index; "after" is today's pull on today's indexes — the
  * same seeded rows, the indexes swapped between the two. SQLite always; PostgreSQL too when

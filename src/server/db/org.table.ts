@@ -9,7 +9,7 @@ export interface UpperOrgTable {
 
 /**
  * 上级党组织管理员: an account of the upper organization, never a member (see the migration
- * 2026_12_03_1530_upper_org for why it is a table of its own). Its login is unique across members too.
+ * 2026_12_03_1800_upper_org for why it is a table of its own). Its login is unique across members too.
  */
 export interface UpperOrgAdminTable {
   id: string

@@ -112,7 +112,7 @@ const CHANGE_COLUMNS = ['seq', 'entity', 'entity_id', 'op', 'data'] as const
 
 /**
  * The rows of visibleTo after `from`, read without touching anyone else's: three disjoint arms,
- * each a range scan of an index ending in seq (2026_12_03_1550_change_log_scope), merged in seq
+ * each a range scan of an index ending in seq (2026_12_03_1810_change_log_scope), merged in seq
  * order — PostgreSQL's Merge Append and SQLite's compound ORDER BY both stop at the limit, so a
  * page reads about `limit` rows however large the branch or the deployment.
  * - branch-wide rows (scope 'branch');

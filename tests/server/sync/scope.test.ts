@@ -156,8 +156,8 @@ describe('group meetings logged before the change log had group scope', () => {
       const groupMeeting = await createMeeting(g.leader1.client, { type: 'group_meeting', groupId: g.group1 })
       const branchMeeting = await createMeeting(g.admin, {})
       const migration = migrations['2026_11_28_0810_sync_scope']!
-      // The later scope column (2026_12_03_1550) is generated from group_id: undone first, redone last, as an upgrade runs them.
-      const scopeColumn = migrations['2026_12_03_1550_change_log_scope']!
+      // The later scope column (2026_12_03_1810) is generated from group_id: undone first, redone last, as an upgrade runs them.
+      const scopeColumn = migrations['2026_12_03_1810_change_log_scope']!
       await scopeColumn.down!(own.handle.db)
       await migration.down!(own.handle.db)
       await own.handle.db.updateTable('change_log').set({ member_id: null }).where('entity', '=', 'meeting').execute()

@@ -14,10 +14,10 @@ import * as appraisalCommendation from './2026_12_03_0910_appraisal_commendation
 import * as groupReview from './2026_12_03_1200_group_review'
 import * as commendationLevel from './2026_12_03_1400_commendation_level'
 import * as checkinKeys from './2026_12_03_1500_checkin_keys'
-import * as branchAssessment from './2026_12_03_1600_branch_assessment'
-import * as upperOrg from './2026_12_03_1530_upper_org'
-import * as changeLogScope from './2026_12_03_1550_change_log_scope'
 import * as memberJoinedOn from './2026_12_03_1700_member_joined_on'
+import * as upperOrg from './2026_12_03_1800_upper_org'
+import * as changeLogScope from './2026_12_03_1810_change_log_scope'
+import * as branchAssessment from './2026_12_03_1820_branch_assessment'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -37,7 +37,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1500_checkin_keys': checkinKeys,
   '2026_12_03_1200_group_review': groupReview,
   '2026_12_03_1400_commendation_level': commendationLevel,
-  '2026_12_03_1530_upper_org': upperOrg,
-  '2026_12_03_1550_change_log_scope': changeLogScope,
-  '2026_12_03_1600_branch_assessment': branchAssessment,
+  '2026_12_03_1800_upper_org': upperOrg,
+  '2026_12_03_1810_change_log_scope': changeLogScope,
+  '2026_12_03_1820_branch_assessment': branchAssessment,
 }
