@@ -1,5 +1,5 @@
 import type { RhythmAttendance, RhythmInput, RhythmMeeting } from '#shared/meetings/rhythm'
-import { DEFAULT_RHYTHM_SETTINGS, isLate, minutesLate, normalizeRhythmSettings, rhythmReport } from '#shared/meetings/rhythm'
+import { DEFAULT_RHYTHM_SETTINGS, isLate, minutesLate, normalizeRhythmSettings, rhythmReport, rhythmSummary } from '#shared/meetings/rhythm'
 import { describe, expect, it } from 'vitest'
 
 const G1 = 'g1'
@@ -115,6 +115,8 @@ describe('attendance and 迟到', () => {
       expect.objectContaining({ meetingId: a.id, expected: 3, present: 3, leave: 0, absent: 0, late: 1, rate: 1 }),
       expect.objectContaining({ meetingId: b.id, expected: 3, present: 1, leave: 1, absent: 1, late: 1, rate: 1 / 3 }),
     ])
+    // The upper organization's overview: 4 present of 6 expected, two late, no names.
+    expect(rhythmSummary(r)).toEqual({ meetingsHeld: 2, missedTypes: r.missedTypes, flaggedGroups: r.flaggedGroups, attendanceRate: 67, late: 2 })
     expect(r.members).toEqual([
       expect.objectContaining({ memberId: 'p', expected: 2, present: 2, late: 1, rate: 1 }),
       expect.objectContaining({ memberId: 'q', expected: 2, present: 1, leave: 1, late: 1, rate: 0.5 }),

@@ -1,6 +1,6 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely'
-import type { BranchAssessmentRatingTable, BranchAssessmentTable } from './assessment.table'
 import type { AppraisalBallotTable, AppraisalResultTable, AppraisalSummaryTable, AppraisalTable, AppraisalVoterTable, CommendationFeedbackTable, CommendationNomineeTable, CommendationRoundTable, CommendationTitleTable } from './appraisal.table'
+import type { BranchAssessmentRatingTable, BranchAssessmentTable } from './assessment.table'
 import type { InviteTable, LoginFailureTable, RateLimitTable, SessionTable, SetupTokenTable, UpperSessionTable } from './auth.table'
 import type { GroupReviewRaterTable, GroupReviewRatingTable, GroupReviewTable } from './group-review.table'
 import type { MeetingAttendanceTable, MeetingTable, MemberCheckinKeyTable } from './meetings.table'

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Db } from '../db/database'
 import type { UnitRows, UpperActor } from './repository'
 import { SETUP_TOKEN_HOURS } from '#shared/constants'
+import { rhythmSummary } from '#shared/meetings/rhythm'
 import { CATEGORIES } from '#shared/points/categories'
 import { localDate } from '#shared/points/periods'
 import { writeAudit } from '../audit/writer'
@@ -10,6 +11,7 @@ import { linkOrigin } from '../auth/origin'
 import { insertSetupToken } from '../auth/repository'
 import { setupUrl } from '../auth/setup'
 import { failure, notFound, unauthorized } from '../errors'
+import { branchRhythm } from '../meetings/rhythm-service'
 import { insertBranch } from '../org/repository'
 import { addMs, HOUR, nowIso } from '../util/clock'
 import { hashToken, newId, newToken } from '../util/ids'
@@ -46,15 +48,20 @@ const thisYear = () => Number(localDate(new Date()).slice(0, 4))
 
 async function overviewRows(db: Db, branches: { id: string, name: string }[], year: number): Promise<BranchOverview[]> {
   const ids = branches.map(b => b.id)
-  const [rows, admins] = await Promise.all([branchFigures(db, ids, year, localDate(new Date())), adminCounts(db, ids)])
-  return branches.map(b => ({
+  const [rows, admins, rhythms] = await Promise.all([
+    branchFigures(db, ids, year, localDate(new Date())),
+    adminCounts(db, ids),
+    // 三会一课 执行 per branch, through the branch admin's own report (its rules live once, in shared).
+    Promise.all(branches.map(async b => rhythmSummary(await branchRhythm(db, b.id, year)))),
+  ])
+  return branches.map((b, i) => ({
     id: b.id,
     name: b.name,
     setUp: (admins.get(b.id) ?? 0) > 0,
     groups: rows.groups.find(r => r.key === b.id)?.n ?? 0,
     ...unitFigures(rows, b.id),
     appraisalHeld: rows.appraisals.some(a => a.key === b.id),
-    rhythm: null,
+    rhythm: rhythms[i]!,
   }))
 }
 

@@ -9,9 +9,9 @@ import { PLEDGE_ERRORS } from '../pledges/errors'
 import { POINTS_ERRORS } from '../points/errors'
 import { REVIEW_ERRORS } from '../reviews/errors'
 import { GROUP_REVIEW_ERRORS } from '../reviews/group-errors'
-import { ASSESSMENT_ERRORS } from '../upper/assessment-errors'
 import { REVIEW_GUEST_ERRORS } from '../reviews/guest-errors'
 import { SYNC_ERRORS } from '../sync/errors'
+import { ASSESSMENT_ERRORS } from '../upper/assessment-errors'
 import { UPPER_ERRORS } from '../upper/errors'
 
 /**

@@ -302,3 +302,34 @@ export function rhythmReport(input: RhythmInput): RhythmReport {
     flaggedGroups: groups.filter(g => g.flagged).length,
   }
 }
+
+/** What an upper organization's overview shows of a branch's 三会一课: counts only, nobody's name. */
+export interface RhythmSummary {
+  /** Closed meetings of the year. */
+  meetingsHeld: number
+  missedTypes: number
+  flaggedGroups: number
+  /** 实到 over 应到 across the year's closed meetings with an 应到, whole percent; null before any. */
+  attendanceRate: number | null
+  late: number
+}
+
+export function rhythmSummary(report: RhythmReport): RhythmSummary {
+  let present = 0
+  let expected = 0
+  let late = 0
+  for (const m of report.meetings) {
+    if (m.expected !== null) {
+      present += m.present
+      expected += m.expected
+    }
+    late += m.late
+  }
+  return {
+    meetingsHeld: report.meetings.length,
+    missedTypes: report.missedTypes,
+    flaggedGroups: report.flaggedGroups,
+    attendanceRate: expected ? Math.round((present * 100) / expected) : null,
+    late,
+  }
+}

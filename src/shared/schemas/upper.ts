@@ -42,11 +42,14 @@ export const BranchOverview = Type.Object({
   ...UnitFigures,
   /** 民主评议 of the year counted or decided. */
   appraisalHeld: Type.Boolean(),
-  /**
-   * 三会一课 执行 (issue 14 point 3, built beside this in src/server/meetings/rhythm*): null until
-   * the lead wires the rhythm figures in here at merge; the page shows the column as 待接入.
-   */
-  rhythm: Type.Null(),
+  /** 三会一课 执行 of the year (src/server/meetings/rhythm*): counts only (rhythmSummary). */
+  rhythm: Type.Object({
+    meetingsHeld: Type.Integer(),
+    missedTypes: Type.Integer(),
+    flaggedGroups: Type.Integer(),
+    attendanceRate: Type.Union([Type.Integer(), Type.Null()]),
+    late: Type.Integer(),
+  }),
 })
 export type BranchOverview = Static<typeof BranchOverview>
 

@@ -4,8 +4,8 @@ import { Type } from 'typebox'
 import { PERIOD_PATTERN } from '../reviews/constants'
 import { GroupScoresSchema } from '../reviews/group-schemas'
 import { Id, IsoDateTime, Line, Text } from '../schemas/common'
+import { BranchOverview } from '../schemas/upper'
 import { ASSESSMENT_LIMITS, ASSESSMENT_STATUSES } from './assessment'
-import { BranchOverview } from './schemas'
 
 const Period = Type.String({ pattern: PERIOD_PATTERN, maxLength: 7 })
 const Status = Type.Union([Type.Literal(ASSESSMENT_STATUSES[0]), Type.Literal(ASSESSMENT_STATUSES[1])])

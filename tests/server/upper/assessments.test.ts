@@ -47,41 +47,41 @@ describe('a branch\'s pledge to its upper organization', () => {
   })
 
   it('should refuse the branch admin the 评诺 of the branch\'s own pledge, saying who gives it', async () => {
-    const res = await f.admin.client.post(`/api/pledges/${pledge.id}/evaluate`, { items: [{ itemId: pledge.items[0].id, result: 'kept' }] })
+    const res = await f.admin.client.post(`/api/pledges/${pledge.id}/evaluate`, { items: [{ itemId: pledge.items[0]!.id, result: 'kept' }] })
     expect(res.statusCode).toBe(403)
     expect(res.json().message).toContain('由上级党组织评诺')
-    const item = await t.handle.db.selectFrom('pledge_item').select('result').where('id', '=', pledge.items[0].id).executeTakeFirstOrThrow()
+    const item = await t.handle.db.selectFrom('pledge_item').select('result').where('id', '=', pledge.items[0]!.id).executeTakeFirstOrThrow()
     expect(item.result).toBeNull()
   })
 
   it('should let the organization give the 评诺 once, and the branch see it', async () => {
-    const body = { items: [{ itemId: pledge.items[0].id, result: 'kept', comment: '按期完成' }] }
+    const body = { items: [{ itemId: pledge.items[0]!.id, result: 'kept', comment: '按期完成' }] }
     const res = await upper.client.post(`/api/upper/branches/${f.branchId}/pledges/${pledge.id}/evaluate`, body)
     expect(res.statusCode, res.body).toBe(200)
     expect(res.json().points).toEqual([])
     const again = await upper.client.post(`/api/upper/branches/${f.branchId}/pledges/${pledge.id}/evaluate`, body)
     expect(again.statusCode).toBe(409)
     const seen = (await f.admin.client.get(`/api/pledges/${pledge.id}`)).json()
-    expect(seen.items.find((i: { id: string }) => i.id === pledge.items[0].id)).toMatchObject({ result: 'kept', resultComment: '按期完成' })
+    expect(seen.items.find((i: { id: string }) => i.id === pledge.items[0]!.id)).toMatchObject({ result: 'kept', resultComment: '按期完成' })
   })
 
   it('should refuse another organization and a member\'s pledge, changing nothing', async () => {
-    const other = await otherUpper.client.post(`/api/upper/branches/${f.branchId}/pledges/${pledge.id}/evaluate`, { items: [{ itemId: pledge.items[1].id, result: 'kept' }] })
+    const other = await otherUpper.client.post(`/api/upper/branches/${f.branchId}/pledges/${pledge.id}/evaluate`, { items: [{ itemId: pledge.items[1]!.id, result: 'kept' }] })
     expect(other.statusCode).toBe(404)
     expect((await otherUpper.client.get(`/api/upper/branches/${f.branchId}/pledges`)).statusCode).toBe(404)
     const mine = await publishedPledge({ client: f.member2.client, id: f.member2.id }, f.admin.client)
-    const member = await upper.client.post(`/api/upper/branches/${f.branchId}/pledges/${mine.id}/evaluate`, { items: [{ itemId: mine.items[0].id, result: 'kept' }] })
+    const member = await upper.client.post(`/api/upper/branches/${f.branchId}/pledges/${mine.id}/evaluate`, { items: [{ itemId: mine.items[0]!.id, result: 'kept' }] })
     expect(member.statusCode).toBe(403)
     const rows = await t.handle.db.selectFrom('pledge_item').select('result').where('pledge_id', 'in', [mine.id]).execute()
     expect(rows.every(r => r.result === null)).toBe(true)
-    expect((await t.handle.db.selectFrom('pledge_item').select('result').where('id', '=', pledge.items[1].id).executeTakeFirstOrThrow()).result).toBeNull()
+    expect((await t.handle.db.selectFrom('pledge_item').select('result').where('id', '=', pledge.items[1]!.id).executeTakeFirstOrThrow()).result).toBeNull()
   })
 
   it('should still let a branch with no upper organization evaluate its own branch pledge', async () => {
     await t.handle.db.updateTable('branch').set({ upper_org_id: null }).where('id', '=', f.otherBranchId).execute()
     try {
       const own = await publishedPledge({ client: f.otherAdmin.client, id: f.otherAdmin.id }, f.otherAdmin.client, { ownerKind: 'branch' })
-      const res = await f.otherAdmin.client.post(`/api/pledges/${own.id}/evaluate`, { items: [{ itemId: own.items[0].id, result: 'kept' }] })
+      const res = await f.otherAdmin.client.post(`/api/pledges/${own.id}/evaluate`, { items: [{ itemId: own.items[0]!.id, result: 'kept' }] })
       expect(res.statusCode, res.body).toBe(200)
     }
     finally {

@@ -108,7 +108,9 @@ describe('the read-only view', () => {
     const body = res.json()
     const mine = body.branches.find((b: { id: string }) => b.id === f.branchId)
     // admin, leader1, member1, member2: 志愿服务 (2 points) over 4 members.
-    expect(mine).toMatchObject({ members: 4, groups: 2, setUp: true, rhythm: null })
+    expect(mine).toMatchObject({ members: 4, groups: 2, setUp: true, rhythm: { meetingsHeld: 0, attendanceRate: null, late: 0 } })
+    // No meeting all year: the months and quarters already over are missed, and it says so in counts.
+    expect(mine.rhythm.missedTypes).toBeGreaterThan(0)
     expect(mine.points.serve).toBe(0.5)
     // Another organization's branch is not there at all.
     expect(body.branches.some((b: { id: string }) => b.id === f.otherBranchId)).toBe(false)
