@@ -63,6 +63,7 @@ export const HUB_SECTIONS: HubSection[] = [
       { to: 'appraisal', title: 'appraisal.title', hint: 'appraisal.hubHint', role: 'branch_admin', testid: 'hub-appraisal' },
       { to: 'record-print', title: 'records.title', hint: { leader: 'records.hubLeader', admin: 'records.hubAdmin' }, role: 'group_leader', testid: 'hub-records' },
       { to: 'group-reviews', title: 'groupReviews.listTitle', hint: 'groupReviews.hubHint', role: 'branch_admin', testid: 'hub-group-reviews' },
+      { to: 'branch-assessments', title: 'upper.mine.title', hint: 'upper.mine.hub', role: 'branch_admin', testid: 'hub-branch-assessments' },
     ],
   },
 ]
