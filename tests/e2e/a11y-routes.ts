@@ -43,6 +43,8 @@ export interface Seeded {
   roundId: string
   /** The seeded branch, as the upper organization drills into it. */
   branchId: string
+  /** A 支部争先 the upper organization opened (seeded once the upper admin exists). */
+  assessmentId: string
 }
 
 /** The URL the walk opens for each route name. A route missing here fails the walk. */
@@ -108,6 +110,9 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'not-found': '/no-such-page',
     'upper': '/upper',
     'upper-branch': `/upper/branches/${s.branchId}`,
+    'upper-assessments': '/upper/assessments',
+    'upper-assessment': `/upper/assessments/${s.assessmentId}`,
+    'branch-assessments': '/admin/branch-assessments',
   }
 }
 
@@ -119,6 +124,8 @@ export const SHOWS: Record<'member' | 'organizer' | 'upper', Record<string, stri
   upper: {
     'upper': '测试党支部',
     'upper-branch': '第一党小组',
+    'upper-assessments': '支部争先',
+    'upper-assessment': '领导班子好',
   },
   member: {
     // A returned entry says so in words, not only in red.

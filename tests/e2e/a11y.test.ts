@@ -42,6 +42,7 @@ describe('accessibility walk over every route', () => {
     branch = await seedBranch(server)
     seeded = await seedContent(branch)
     upper = (await makeUpperAdmin(server)).client
+    seeded.assessmentId = (await upper.post<{ id: string }>('/api/upper/assessments', { period: `${new Date().getFullYear()}-Y` })).id
     browser = await launchBrowser()
   })
   afterAll(async () => {
@@ -225,5 +226,5 @@ async function seedContent(branch: SeededBranch): Promise<Seeded> {
   await push(branch.admin, [{ type: 'review.create', payload: { id: reviewId, groupId: null, period: `${year}-H1`, meetingId: null, title: '上半年讲评' } }, { type: 'review.advance', payload: { sessionId: reviewId, to: 'rating' } }])
   await push(member.client, [{ type: 'review.statement', payload: { sessionId: reviewId, participation: '参加了全部组织生活', pledges: '', improvement: '' } }])
   await push(branch.admin, [{ type: 'review.advance', payload: { sessionId: reviewId, to: 'closed' } }])
-  return { pledgeId: pledge.id, meetingId: meeting.id, memberId: member.member.id, boardSlug: slug, inviteToken: tokenOf(invite.url), reviewId, groupReviewId: review.id, roundId: round.id, branchId: branch.adminMe.branchId }
+  return { pledgeId: pledge.id, meetingId: meeting.id, memberId: member.member.id, boardSlug: slug, inviteToken: tokenOf(invite.url), reviewId, groupReviewId: review.id, roundId: round.id, branchId: branch.adminMe.branchId, assessmentId: '' }
 }
