@@ -43,6 +43,16 @@ describe('支部争先 and the organization\'s 评诺 of a branch pledge', () =>
     await server?.dispose()
   })
 
+  it('should tell the branch admin the branch has no rating before the organization closes one', async () => {
+    const context = await phoneContext(browser, { baseURL: server.url })
+    await useSession(context, server, branch.admin)
+    const page = await context.newPage()
+    await page.goto('/admin/branch-assessments')
+    await visible(page, page.getByTestId('branch-assess-empty'))
+    expect(await page.getByTestId('branch-assess-empty').textContent()).toContain('还没有上级党组织的支部争先评价')
+    await context.close()
+  })
+
   it('should let the upper admin rate the branch beside its figures, refuse a half rating in words, and close', async () => {
     // The upper admin works at a desk: a wide screen.
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
