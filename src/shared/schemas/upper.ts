@@ -42,14 +42,17 @@ export const BranchOverview = Type.Object({
   ...UnitFigures,
   /** 民主评议 of the year counted or decided. */
   appraisalHeld: Type.Boolean(),
-  /** 三会一课 执行 of the year (src/server/meetings/rhythm*): counts only (rhythmSummary). */
-  rhythm: Type.Object({
+  /**
+   * 三会一课 执行 of the year (src/server/meetings/rhythm*): counts only (rhythmSummary). Null in the
+   * all-branches overview, which would read every branch's year of attendance; a branch's page has it.
+   */
+  rhythm: Type.Union([Type.Object({
     meetingsHeld: Type.Integer(),
     missedTypes: Type.Integer(),
     flaggedGroups: Type.Integer(),
     attendanceRate: Type.Union([Type.Integer(), Type.Null()]),
     late: Type.Integer(),
-  }),
+  }), Type.Null()]),
 })
 export type BranchOverview = Static<typeof BranchOverview>
 
