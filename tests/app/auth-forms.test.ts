@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import AuthInviteForm from '#app/components/auth/AuthInviteForm.vue'
 import AuthPasswordForm from '#app/components/auth/AuthPasswordForm.vue'
+import AuthSetupForm from '#app/components/auth/AuthSetupForm.vue'
 import { i18n } from '#app/i18n'
 import { useSessionStore } from '#app/stores/session'
 import { flushPromises, mount } from '@vue/test-utils'
@@ -77,5 +78,37 @@ describe('修改密码', () => {
     await vi.waitFor(() => expect(form.find('[role="alert"]').exists()).toBe(true))
     expect(form.find('[role="alert"]').text()).toBe('当前密码不正确')
     expect(form.find('button[type="submit"]').attributes('disabled')).toBeUndefined()
+  })
+})
+
+describe('初始设置', () => {
+  /** The link check answers only when `release` is called: a slow line. */
+  function slowLinkCheck(branchName: string | null) {
+    let release = () => {}
+    const answered = new Promise<void>(resolve => release = resolve)
+    vi.stubGlobal('fetch', vi.fn(async () => {
+      await answered
+      return answer(200, { needsSetup: true, branchName })
+    }))
+    return () => release()
+  }
+
+  it('should keep the branch name the secretary typed while the link was still being checked', async () => {
+    location.hash = '#tok_abcdefghijkl'
+    const release = slowLinkCheck('上级起的名字')
+    const form = mount(AuthSetupForm, { global: { plugins: [i18n, await router()] } })
+    await form.find('input[name="branchName"]').setValue('第三党支部')
+    release()
+    await flushPromises()
+    expect((form.find('input[name="branchName"]').element as HTMLInputElement).value).toBe('第三党支部')
+  })
+
+  it('should offer the name the upper organization gave the branch when the field is still empty', async () => {
+    location.hash = '#tok_abcdefghijkl'
+    const release = slowLinkCheck('第二党支部')
+    const form = mount(AuthSetupForm, { global: { plugins: [i18n, await router()] } })
+    release()
+    await flushPromises()
+    expect((form.find('input[name="branchName"]').element as HTMLInputElement).value).toBe('第二党支部')
   })
 })
