@@ -95,6 +95,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/upper', name: 'upper', component: () => import('./pages/UpperPage.vue'), meta: { title: 'upper.title', upper: true } },
   { path: '/upper/branches/:id', name: 'upper-branch', component: () => import('./pages/UpperBranchPage.vue'), props: true, meta: { title: 'upper.branchTitle', upper: true } },
   { path: '/upper/assessments', name: 'upper-assessments', component: () => import('./pages/UpperAssessmentsPage.vue'), meta: { title: 'upper.assess.title', upper: true } },
+  { path: '/upper/password', name: 'upper-password', component: () => import('./pages/PasswordPage.vue'), meta: { title: 'password.title', upper: true } },
   { path: '/upper/assessments/:id', name: 'upper-assessment', component: () => import('./pages/UpperAssessmentPage.vue'), props: true, meta: { title: 'upper.assess.title', upper: true } },
   // Full screen for a projector: outside the tab layout.
   { path: '/meetings/:id/screen', name: 'meeting-screen', component: () => import('./pages/MeetingScreenPage.vue'), meta: { title: 'checkin.title', role: 'group_leader' } },
@@ -106,7 +107,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue'), meta: { public: true, title: 'notFound.title' } },
 ]
 
-export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | 'meetings-rhythm' | 'upper' | 'upper-branch' | 'upper-assessments' | 'upper-assessment' | 'branch-assessments' | PledgeRouteName | PointsOrganizerRouteName | HonourRouteName | AppraisalRouteName
+export type RouteName = 'points-log' | 'points-approvals' | 'points-rules' | 'points-sheet' | 'login' | 'setup' | 'invite' | 'home' | 'points' | 'checkin' | 'pledges' | 'me' | 'password' | 'sync-failed' | 'admin' | 'admin-groups' | 'admin-members' | 'admin-member-new' | 'admin-member-edit' | 'admin-roster' | 'admin-invite-sheet' | 'meetings' | 'meeting-new' | 'meeting' | 'meeting-edit' | 'meeting-screen' | 'review-guests' | 'review-guests-screen' | 'not-found' | 'meeting-scan' | 'group-reviews' | 'group-review' | 'meetings-rhythm' | 'upper' | 'upper-branch' | 'upper-assessments' | 'upper-assessment' | 'upper-password' | 'branch-assessments' | PledgeRouteName | PointsOrganizerRouteName | HonourRouteName | AppraisalRouteName
 /** The organizer's points screens (issue 4 items 6, 8 and the ranking switch). */
 type PointsOrganizerRouteName = 'points-adjust' | 'points-members' | 'points-member' | 'points-audit' | 'points-settings'
 /** The 讲评 screens (issue 12). */

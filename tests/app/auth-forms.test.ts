@@ -19,7 +19,7 @@ vi.mock('vant/es/toast/style', () => ({}))
 /* The auth forms through the session store, against a fake server: what the member reads. */
 const page = { template: '<div />' }
 async function router() {
-  const r = createRouter({ history: createMemoryHistory(), routes: ['home', 'login', 'invite', 'me'].map(name => ({ path: `/${name}`, name, component: page })) })
+  const r = createRouter({ history: createMemoryHistory(), routes: ['home', 'login', 'invite', 'me', 'upper'].map(name => ({ path: `/${name}`, name, component: page })) })
   await r.push('/invite')
   return r
 }
@@ -110,5 +110,19 @@ describe('初始设置', () => {
     release()
     await flushPromises()
     expect((form.find('input[name="branchName"]').element as HTMLInputElement).value).toBe('第二党支部')
+  })
+})
+
+describe('修改密码 by an upper-organization admin', () => {
+  it('should go back to the branches overview, not to 我的, once the password is changed', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => answer(200, { ok: true })))
+    const r = await router()
+    useSessionStore().setMe({ kind: 'upper', id: 'u1', name: '工委管理员', login: 'gw', upperOrgId: 'o1', upperOrgName: '机关工委' })
+    const form = mount(AuthPasswordForm, { global: { plugins: [i18n, r] } })
+    await form.find('input[name="currentPassword"]').setValue('old-password')
+    await form.find('input[name="newPassword"]').setValue('a-long-password')
+    await form.find('input[name="confirm"]').setValue('a-long-password')
+    await form.find('form').trigger('submit')
+    await vi.waitFor(() => expect(r.currentRoute.value.name).toBe('upper'))
   })
 })

@@ -112,6 +112,7 @@ export function walkUrls(s: Seeded): Record<string, string> {
     'upper-branch': `/upper/branches/${s.branchId}`,
     'upper-assessments': '/upper/assessments',
     'upper-assessment': `/upper/assessments/${s.assessmentId}`,
+    'upper-password': '/upper/password',
     'branch-assessments': '/admin/branch-assessments',
   }
 }

@@ -41,7 +41,7 @@ declare module 'fastify' {
 export type RouteRole = Role | 'upper_admin'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-/** The only writes an upper admin makes: its own branches and their setup links, and logging out. */
+/** The only writes an upper admin makes: its branches and their setup links, its own password, logging out. */
 const UPPER_WRITES = new Set([
   '/api/upper/branches',
   '/api/upper/branches/:id/setup-link',
@@ -51,6 +51,7 @@ const UPPER_WRITES = new Set([
   '/api/upper/assessments/:id/close',
   '/api/upper/branches/:id/pledges/:pledgeId/evaluate',
   '/api/auth/logout',
+  '/api/auth/password',
   '/api/auth/login',
 ])
 

@@ -52,6 +52,20 @@ export async function revokeUpperSession(db: Db, tokenHash: string, at: string):
   await db.updateTable('upper_session').set({ revoked_at: at }).where('token_hash', '=', tokenHash).execute()
 }
 
+export async function upperPasswordHashOf(db: Db, adminId: string): Promise<string | null> {
+  const row = await db.selectFrom('upper_org_admin').select('password_hash').where('id', '=', adminId).executeTakeFirst()
+  return row?.password_hash ?? null
+}
+
+export async function setUpperPasswordHash(db: Db, adminId: string, hash: string): Promise<void> {
+  await db.updateTable('upper_org_admin').set({ password_hash: hash }).where('id', '=', adminId).execute()
+}
+
+/** Every session of the admin but the one still in use (after a password change). */
+export async function revokeOtherUpperSessions(db: Db, adminId: string, at: string, exceptHash: string): Promise<void> {
+  await db.updateTable('upper_session').set({ revoked_at: at }).where('admin_id', '=', adminId).where('revoked_at', 'is', null).where('token_hash', '!=', exceptHash).execute()
+}
+
 export async function anyUpperAdmin(db: Conn): Promise<boolean> {
   return Boolean(await db.selectFrom('upper_org_admin').select('id').limit(1).executeTakeFirst())
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, Client } from '../helper'
 import { orgFixture } from '../org-helper'
 import { op, push } from '../sync-helper'
-import { addUpperAdmin } from '../upper-helper'
+import { addUpperAdmin, UPPER_PASSWORD } from '../upper-helper'
 
 /*
  * Many branches on one server (issue 14): the org fixture's two branches, the first under upper
@@ -57,6 +57,24 @@ describe('the upper admin\'s login', () => {
   it('should refuse a member the login name of an upper admin (logins are unique across both)', async () => {
     const res = await f.admin.client.post('/api/members', { name: '冒名', login: 'JGGW', role: 'member', groupId: null })
     expect(res.statusCode).toBe(409)
+  })
+
+  it('should let the upper admin change their own password, and log their other devices out', async () => {
+    const own = await addUpperAdmin(t.app, t.handle, '第三工委', 'third.gw', [])
+    const otherDevice = new Client(t.app)
+    expect((await otherDevice.post('/api/auth/login', { login: 'third.gw', password: UPPER_PASSWORD })).statusCode).toBe(200)
+
+    const wrong = await own.client.post('/api/auth/password', { currentPassword: 'not-my-password', newPassword: 'third-gw-pass-2' })
+    expect(wrong.statusCode).toBe(400)
+    expect(wrong.json().message).toContain('当前密码不正确')
+    const changed = await own.client.post('/api/auth/password', { currentPassword: UPPER_PASSWORD, newPassword: 'third-gw-pass-2' })
+    expect(changed.statusCode, changed.body).toBe(200)
+
+    // This device stays in; the other one must log in again, and only the new password works.
+    expect((await own.client.get('/api/auth/me')).json()).toMatchObject({ kind: 'upper', login: 'third.gw' })
+    expect((await otherDevice.get('/api/auth/me')).statusCode).toBe(401)
+    expect((await new Client(t.app).post('/api/auth/login', { login: 'third.gw', password: UPPER_PASSWORD })).statusCode).toBe(401)
+    expect((await new Client(t.app).post('/api/auth/login', { login: 'third.gw', password: 'third-gw-pass-2' })).statusCode).toBe(200)
   })
 
   it('should keep first-start setup closed once an upper organization runs the server', async () => {
@@ -150,7 +168,6 @@ describe('every write by the upper admin is refused', () => {
       ['POST', `/api/members/${f.member.id}/invite`],
       ['POST', '/api/points/approvals/approve', { ids: [randomUUID()] }],
       ['POST', '/api/sync/push', { protocol: SYNC_PROTOCOL, deviceId: randomUUID(), ops: [op('profile.update', { phone: null })] }],
-      ['POST', '/api/auth/password', { currentPassword: 'upper-pass-1', newPassword: 'upper-pass-2' }],
       ['GET', '/api/members'],
       ['GET', '/api/points/settings'],
       ['GET', '/api/sync/pull'],

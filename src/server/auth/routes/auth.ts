@@ -9,7 +9,7 @@ import { writeAudit } from '../../audit/writer'
 import { failure, unauthorized } from '../../errors'
 import { loadMe } from '../../org/service'
 import { actorOf } from '../../plugins/auth'
-import { findUpperCredentials } from '../../upper/repository'
+import { findUpperCredentials, revokeOtherUpperSessions, setUpperPasswordHash, upperPasswordHashOf } from '../../upper/repository'
 import { loadUpperMe } from '../../upper/service'
 import { nowIso } from '../../util/clock'
 import { hashToken } from '../../util/ids'
@@ -87,17 +87,19 @@ export default async function authRoutes(app: FastifyInstance) {
   })
 
   app.post<{ Body: ChangePasswordBodyT }>('/password', {
-    preHandler: app.authenticate,
+    preHandler: app.anyAccount,
     schema: { body: ChangePasswordBody, response: { 200: OkBody, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody, 503: ErrorBody } },
   }, async (request) => {
-    const actor = actorOf(request)
+    // A member or an upper-organization admin: the same checks, each account's own table and sessions.
+    const upper = request.upperAdmin
+    const accountId = upper ? upper.id : actorOf(request).id
     const { currentPassword, newPassword } = request.body
     // A session left open on a shared phone must not become a free password-guessing oracle either.
-    const pairKey = `password:pair:${hashToken(`${actor.id}\n${request.ip}`)}`
+    const pairKey = `password:pair:${hashToken(`${accountId}\n${request.ip}`)}`
     const wait = await backoffWait(app.db, pairKey)
     if (wait > 0)
       throw tooManyFailures(wait, 'PASSWORD_TOO_MANY')
-    const current = await passwordHashOf(app.db, actor.id)
+    const current = upper ? await upperPasswordHashOf(app.db, accountId) : await passwordHashOf(app.db, accountId)
     if (!current || !(await verifyPassword(currentPassword, current))) {
       await recordFailure(app.db, pairKey)
       throw failure(400, 'WRONG_PASSWORD')
@@ -109,6 +111,13 @@ export default async function authRoutes(app: FastifyInstance) {
     if (!token)
       throw unauthorized()
     const hash = await hashPassword(newPassword, app.passwordParams)
+    if (upper) {
+      // An upper admin belongs to no branch, so no branch's audit log holds this change.
+      await setUpperPasswordHash(app.db, accountId, hash)
+      await revokeOtherUpperSessions(app.db, accountId, nowIso(), hashToken(token))
+      return { ok: true as const }
+    }
+    const actor = actorOf(request)
     await app.db.transaction().execute(async (trx) => {
       await setPasswordHash(trx, actor.id, hash, nowIso())
       // That it changed, and that other devices were logged out; never the password or its hash.
