@@ -10,6 +10,7 @@ import { launchBrowser, makeUpperAdmin, phoneContext, seedBranch, startServer, u
  */
 const year = new Date().getFullYear()
 const TARGET = '年内建成党员先锋岗 3 个'
+const TARGET2 = '开放党员活动室供群众使用'
 
 function visible(page: Page, locator: ReturnType<Page['locator']>) {
   return expect.poll(() => locator.isVisible(), { timeout: 15_000, message: `visible on ${page.url()}` }).toBe(true)
@@ -31,7 +32,10 @@ describe('支部争先 and the organization\'s 评诺 of a branch pledge', () =>
       year,
       supervisor: '机关工委',
       supervisorContact: '工委办公室',
-      items: [{ category: 'serve', duty: '阵地建设', target: TARGET, dueDate: `${year}-12-31` }],
+      items: [
+        { category: 'serve', duty: '阵地建设', target: TARGET, dueDate: `${year}-12-31` },
+        { category: 'serve', duty: '阵地建设', target: TARGET2, dueDate: `${year}-12-31` },
+      ],
     })
     for (const step of ['submit', 'approve', 'publish'])
       await branch.admin.post(`/api/pledges/${pledge.id}/${step}`)
@@ -96,6 +100,13 @@ describe('支部争先 and the organization\'s 评诺 of a branch pledge', () =>
     await item.getByLabel('评诺意见').fill('已建成 2 个')
     await item.getByRole('button', { name: '保存评诺' }).click()
     await visible(page, item.getByRole('status').filter({ hasText: '部分兑现' }))
+    // 未兑现 for a good reason is recorded as such and shown beside the result.
+    const second = page.getByTestId(`branch-pledge-item-${TARGET2}`)
+    await second.getByRole('button', { name: '未兑现' }).click()
+    await second.getByText('有正当理由').click()
+    await second.getByLabel('评诺意见').fill('活动室改造推迟至明年')
+    await second.getByRole('button', { name: '保存评诺' }).click()
+    await visible(page, second.getByRole('status').filter({ hasText: '未兑现（有正当理由）' }))
     await context.close()
   })
 
