@@ -99,6 +99,14 @@ describe('the upper organization over two branches', () => {
     for (const secret of ['张测试', '孙党员', '钱书记', '私密备注', '13800001111', 'zhang', 'sun'])
       expect(text, `the overview shows ${secret}`).not.toContain(secret)
 
+    // Last year: the same branches, none of this year's points; the year stays in the address.
+    const year = Number(today().slice(0, 4))
+    await page.getByLabel('年度').selectOption(String(year - 1))
+    await expect.poll(async () => (await secondCard.textContent()) ?? '').toMatch(/带头服务群众\s*0/)
+    expect(page.url()).toContain(`year=${year - 1}`)
+    await page.getByLabel('年度').selectOption(String(year))
+    await expect.poll(async () => (await secondCard.textContent()) ?? '').toMatch(/带头服务群众\s*1/)
+
     await firstCard.getByRole('link', { name: '测试党支部' }).click()
     await visible(page, page.getByRole('heading', { name: '各党小组' }))
     await expect.poll(async () => page.getByTestId('upper-group').count()).toBeGreaterThan(0)
