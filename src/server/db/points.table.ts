@@ -103,7 +103,7 @@ export interface PointLedgerTable {
 
 /**
  * A member's points of a year in one category: the sum of their ledger rows, kept by triggers on
- * point_ledger (migration 2026_12_03_1900_point_total). Read-only for the code.
+ * point_ledger (migration 2026_12_03_1900_upper_figures). Read-only for the code.
  */
 export interface PointTotalTable {
   branch_id: string

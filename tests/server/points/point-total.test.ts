@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { approve, logEntry, pointsBranch, today } from '../points-helper'
 
 /*
- * point_total (migration 2026_12_03_1900_point_total) is what the upper organization's figures sum:
+ * point_total (migration 2026_12_03_1900_upper_figures) is what the upper organization's figures sum:
  * it must equal the ledger's sums per member, year and category after every kind of write — the
  * app's grants and revocations, and rows written straight into the ledger as a restore, the demo or
  * a seed does — on SQLite and on PostgreSQL (TEST_PG_URL).
