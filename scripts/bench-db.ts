@@ -11,7 +11,7 @@ import pg from 'pg'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
 
-export async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle, drop: () => Promise<void> }> {
+export async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle, name: string, drop: () => Promise<void> }> {
   const name = `xf_bench_${randomBytes(5).toString('hex')}`
   if (kind === 'postgres') {
     const admin = new pg.Client({ connectionString: process.env.TEST_PG_URL })
@@ -24,6 +24,7 @@ export async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: Db
     await migrateToLatest(handle.db)
     return {
       handle,
+      name,
       drop: async () => {
         await handle.db.destroy()
         const c = new pg.Client({ connectionString: process.env.TEST_PG_URL })
@@ -41,6 +42,7 @@ export async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: Db
   await migrateToLatest(handle.db)
   return {
     handle,
+    name: file,
     drop: async () => {
       await handle.db.destroy()
       for (const suffix of ['', '-wal', '-shm'])

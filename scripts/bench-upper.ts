@@ -5,6 +5,7 @@
  * closed 讲评 per branch. Then the overview and one branch's drill-down, each timed 30 times (p50,
  * p95) through the service the routes call. PostgreSQL when TEST_PG_URL (or a postgres DATABASE_URL)
  * is set; SQLite unless BENCH_SQLITE=0. BENCH_BRANCHES / BENCH_MEMBERS shrink it. Prints figures only.
+ * BENCH_KEEP=1 keeps the database (its name is printed) for EXPLAIN ANALYZE by hand; drop it after.
  */
 import type { Db } from '../src/server/db/database'
 import type { UpperActor } from '../src/server/upper/repository'
@@ -91,18 +92,22 @@ async function seedBranch(db: Db, upperOrgId: string, b: number): Promise<string
 async function timeRuns(label: string, work: () => Promise<unknown>) {
   await work()
   const ms: number[] = []
+  // This process's CPU time per run (the JS, not the database's): a figure other people's load on the machine barely moves.
+  const cpu: number[] = []
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now()
+    const used = process.cpuUsage()
     await work()
     ms.push(performance.now() - start)
+    const { user, system } = process.cpuUsage(used)
+    cpu.push((user + system) / 1000)
   }
-  ms.sort((a, b) => a - b)
-  const p = (q: number) => ms[Math.min(ms.length - 1, Math.ceil(q * ms.length) - 1)]!.toFixed(1)
-  console.log(`  ${label.padEnd(36)} p50 ${p(0.5).padStart(7)} ms   p95 ${p(0.95).padStart(7)} ms   (${RUNS} runs)`)
+  const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(q * xs.length) - 1)]!.toFixed(1)
+  console.log(`  ${label.padEnd(36)} p50 ${p(ms, 0.5).padStart(7)} ms   p95 ${p(ms, 0.95).padStart(7)} ms   node CPU p50 ${p(cpu, 0.5).padStart(6)} ms   (${RUNS} runs)`)
 }
 
 async function run(kind: 'sqlite' | 'postgres') {
-  const { handle, drop } = await freshDb(kind)
+  const { handle, name, drop } = await freshDb(kind)
   try {
     const db = handle.db
     const upperOrgId = randomUUID()
@@ -122,7 +127,13 @@ async function run(kind: 'sqlite' | 'postgres') {
     await timeRuns('branch drill-down (8 groups)', () => branchDetail(db, actor, branchIds[Math.floor(BRANCHES / 2)]!, YEAR))
   }
   finally {
-    await drop()
+    if (process.env.BENCH_KEEP === '1') {
+      await handle.db.destroy()
+      console.log(`  kept ${name}`)
+    }
+    else {
+      await drop()
+    }
   }
 }
 

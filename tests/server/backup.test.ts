@@ -10,7 +10,7 @@ import { buildApp } from '#server/app'
 import { issueSetupToken } from '#server/auth/setup'
 import { compatible, decodeValue, encodeValue, validValue } from '#server/backup/format'
 import { restoreBackup } from '#server/backup/restore'
-import { appliedMigration } from '#server/backup/schema'
+import { appliedMigration, DERIVED_TABLES } from '#server/backup/schema'
 import { writeBackup } from '#server/backup/snapshot'
 import { loadConfig } from '#server/config'
 import { openDatabase } from '#server/db/database'
@@ -192,8 +192,10 @@ afterAll(async () => {
 })
 
 describe('npm run backup', () => {
-  it('should cover every table of the migrated schema, each with rows in the seeded data, counted in the header', async () => {
-    const tables = await tableNames(b.t.handle)
+  it('should cover every table of the migrated schema but the derived ones, each with rows in the seeded data, counted in the header', async () => {
+    const all = await tableNames(b.t.handle)
+    expect(all).toEqual(expect.arrayContaining([...DERIVED_TABLES]))
+    const tables = all.filter(n => !DERIVED_TABLES.includes(n))
     expect(header.tables.map(t => t.name).sort()).toEqual(tables)
     expect(header.tables.filter(t => t.rows === 0).map(t => t.name)).toEqual([])
     expect(Object.fromEntries(header.tables.map(t => [t.name, t.rows]))).toEqual(Object.fromEntries(tables.map(t => [t, seeded[t]!.length])))
@@ -251,6 +253,10 @@ describe('npm run restore', () => {
     expect(migrated).toEqual([])
     const restored = await contents(target)
     for (const { name } of header.tables)
+      expect(restored[name], name).toEqual(seeded[name])
+    // Derived tables are not in the file: the restored ledger refilled them, each total once.
+    expect(seeded.point_total!.length).toBeGreaterThan(0)
+    for (const name of DERIVED_TABLES)
       expect(restored[name], name).toEqual(seeded[name])
 
     const app = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: target, passwordParams: TEST_PASSWORD_PARAMS })

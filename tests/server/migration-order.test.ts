@@ -27,6 +27,9 @@ const RELEASED = [
   '2026_12_03_1400_commendation_level',
   '2026_12_03_1500_checkin_keys',
   '2026_12_03_1700_member_joined_on',
+  '2026_12_03_1800_upper_org',
+  '2026_12_03_1810_change_log_scope',
+  '2026_12_03_1820_branch_assessment',
 ]
 const LAST = [...RELEASED].sort().at(-1)!
 

@@ -16,13 +16,20 @@ export interface TableInfo {
 }
 
 /**
+ * Tables the database fills itself from others, by triggers: not backed up, like generated columns.
+ * Restoring the rows they derive from refills them; restoring them as well would count twice.
+ */
+export const DERIVED_TABLES: readonly string[] = ['point_total']
+
+/**
  * Every table of the app as the database itself describes it, parents before children (ties by
  * name), so a backup never misses a table a migration added and a restore inserts in an order
  * the foreign keys accept. Kysely's own migration tables are left out: restore migrates instead.
+ * So are DERIVED_TABLES.
  */
 export async function readSchema(conn: Conn, kind: DbKind): Promise<TableInfo[]> {
   const tables = kind === 'sqlite' ? await sqliteTables(conn) : await postgresTables(conn)
-  return dependencyOrder(tables.filter(t => !t.name.startsWith('kysely_')))
+  return dependencyOrder(tables.filter(t => !t.name.startsWith('kysely_') && !DERIVED_TABLES.includes(t.name)))
 }
 
 async function sqliteTables(conn: Conn): Promise<TableInfo[]> {

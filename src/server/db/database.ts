@@ -7,7 +7,7 @@ import type { MeetingAttendanceTable, MeetingTable, MemberCheckinKeyTable } from
 import type { AuditLogTable, BranchTable, MemberTable, PartyGroupTable, UpperOrgAdminTable, UpperOrgTable } from './org.table'
 import type { PhotoTable } from './photos.table'
 import type { PledgeBoardTable, PledgeFeedbackTable, PledgeItemTable, PledgeProgressTable, PledgeTable } from './pledges.table'
-import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRuleTable, PointRuleVersionTable, PointSettingsTable, PointVetoTable, PointYearBaseTable } from './points.table'
+import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRuleTable, PointRuleVersionTable, PointSettingsTable, PointTotalTable, PointVetoTable, PointYearBaseTable } from './points.table'
 import type { ReviewBallotTable, ReviewGuestTable, ReviewRatingTable, ReviewSessionTable, ReviewStatementTable } from './reviews.table'
 import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } from './sync.table'
 import { mkdirSync } from 'node:fs'
@@ -43,6 +43,7 @@ export interface Database {
   point_entry: PointEntryTable
   point_entry_event: PointEntryEventTable
   point_ledger: PointLedgerTable
+  point_total: PointTotalTable
   point_settings: PointSettingsTable
   point_year_base: PointYearBaseTable
   point_veto: PointVetoTable

@@ -101,6 +101,18 @@ export interface PointLedgerTable {
   created_at: string
 }
 
+/**
+ * A member's points of a year in one category: the sum of their ledger rows, kept by triggers on
+ * point_ledger (migration 2026_12_03_1900_upper_figures). Read-only for the code.
+ */
+export interface PointTotalTable {
+  branch_id: string
+  year: number
+  category: string
+  member_id: string
+  amount: number
+}
+
 export interface PointSettingsTable {
   branch_id: string
   base_score: number

@@ -132,15 +132,19 @@ export interface UnitRows {
 
 const num = (v: unknown) => Number(v ?? 0)
 
-/** The figures of many branches at once, a handful of grouped queries however many branches. */
+/**
+ * The figures of many branches at once, a handful of grouped queries however many branches.
+ * Points come from point_total (a member's year per category, kept from the ledger by the
+ * database): 50 branches × 200 members read 50 000 rows there instead of 600 000 ledger rows.
+ */
 export async function branchFigures(db: Db, branchIds: string[], year: number, today: string): Promise<UnitRows & { appraisals: { key: string }[] }> {
   if (branchIds.length === 0)
     return { members: [], groups: [], points: [], pledges: [], reviews: [], appraisals: [] }
   const [members, groups, points, pledges, reviews, appraisals] = await Promise.all([
     db.selectFrom('member').select(['branch_id as key', eb => eb.fn.countAll<number>().as('n')]).where('branch_id', 'in', branchIds).where('active', '=', 1).groupBy('branch_id').execute(),
     db.selectFrom('party_group').select(['branch_id as key', eb => eb.fn.countAll<number>().as('n')]).where('branch_id', 'in', branchIds).where('removed_at', 'is', null).groupBy('branch_id').execute(),
-    db.selectFrom('point_ledger').select(['branch_id as key', 'category', eb => eb.fn.sum<number>('amount').as('sum')]).where('branch_id', 'in', branchIds).where('year', '=', year).groupBy(['branch_id', 'category']).execute(),
-    pledgeQuery(db, year, today).where('p.branch_id', 'in', branchIds).select('p.branch_id as key').groupBy('p.branch_id').execute(),
+    db.selectFrom('point_total').select(['branch_id as key', 'category', eb => eb.fn.sum<number>('amount').as('sum')]).where('branch_id', 'in', branchIds).where('year', '=', year).groupBy(['branch_id', 'category']).execute(),
+    pledgeQuery(db, year, today, branchIds).select('p.branch_id as key').groupBy('p.branch_id').execute(),
     db.selectFrom('review_session').select(['branch_id as key', eb => eb.fn.countAll<number>().as('n')]).where('branch_id', 'in', branchIds).where('status', '=', 'closed').where('period_from', '>=', `${year}-01-01`).where('period_from', '<=', `${year}-12-31`).groupBy('branch_id').execute(),
     db.selectFrom('appraisal').select('branch_id as key').where('branch_id', 'in', branchIds).where('year', '=', year).where('status', 'in', ['counted', 'decided']).execute(),
   ])
@@ -159,8 +163,9 @@ export async function groupFigures(db: Db, branchId: string, year: number, today
   const [names, members, points, pledges, reviews] = await Promise.all([
     db.selectFrom('party_group').select(['id', 'name']).where('branch_id', '=', branchId).where('removed_at', 'is', null).execute(),
     db.selectFrom('member').select(['group_id as key', eb => eb.fn.countAll<number>().as('n')]).where('branch_id', '=', branchId).where('active', '=', 1).groupBy('group_id').execute(),
-    db.selectFrom('point_ledger as l').innerJoin('member as m', 'm.id', 'l.member_id').select(['m.group_id as key', 'l.category', eb => eb.fn.sum<number>('l.amount').as('sum')]).where('l.branch_id', '=', branchId).where('l.year', '=', year).groupBy(['m.group_id', 'l.category']).execute(),
-    pledgeQuery(db, year, today).where('p.branch_id', '=', branchId).select('p.group_id as key').groupBy('p.group_id').execute(),
+    // A member never changes branch, so naming it on both sides changes no sum; it lets the join read the branch's 200 members by index instead of every member.
+    db.selectFrom('point_total as l').innerJoin('member as m', 'm.id', 'l.member_id').select(['m.group_id as key', 'l.category', eb => eb.fn.sum<number>('l.amount').as('sum')]).where('l.branch_id', '=', branchId).where('m.branch_id', '=', branchId).where('l.year', '=', year).groupBy(['m.group_id', 'l.category']).execute(),
+    pledgeQuery(db, year, today, [branchId]).select('p.group_id as key').groupBy('p.group_id').execute(),
     db.selectFrom('review_session').select(['group_id as key', eb => eb.fn.countAll<number>().as('n')]).where('branch_id', '=', branchId).where('status', '=', 'closed').where('period_from', '>=', `${year}-01-01`).where('period_from', '<=', `${year}-12-31`).groupBy('group_id').execute(),
   ])
   return {
@@ -173,11 +178,16 @@ export async function groupFigures(db: Db, branchId: string, year: number, today
   }
 }
 
-/** Items of the year's approved or published pledges: made, kept, overdue (due before today, not done, not assessed, not excused). */
-function pledgeQuery(db: Db, year: number, today: string) {
+/**
+ * Items of the year's approved or published pledges of the branches: made, kept, overdue (due
+ * before today, not done, not assessed, not excused). Items carry their pledge's branch, and
+ * narrowing them by it too lets one branch read its own items by index (600 rows for 200 members)
+ * rather than hashing every branch's (30 000).
+ */
+function pledgeQuery(db: Db, year: number, today: string, branchIds: string[]) {
   return db.selectFrom('pledge_item as i').innerJoin('pledge as p', 'p.id', 'i.pledge_id').select([
     eb => eb.fn.countAll<number>().as('made'),
     sql<number>`sum(case when i.result = 'kept' then 1 else 0 end)`.as('kept'),
     sql<number>`sum(case when i.result is null and i.excused = 0 and i.progress_status <> 'done' and i.due_date < ${today} then 1 else 0 end)`.as('overdue'),
-  ]).where('p.year', '=', year).where('p.status', 'in', ['approved', 'published'])
+  ]).where('p.year', '=', year).where('p.status', 'in', ['approved', 'published']).where('p.branch_id', 'in', branchIds).where('i.branch_id', 'in', branchIds)
 }

@@ -250,11 +250,13 @@ export function rhythmReport(input: RhythmInput): RhythmReport {
   })
 
   const closed = new Map(ofYear.filter(m => m.status === 'closed').map(m => [m.id, m]))
+  // Each meeting's China-time day, once per meeting rather than once per attendance row.
+  const dayOf = new Map([...closed.values()].map(m => [m.id, localDate(new Date(m.startsAt))]))
   const since = new Map(input.members.map(m => [m.id, m.since]))
   const counted = (a: RhythmAttendance, m: RhythmMeeting) => {
     const s = since.get(a.memberId)
     // `since` may be a date (YYYY-MM-DD, China time) or a timestamp: compare like with like.
-    return !s || (s.length === 10 ? localDate(new Date(m.startsAt)) >= s : m.startsAt >= s)
+    return !s || (s.length === 10 ? dayOf.get(m.id)! >= s : m.startsAt >= s)
   }
   interface Tally { expected: number, present: number, leave: number, absent: number, late: number }
   const zero = (): Tally => ({ expected: 0, present: 0, leave: 0, absent: 0, late: 0 })

@@ -2,10 +2,22 @@ import type { Approval, CapPeriod, Category, Stage } from './categories'
 import type { RuleContent } from './default-rules'
 import { CATEGORIES, POINTS } from './categories'
 
+/*
+ * One formatter per time zone, made once: building an Intl.DateTimeFormat costs about 100× its
+ * format() (0.25 ms against 2 µs), and reports call localDate for every row they read — the
+ * 三会一课 report once per attendance row, 0.8 s of a branch's year when each call built its own.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
 /** 'YYYY-MM-DD' of `now` in the branch's time zone (China Standard Time). */
 export function localDate(now: Date, timeZone: string = POINTS.timeZone): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  let format = formatters.get(timeZone)
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    formatters.set(timeZone, format)
+  }
+  return format.format(now)
 }
 
 export const yearOf = (date: string) => Number(date.slice(0, 4))
