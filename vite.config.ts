@@ -141,7 +141,25 @@ const shellModules = new Set<string>()
  */
 const uiModules = new Set<string>()
 const UI_ROOTS = [/[\\/]src[\\/]app[\\/]api[\\/]errors\.ts$/, /[\\/]src[\\/]app[\\/]composables[\\/]useSubmit\.ts$/, /[\\/]src[\\/]app[\\/]pages[\\/]LoginPage\.vue$/]
+/** The member layout (tab bar, sync status bar) with all it imports: the sync store, the outbox, IndexedDB. */
+const memberModules = new Set<string>()
+const MEMBER_ROOTS = [/[\\/]src[\\/]app[\\/]components[\\/]layout[\\/]LayoutMember\.vue$/]
 const VANT_MODULE = /[\\/]node_modules[\\/](?:vant|@vant)[\\/]/
+/**
+ * Our own scripts (stores, API clients, shared rules) that import no component, directly or
+ * through another script: they carry no CSS and reach no screen's chunk, so a chunk of them
+ * cannot import a screen's chunk that imports it back.
+ */
+const plainScripts = new Set<string>()
+/**
+ * Our other modules below the screens (components, composables, their CSS) that need no library
+ * beyond Vue and Vant: a screen that uses one of them does not download a QR or camera library
+ * for another.
+ */
+const sharedParts = new Set<string>()
+const OUR_APP = /[\\/]src[\\/]app[\\/]/
+const OUR_PAGE = /[\\/]src[\\/]app[\\/]pages[\\/]/
+const OUR_SCRIPT = /[\\/]src[\\/](?:app|shared)[\\/][^?]*\.ts$/
 
 function moduleGraphs(): Plugin {
   return {
@@ -162,6 +180,29 @@ function moduleGraphs(): Plugin {
       reach(shellModules, [/[\\/]index\.html$/])
       reach(guestModules, [/[\\/]guest\.html$/])
       reach(uiModules, UI_ROOTS)
+      reach(memberModules, MEMBER_ROOTS)
+      /** Whether a module is, or imports directly or not, one that passes the test (a cycle counts as not). */
+      const reaches = (test: (id: string) => boolean) => {
+        const known = new Map<string, boolean>()
+        const check = (id: string): boolean => {
+          if (!known.has(id)) {
+            known.set(id, false)
+            known.set(id, test(id) || (this.getModuleInfo(id)?.importedIds ?? []).some(check))
+          }
+          return known.get(id)!
+        }
+        return check
+      }
+      const styled = reaches(id => /\.(?:vue|css)(?:$|\?)/.test(id))
+      const foreign = reaches(id => /[\\/]node_modules[\\/]/.test(id) && !VANT_MODULE.test(id) && !shellModules.has(id) && !uiModules.has(id) && !memberModules.has(id))
+      plainScripts.clear()
+      sharedParts.clear()
+      for (const id of this.getModuleIds()) {
+        if (OUR_SCRIPT.test(id) && !styled(id))
+          plainScripts.add(id)
+        else if (OUR_APP.test(id) && !OUR_PAGE.test(id) && !foreign(id))
+          sharedParts.add(id)
+      }
     },
   }
 }
@@ -231,6 +272,18 @@ export default defineConfig({
             // this (one script, one stylesheet) instead of about twenty files; every other screen
             // finds it cached. Never in the shell itself, so the shell stays small.
             { name: 'ui', test: id => (VANT_MODULE.test(id) || uiModules.has(id)) && !shellModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
+            // The member layout and what it needs (sync, outbox, IndexedDB) in one chunk: every
+            // member's screen opens inside it, so it comes with the first one and stays cached.
+            { name: 'member', test: id => memberModules.has(id) && !shellModules.has(id) && !uiModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
+            // The stores, API clients and rules two or more screens share, in one chunk rather than
+            // one small chunk per combination of screens (home alone pulled nine). Scripts only, so
+            // no component's CSS moves: every stylesheet keeps its place after Vant's.
+            { name: 'common', test: id => plainScripts.has(id) && !shellModules.has(id) && !uiModules.has(id) && !memberModules.has(id) && !guestModules.has(id), minShareCount: 2, includeDependenciesRecursively: false },
+            // The components (with their CSS) and composables two or more screens share, in one
+            // chunk: a screen is its own chunk and this, not one more file per part it uses. Their
+            // CSS is a dependency of every screen's, so it still comes after Vant's and before the
+            // screen's own. (It imports the chunk above, never the other way round.)
+            { name: 'parts', test: id => sharedParts.has(id) && !shellModules.has(id) && !uiModules.has(id) && !memberModules.has(id) && !guestModules.has(id), minShareCount: 2, includeDependenciesRecursively: false },
           ],
         },
       },
