@@ -2,14 +2,17 @@ import type { Page } from 'playwright-core'
 import { launchBrowser, phoneContext, seedBranch, startServer, useSession } from '../tests/e2e/harness'
 
 /*
- * `npx tsx scripts/bench-requests.ts [--list]`: how many requests a phone's first visit makes to
+ * `npx tsx scripts/bench-requests.ts [--list] [--slow]`: how many requests a phone's first visit makes to
  * show the login page and three logged-in screens (home, 记积分, 我的积分), and the layout shift
  * seen meanwhile — against the built app (npx vite build) served by the real server on a fresh
  * database. Request counts do not depend on the machine's load, so this is the figure to compare
  * between builds; Lighthouse (npm run bench:lighthouse) gives the timings. A first visit: empty
  * cache, no service worker yet; the worker's own precache downloads are not the page's requests.
+ * --slow loads each page as Lighthouse's mobile run does (slow 4G, 4× CPU), for the layout shift.
  */
 const LIST = process.argv.includes('--list')
+/** Lighthouse's mobile conditions (slow 4G, a 4× slower CPU), where late files show as layout shifts. */
+const SLOW = process.argv.includes('--slow')
 
 interface Seen { requests: string[], cls: number }
 
@@ -35,7 +38,13 @@ async function visit(page: Page, url: string): Promise<Seen> {
       }
     }).observe({ type: 'layout-shift', buffered: true })
   })
-  await page.goto(url, { waitUntil: 'networkidle' })
+  if (SLOW) {
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6 * 1024 * 1024 / 8, uploadThroughput: 750 * 1024 / 8 })
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 })
+  }
+  await page.goto(url, { waitUntil: 'networkidle', timeout: 60_000 })
   // A late chunk or font would still count: the page is settled when nothing more comes for a while.
   await page.waitForTimeout(1500)
   const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls)
