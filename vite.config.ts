@@ -31,13 +31,135 @@ function vantIconFont(): Plugin {
   }
 }
 
+const VANT_ES = fileURLToPath(new URL('./node_modules/vant/es/', import.meta.url))
+/** A Vant component's style entry (`vant/es/field/style`): the CSS files it imports, its dependencies' first. */
+const VANT_STYLE = /[\\/]node_modules[\\/]vant[\\/]es[\\/][\w-]+[\\/]style[\\/]index\.mjs$/
+/** The one stylesheet that replaces them all (not a file on disk: vantStylesheet() writes it). */
+const VANT_SHEET = 'virtual:xf-vant.css'
+const VANT_SHEET_ID = join(VANT_ES, 'xf-vant.css')
+
+/**
+ * The CSS of the Vant components src/app imports styles for (`vant/es/<name>/style`), with what
+ * each depends on, as one stylesheet in the order Vant's own full build (vant/lib/index.css) lists
+ * them: a component after those it builds on (cell before field, popup before dialog), so two
+ * rules of equal weight on one element resolve as Vant intends whichever screens load first.
+ */
+export function vantStylesheetCss(appDir: string, vantEs: string = VANT_ES): string {
+  const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? walk(path) : /\.(?:vue|ts)$/.test(name) ? [path] : []
+  })
+  const components = new Set<string>()
+  for (const file of walk(appDir)) {
+    for (const [, name] of readFileSync(file, 'utf8').matchAll(/['"]vant\/es\/([\w-]+)\/style(?:\/index(?:\.mjs)?)?['"]/g))
+      components.add(name!)
+  }
+  const files = new Set<string>()
+  for (const name of components) {
+    const entry = readFileSync(join(vantEs, name, 'style/index.mjs'), 'utf8')
+    for (const [, css] of entry.matchAll(/import\s+["']([^"']+\.css)["']/g))
+      files.add(join(vantEs, name, 'style', css!))
+  }
+  const full = readFileSync(join(vantEs, '../lib/index.css'), 'utf8')
+  // Where a file's rules sit in Vant's full build; one merged there with another (radio-group's
+  // with checkbox-group's) sits where its first class does.
+  const rank = (file: string, css: string) => {
+    const at = full.indexOf(css.trim())
+    if (at >= 0)
+      return at
+    const component = file.slice(vantEs.length).split(/[\\/]/)[0]
+    const first = full.indexOf(`.van-${component}`)
+    return first >= 0 ? first : full.length
+  }
+  return [...files]
+    .map((file) => {
+      const css = readFileSync(file, 'utf8')
+      return { css, at: rank(file, css) }
+    })
+    .sort((a, b) => a.at - b.at)
+    .map(({ css }) => dropVantIconFontFace(css).trim())
+    .join('\n')
+}
+
+/**
+ * Vant's component styles as one stylesheet instead of one per component: every style entry
+ * imports the same sheet (vantStylesheetCss), which goes with Vant's chunk. Loaded as a dependency
+ * of every screen's chunk, it comes before the screens' own CSS (Vite links a chunk's dependencies'
+ * CSS first) and after the shell's theme, so our rules still follow Vant's wherever they tie.
+ */
+function vantStylesheet(): Plugin {
+  return {
+    name: 'xf-vant-stylesheet',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId(source) {
+      if (source === VANT_SHEET)
+        return VANT_SHEET_ID
+    },
+    load(id) {
+      if (id === VANT_SHEET_ID)
+        return vantStylesheetCss(src('app'))
+      if (VANT_STYLE.test(id))
+        return `import '${VANT_SHEET}'\n`
+    },
+  }
+}
+
+const GUEST_CODE = /[\\/]src[\\/]app[\\/]guest[\\/]/
+const SHARED_CODE = /[\\/]src[\\/]shared[\\/]/
+const GUEST_COPY = '?guest'
+
+/**
+ * The 讲评 guest page gets its own copy of the few shared rules it uses (src/shared, imported from
+ * src/app/guest, under an id of their own): its chunk needs nothing of the app's, and the app's
+ * screens no longer fetch a small chunk of rules shared with the guest page. The rules are plain
+ * constants and functions, so two copies behave as one.
+ */
+function guestCopies(): Plugin {
+  return {
+    name: 'xf-guest-copies',
+    apply: 'build',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!importer || !(GUEST_CODE.test(importer) || importer.endsWith(GUEST_COPY)))
+        return null
+      const resolved = await this.resolve(source, importer.replace(GUEST_COPY, ''), { ...options, skipSelf: true })
+      if (resolved && !resolved.external && SHARED_CODE.test(resolved.id) && !resolved.id.includes('?'))
+        return { ...resolved, id: `${resolved.id}${GUEST_COPY}` }
+      return resolved
+    },
+  }
+}
+
 /** Every module the 讲评 guest page (guest.html) loads statically, known once the module graph is built. */
 const guestModules = new Set<string>()
 /** Every module index.html loads statically: the app's shell. */
 const shellModules = new Set<string>()
-/** The error catalog and useSubmit, with all they import: what nearly every screen's form needs. */
-const formModules = new Set<string>()
-const FORM_ROOTS = [/[\\/]src[\\/]app[\\/]api[\\/]errors\.ts$/, /[\\/]src[\\/]app[\\/]composables[\\/]useSubmit\.ts$/]
+/**
+ * The error catalog and useSubmit (what nearly every screen's form needs) and the login screen,
+ * with all they import: the first screen a new phone shows, and most of every other's.
+ */
+const uiModules = new Set<string>()
+const UI_ROOTS = [/[\\/]src[\\/]app[\\/]api[\\/]errors\.ts$/, /[\\/]src[\\/]app[\\/]composables[\\/]useSubmit\.ts$/, /[\\/]src[\\/]app[\\/]pages[\\/]LoginPage\.vue$/]
+/** The member layout (tab bar, sync status bar) with all it imports: the sync store, the outbox, IndexedDB. */
+const memberModules = new Set<string>()
+const MEMBER_ROOTS = [/[\\/]src[\\/]app[\\/]components[\\/]layout[\\/]LayoutMember\.vue$/]
+const VANT_MODULE = /[\\/]node_modules[\\/](?:vant|@vant)[\\/]/
+/**
+ * Our own scripts (stores, API clients, shared rules) that import no component, directly or
+ * through another script: they carry no CSS and reach no screen's chunk, so a chunk of them
+ * cannot import a screen's chunk that imports it back.
+ */
+const plainScripts = new Set<string>()
+/**
+ * Our other modules below the screens (components, composables, their CSS) that need no library
+ * beyond Vue and Vant: a screen that uses one of them does not download a QR or camera library
+ * for another.
+ */
+const sharedParts = new Set<string>()
+const OUR_APP = /[\\/]src[\\/]app[\\/]/
+const OUR_PAGE = /[\\/]src[\\/]app[\\/]pages[\\/]/
+const OUR_SCRIPT = /[\\/]src[\\/](?:app|shared)[\\/][^?]*\.ts$/
 
 function moduleGraphs(): Plugin {
   return {
@@ -57,7 +179,30 @@ function moduleGraphs(): Plugin {
       }
       reach(shellModules, [/[\\/]index\.html$/])
       reach(guestModules, [/[\\/]guest\.html$/])
-      reach(formModules, FORM_ROOTS)
+      reach(uiModules, UI_ROOTS)
+      reach(memberModules, MEMBER_ROOTS)
+      /** Whether a module is, or imports directly or not, one that passes the test (a cycle counts as not). */
+      const reaches = (test: (id: string) => boolean) => {
+        const known = new Map<string, boolean>()
+        const check = (id: string): boolean => {
+          if (!known.has(id)) {
+            known.set(id, false)
+            known.set(id, test(id) || (this.getModuleInfo(id)?.importedIds ?? []).some(check))
+          }
+          return known.get(id)!
+        }
+        return check
+      }
+      const styled = reaches(id => /\.(?:vue|css)(?:$|\?)/.test(id))
+      const foreign = reaches(id => /[\\/]node_modules[\\/]/.test(id) && !VANT_MODULE.test(id) && !shellModules.has(id) && !uiModules.has(id) && !memberModules.has(id))
+      plainScripts.clear()
+      sharedParts.clear()
+      for (const id of this.getModuleIds()) {
+        if (OUR_SCRIPT.test(id) && !styled(id))
+          plainScripts.add(id)
+        else if (OUR_APP.test(id) && !OUR_PAGE.test(id) && !foreign(id))
+          sharedParts.add(id)
+      }
     },
   }
 }
@@ -117,14 +262,28 @@ export default defineConfig({
           groups: [
             // The shell (Vue, the router, i18n, Pinia, the session store, the API client) as one
             // file, not six: the phone asks for it with index.html. Nothing the 讲评 guest page
-            // loads goes in (moduleGraphs), or a guest would download the whole app.
+            // loads goes in (moduleGraphs), or a guest would download the whole app. (Rolldown keeps
+            // its runtime helpers in a chunk of their own, which no group can take: index.html
+            // preloads it beside the shell.)
             { name: 'shell', test: id => shellModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
-            // What a screen's form needs besides its own code (the error catalog in both languages,
-            // useSubmit) in one chunk, not seven: the login screen loads it with Vant, beside its own.
-            { name: 'forms', test: id => formModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
-            // The few shared rules the guest page needs (讲评 scores and wording) in one chunk of
-            // their own, for the guest page and the app alike.
-            { name: 'guest-shared', test: id => guestModules.has(id) && !/[\\/]guest\.html|[\\/]src[\\/]app[\\/]guest[\\/]/.test(id), includeDependenciesRecursively: false },
+            // Every screen's Vant components (their JS and the one Vant stylesheet, vantStylesheet()),
+            // what a screen's form needs besides its own code (the error catalog in both languages,
+            // useSubmit) and the login screen, in one lazy chunk: the login screen is the shell and
+            // this (one script, one stylesheet) instead of about twenty files; every other screen
+            // finds it cached. Never in the shell itself, so the shell stays small.
+            { name: 'ui', test: id => (VANT_MODULE.test(id) || uiModules.has(id)) && !shellModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
+            // The member layout and what it needs (sync, outbox, IndexedDB) in one chunk: every
+            // member's screen opens inside it, so it comes with the first one and stays cached.
+            { name: 'member', test: id => memberModules.has(id) && !shellModules.has(id) && !uiModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
+            // The stores, API clients and rules two or more screens share, in one chunk rather than
+            // one small chunk per combination of screens (home alone pulled nine). Scripts only, so
+            // no component's CSS moves: every stylesheet keeps its place after Vant's.
+            { name: 'common', test: id => plainScripts.has(id) && !shellModules.has(id) && !uiModules.has(id) && !memberModules.has(id) && !guestModules.has(id), minShareCount: 2, includeDependenciesRecursively: false },
+            // The components (with their CSS) and composables two or more screens share, in one
+            // chunk: a screen is its own chunk and this, not one more file per part it uses. Their
+            // CSS is a dependency of every screen's, so it still comes after Vant's and before the
+            // screen's own. (It imports the chunk above, never the other way round.)
+            { name: 'parts', test: id => sharedParts.has(id) && !shellModules.has(id) && !uiModules.has(id) && !memberModules.has(id) && !guestModules.has(id), minShareCount: 2, includeDependenciesRecursively: false },
           ],
         },
       },
@@ -135,6 +294,8 @@ export default defineConfig({
   },
   plugins: [
     vantIconFont(),
+    vantStylesheet(),
+    guestCopies(),
     moduleGraphs(),
     // Every component here and in Vant uses setup(): dropping the Options API saves several KB of the first load.
     vue({ features: { optionsAPI: false } }),

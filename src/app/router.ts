@@ -160,11 +160,14 @@ function preload(to: RouteLocationNormalized): void {
  * member cached on this device answers at once, online and offline; the server's answer then
  * corrects it (a revoked session goes to the login page, a lowered role home). Only a device with
  * no member cached waits for the answer before a members' screen, fetching that screen meanwhile.
+ * A public screen (the login page) on a device with nobody cached asks nothing: whatever the
+ * answer, that screen stays as it is; the check runs when a members' screen is opened, and logging
+ * in answers it.
  */
 export function guardSession(router: Router): void {
   router.beforeEach(async (to) => {
     const session = useSessionStore()
-    if (!session.checked) {
+    if (!session.checked && (session.me || session.upper || !to.meta.public)) {
       const checking = session.check()
       if (!session.me && !session.upper && !to.meta.public) {
         preload(to)

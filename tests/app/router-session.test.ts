@@ -97,11 +97,25 @@ describe('opening the app with a member cached on the phone', () => {
 })
 
 describe('opening the app with nobody cached', () => {
-  it('should show the login page without waiting for the session check', async () => {
-    heldFetch()
+  it('should show the login page without asking the server anything', async () => {
+    const { fetch } = heldFetch()
     const { router } = makeRouter()
     await router.push('/login')
     expect(router.currentRoute.value.name).toBe('login')
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('should take a login as the session check: no second question on the way to the member\'s screen', async () => {
+    const { fetch, release } = heldFetch()
+    const { router } = makeRouter()
+    await router.push('/login')
+    const login = useSessionStore().login('zhangsan', 'secret-pass')
+    await flushPromises()
+    release(answer(me))
+    await login
+    await router.push('/')
+    expect(router.currentRoute.value.name).toBe('home')
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual(['/api/auth/login'])
   })
 
   it('should fetch a member\'s screen beside the check, then open it once the server knows the member', async () => {
@@ -122,6 +136,7 @@ describe('opening the app with nobody cached', () => {
     const { router } = makeRouter()
     await router.push('/board')
     const navigation = router.push('/')
+    await flushPromises()
     release(answer({ member: null }))
     await navigation
     expect(router.currentRoute.value.name).toBe('login')

@@ -23,8 +23,10 @@ export const useSessionStore = defineStore('session', () => {
   const isOrganizer = computed(() => role.value === 'group_leader' || role.value === 'branch_admin')
   const isBranchAdmin = computed(() => role.value === 'branch_admin')
 
+  /** Who the server just said we are (a login, a setup, an invite accepted, the session check). */
   function setMe(value: Me | UpperMe) {
     expired.value = false
+    checked.value = true
     if ('kind' in value) {
       upper.value = value
       me.value = null

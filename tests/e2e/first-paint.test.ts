@@ -1,0 +1,75 @@
+import type { Browser, Page } from 'playwright-core'
+import type { RunningServer, SeededBranch } from './harness'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, phoneContext, seedBranch, startServer, useSession } from './harness'
+
+/*
+ * Issue 17: a phone's first visit loads few files. The login screen is the shell and one chunk
+ * (Vant, the forms' error words, the screen) with one stylesheet, and asks the server nothing when
+ * nobody is cached. Vant's rules come in one stylesheet, after the shell's theme and before every
+ * screen's own CSS, whichever screen opens first: in another order rules of equal weight on one
+ * element resolve otherwise (text clipped at 200 %).
+ */
+describe('first paint', () => {
+  let server: RunningServer
+  let seeded: SeededBranch
+  let browser: Browser
+
+  beforeAll(async () => {
+    server = await startServer()
+    seeded = await seedBranch(server)
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.dispose()
+  })
+
+  /** Opens a path on a new phone (empty cache, no service worker yet) and lists what it fetched. */
+  async function firstVisit(path: string, loggedIn: boolean): Promise<{ page: Page, requests: { type: string, path: string }[] }> {
+    const context = await phoneContext(browser, { baseURL: server.url })
+    if (loggedIn)
+      await useSession(context, server, seeded.members[0]!.client)
+    const page = await context.newPage()
+    const requests: { type: string, path: string }[] = []
+    page.on('request', (req) => {
+      if (!req.serviceWorker())
+        requests.push({ type: req.resourceType(), path: new URL(req.url()).pathname })
+    })
+    await page.goto(path, { waitUntil: 'networkidle' })
+    return { page, requests }
+  }
+
+  /** The page's stylesheets in the order the browser applies them, with whether each holds Vant's own rules. */
+  function sheets(page: Page) {
+    return page.evaluate(() => [...document.styleSheets].map((sheet) => {
+      const text = [...sheet.cssRules].map(r => r.cssText).join('\n')
+      return { href: new URL(sheet.href ?? location.href).pathname, vant: /(?:^|\n)\.van-cell \{/.test(text) }
+    }))
+  }
+
+  it('should show the login screen from the shell and one chunk with one stylesheet, asking the server nothing', async () => {
+    const { page, requests } = await firstVisit('/login', false)
+    await expect.poll(() => page.getByRole('button', { name: '登录' }).isVisible()).toBe(true)
+    expect(requests.filter(r => r.path.startsWith('/api/'))).toEqual([])
+    // index.html's script, stylesheet and preloaded runtime; the service worker's helper; the screen's chunk and stylesheet.
+    expect(requests.filter(r => r.type === 'script').length, JSON.stringify(requests)).toBeLessThanOrEqual(4)
+    expect(requests.filter(r => r.type === 'stylesheet').length, JSON.stringify(requests)).toBeLessThanOrEqual(2)
+    await page.context().close()
+  })
+
+  it('should apply Vant\'s one stylesheet after the theme and before every screen stylesheet on 记积分', async () => {
+    const { page, requests } = await firstVisit('/points/log', true)
+    await expect.poll(() => page.getByTestId('rule-volunteer').isVisible()).toBe(true)
+    const order = await sheets(page)
+    const vant = order.filter(s => s.vant)
+    expect(vant.length, JSON.stringify(order)).toBe(1)
+    const at = order.indexOf(vant[0]!)
+    // The shell's theme first; everything after Vant's sheet is our screens' and parts' CSS.
+    expect(at).toBe(1)
+    expect(order.length).toBeGreaterThan(at + 1)
+    // Before: about 60 requests for this screen; the layout, shared parts and the screen come in a few files.
+    expect(requests.filter(r => r.type === 'script' || r.type === 'stylesheet').length, JSON.stringify(requests)).toBeLessThanOrEqual(14)
+    await page.context().close()
+  })
+})
