@@ -355,7 +355,10 @@ async function answerAll(batch: Batch, ops: unknown[], log: OpLogger, batchPaths
     if (typeof opId === 'string' && runIds.has(opId))
       await runNow()
     const screened = screen(batch, raw)
-    if ('ready' in screened && batchPaths && screened.ready.handler.applyMany && (run.length === 0 || run[0]!.ready.handler === screened.ready.handler)) {
+    if ('ready' in screened && batchPaths && screened.ready.handler.applyMany) {
+      // An op of another type ends the run before it and starts its own.
+      if (run[0] && run[0].ready.handler !== screened.ready.handler)
+        await runNow()
       run.push({ index, ready: screened.ready })
       runIds.add(screened.ready.op.opId)
       continue
