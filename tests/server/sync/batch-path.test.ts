@@ -19,6 +19,8 @@ import { addMember, op, push } from '../sync-helper'
  */
 const tallyDef = defineOp('test.tally', Type.Object({ n: Type.Integer(), boom: Type.Optional(Type.Boolean()) }))
 let runs = 0
+/** Set by a test: the database goes away when applyMany meets n = 99. */
+let unplug: (() => void) | undefined
 beforeAll(() => {
   const key = (actor: Actor) => `tally:${actor.id}`
   const total = async (ctx: { trx: Parameters<typeof recordChange>[0], actor: Actor }) =>
@@ -47,6 +49,8 @@ beforeAll(() => {
       let sum = await total(first)
       const entities = []
       for (const { ctx, payload } of items) {
+        if (payload.n === 99)
+          unplug?.()
         check(payload)
         sum += payload.n
         await recordChange(ctx.trx, { entity: 'tally', entityId: ctx.opId, branchId: ctx.actor.branchId, memberId: ctx.actor.id, op: 'upsert', data: { n: payload.n, sum, at: ctx.receivedAt } })
@@ -162,5 +166,39 @@ describe('a run of ops through the handler\'s batch path', () => {
     // One change-log row per op, whichever tab applied it.
     expect(await counterNow(t) - before).toBe(40)
     expect(await t.handle.db.selectFrom('sync_op').select('op_id').where('type', '=', 'profile.update').execute()).toHaveLength(40)
+  })
+
+  it('should answer 503 and acknowledge nothing when the database goes away inside a run', async () => {
+    const { t, actor } = await memberApp()
+    const state = { down: false }
+    // Push sends ready SQL text, which skips transformQuery: a statement loses its answer instead.
+    const db = t.handle.db.withPlugin({
+      transformQuery: args => args.node,
+      transformResult: async (args) => {
+        if (state.down)
+          throw new Error('socket hang up')
+        return args.result
+      },
+    })
+    unplug = () => {
+      state.down = true
+    }
+    const before = await counterNow(t)
+    const ops = [tally(1), tally(99), tally(2)]
+    try {
+      await expect(pushBatch(db, actor, '00000000-0000-4000-8000-000000000001', ops, { error: () => {} })).rejects.toMatchObject({ statusCode: 503 })
+    }
+    finally {
+      unplug = undefined
+      state.down = false
+    }
+    // Nothing of the batch was committed: no answer recorded, no change, no effect.
+    expect(await counterNow(t)).toBe(before)
+    expect(await t.handle.db.selectFrom('sync_op').select('op_id').where('type', '=', 'test.tally').execute()).toEqual([])
+    expect(await t.handle.db.selectFrom('server_state').select('value').where('key', '=', `tally:${actor.id}`).execute()).toEqual([])
+    // The phone keeps the ops and pushes them again: each applied once.
+    const again = await pushBatch(db, actor, '00000000-0000-4000-8000-000000000001', ops, { error: () => {} })
+    expect(again.map(r => r.entity)).toEqual([{ sum: 1 }, { sum: 100 }, { sum: 102 }])
+    expect(await counterNow(t)).toBe(before + 3)
   })
 })
