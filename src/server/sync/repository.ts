@@ -24,6 +24,8 @@ export function isPostgres(trx: Trx): boolean {
   return trx.getExecutor().adapter instanceof PostgresAdapter
 }
 
+/** Texts kept: a batch's row counts vary, and a 500-row text is some 20 KB; the oldest goes first. */
+const TEXTS_KEPT = 64
 const texts = new Map<string, string>()
 
 /** `insert into TABLE (cols) values (…), (…) TAIL` for `rows` rows, in the dialect's placeholders. */
@@ -37,6 +39,8 @@ function insertText(postgres: boolean, table: string, columns: readonly string[]
       tuples.push(`(${columns.map(() => postgres ? `$${++n}` : '?').join(', ')})`)
     text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}${tail}`
     texts.set(key, text)
+    if (texts.size > TEXTS_KEPT)
+      texts.delete(texts.keys().next().value!)
   }
   return text
 }
