@@ -12,10 +12,12 @@
 import type { AddressInfo } from 'node:net'
 import type { DbHandle } from '../src/server/db/database'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { Session } from 'node:inspector/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { chromium } from 'playwright-core'
 import { build } from 'vite'
@@ -31,6 +33,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '5000').split(',').map(Number)
 const REPLAY = Number(process.env.BENCH_REPLAY_OPS ?? 1000)
 /** The PostgreSQL server to create throw-away databases on. */
 const PG_URL = process.env.TEST_PG_URL || (/^postgres(?:ql)?:/.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined)
+/** BENCH_CPU_PROF=DIR: a .cpuprofile of each batched push loop alone (start-up and migrations left out), for DevTools. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROF
 const AIM = { sqlite: 10_000, postgres: 5_000 }
 const PORT = Number(process.env.BENCH_PORT ?? 8410)
 /** Each run listens on its own port (8411, 8412 …): no pooled keep-alive socket outlives its server. */
@@ -71,19 +75,53 @@ async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle,
   return { handle, drop }
 }
 
-/** cpu: this process's CPU time (server and client both run here), far steadier than wall time on a busy machine. */
-interface Run { wall: number, cpu: number, queries: number, requests: number, applied: number }
+/**
+ * The CPU time (ms) the PostgreSQL backends serving this bench's database have used, read from
+ * /proc: with the database on this machine, the other half of an op's cost, which load does not
+ * blur either. Undefined where /proc does not show them (a remote server).
+ */
+async function backendCpu(handle: DbHandle): Promise<Map<number, number> | undefined> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = current_database()`.execute(handle.db)
+  const used = new Map<number, number>()
+  try {
+    for (const { pid } of rows) {
+      // Fields 14 and 15 (utime, stime) in clock ticks of 10 ms, after the command name in parentheses.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) * 10)
+    }
+  }
+  catch {
+    return undefined
+  }
+  return used
+}
+
+function backendCpuSince(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
+  if (!before || !after)
+    return undefined
+  let ms = 0
+  for (const [pid, cpu] of after)
+    ms += cpu - (before.get(pid) ?? 0)
+  return ms
+}
+
+/**
+ * cpu: this process's CPU time (server and client both run here), far steadier than wall time on
+ * a busy machine; dbCpu: the PostgreSQL backends' (SQLite runs inside cpu).
+ */
+interface Run { wall: number, cpu: number, dbCpu?: number, queries: number, requests: number, applied: number }
 
 async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Promise<Run> {
   const { handle, drop } = await freshDb(kind)
   // Every statement the server sends (BEGIN and COMMIT aside): the figure the load on a busy machine cannot blur.
+  // Counted as results come back, so statements sent as ready SQL text (sync/repository.ts) count too.
   const counter = { queries: 0 }
   const db = handle.db.withPlugin({
-    transformQuery: (args) => {
+    transformQuery: args => args.node,
+    transformResult: async (args) => {
       counter.queries++
-      return args.node
+      return args.result
     },
-    transformResult: async args => args.result,
   })
   const app = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: { db, kind: handle.kind } })
   await app.listen({ port: PORT + 1 + (runs++ % 40), host: '127.0.0.1' })
@@ -102,6 +140,13 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Pr
     let requests = 0
     let applied = 0
     counter.queries = 0
+    const profiler = PROFILE_DIR && batched ? new Session() : undefined
+    if (profiler) {
+      profiler.connect()
+      await profiler.post('Profiler.enable')
+      await profiler.post('Profiler.start')
+    }
+    const dbStart = kind === 'postgres' ? await backendCpu(handle) : undefined
     const started = performance.now()
     const cpuStart = process.cpuUsage()
     for (let i = 0; i < ops.length; i += size) {
@@ -117,11 +162,18 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Pr
     const wall = performance.now() - started
     const used = process.cpuUsage(cpuStart)
     const cpu = (used.user + used.system) / 1000
+    const dbCpu = kind === 'postgres' ? backendCpuSince(dbStart, await backendCpu(handle)) : undefined
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop')
+      mkdirSync(PROFILE_DIR!, { recursive: true })
+      writeFileSync(join(PROFILE_DIR!, `push-${kind}-${n}.cpuprofile`), JSON.stringify(profile))
+      profiler.disconnect()
+    }
     const queries = counter.queries
     const rows = Number((await handle.db.selectFrom('sync_op').select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
     if (rows !== n || applied !== n)
       throw new Error(`bench: expected ${n} applied ops, got ${applied} answers and ${rows} rows`)
-    return { wall, cpu, queries, requests, applied }
+    return { wall, cpu, dbCpu, queries, requests, applied }
   }
   finally {
     await app.close()
@@ -178,7 +230,7 @@ const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDig
 
 async function main() {
   console.log(`sync bench — batch size ${LIMITS.syncBatchOps}, op type profile.update, one DB transaction per batch; one-per-op replays the first ${fmt(REPLAY)} ops\n`)
-  console.log('db        ops     mode        wall ms    ops/s   cpu µs/op   queries/op   requests   batched vs one-per-op')
+  console.log('db        ops     mode        wall ms    ops/s   cpu µs/op   db cpu µs/op   queries/op   requests   batched vs one-per-op')
   for (const kind of ['sqlite', 'postgres'] as const) {
     if (kind === 'postgres' && !PG_URL) {
       console.log('postgres  skipped (set TEST_PG_URL or a postgres DATABASE_URL)')
@@ -191,9 +243,9 @@ async function main() {
       const rate = (r: Run, ops: number) => ops / (r.wall / 1000)
       const speedup = rate(batched, n) / rate(single, replayed)
       const aim = rate(batched, n) >= AIM[kind] ? `aim ≥ ${fmt(AIM[kind])} met` : `aim ≥ ${fmt(AIM[kind])} NOT met`
-      const cpu = (r: Run, ops: number) => fmt(r.cpu * 1000 / ops).padStart(11)
-      console.log(`${kind.padEnd(9)} ${String(n).padStart(6)}  batched    ${fmt(batched.wall).padStart(8)} ${fmt(rate(batched, n)).padStart(8)} ${cpu(batched, n)} ${fmt(batched.queries / n, 1).padStart(12)} ${String(batched.requests).padStart(10)}   ${fmt(speedup, 1)}× the ops/s, ${aim}`)
-      console.log(`${kind.padEnd(9)} ${String(replayed).padStart(6)}  one-per-op ${fmt(single.wall).padStart(8)} ${fmt(rate(single, replayed)).padStart(8)} ${cpu(single, replayed)} ${fmt(single.queries / replayed, 1).padStart(12)} ${String(single.requests).padStart(10)}`)
+      const cpu = (r: Run, ops: number) => `${fmt(r.cpu * 1000 / ops).padStart(11)} ${(r.dbCpu === undefined ? (kind === 'sqlite' ? 'in cpu' : 'n/a') : fmt(r.dbCpu * 1000 / ops)).padStart(14)}`
+      console.log(`${kind.padEnd(9)} ${String(n).padStart(6)}  batched    ${fmt(batched.wall).padStart(8)} ${fmt(rate(batched, n)).padStart(8)} ${cpu(batched, n)} ${fmt(batched.queries / n, 2).padStart(12)} ${String(batched.requests).padStart(10)}   ${fmt(speedup, 1)}× the ops/s, ${aim}`)
+      console.log(`${kind.padEnd(9)} ${String(replayed).padStart(6)}  one-per-op ${fmt(single.wall).padStart(8)} ${fmt(rate(single, replayed)).padStart(8)} ${cpu(single, replayed)} ${fmt(single.queries / replayed, 2).padStart(12)} ${String(single.requests).padStart(10)}`)
     }
   }
   if (process.env.BENCH_SKIP_BROWSER !== '1') {

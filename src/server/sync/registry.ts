@@ -70,6 +70,15 @@ export interface OpHandler<S extends TSchema = TSchema> {
    * change-log rows with recordChange(), all inside ctx.trx. Returns the stored entity, if any.
    */
   apply: (ctx: OpContext, payload: Static<S>) => Promise<unknown>
+  /**
+   * Optional batch path for a hot op type (issue 17 point 2): applies consecutive ops of this type,
+   * in their order, exactly as apply would one after the other — the same entities returned (one
+   * per op, in order), the same change-log rows recorded, the same rows left — in a few statements
+   * for all of them. Push hands it runs of ops that passed their checks, inside one savepoint;
+   * anything it throws rolls the whole run back and push runs apply for each op on its own, so a
+   * refused or failing op is still answered alone and the others apply.
+   */
+  applyMany?: (items: { ctx: OpContext, payload: Static<S> }[]) => Promise<unknown[]>
 }
 
 const handlers = new Map<string, OpHandler<any>>()

@@ -98,7 +98,12 @@ describe('the database going away while ops fail', () => {
           throw new Error('socket hang up')
         return args.node
       },
-      transformResult: async args => args.result,
+      // Push sends its hot statements as ready SQL text, which skips transformQuery: those lose their answer instead.
+      transformResult: async (args) => {
+        if (state.down)
+          throw new Error('socket hang up')
+        return args.result
+      },
     })
     const handle = { db, kind: fresh.handle.kind }
     const app = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: handle, passwordParams: TEST_PASSWORD_PARAMS })
