@@ -1,12 +1,15 @@
 /**
  * `npm run bench:sync`: how fast queued ops reach the database, and how much batching saves.
- * 5,000 ops (profile.update, the real op type; BENCH_SIZES to change) pushed through HTTP in
+ * 5,000 ops (BENCH_SIZES to change) of each op type in BENCH_OPS pushed through HTTP in
  * batches of 500 the way the app does, each batch one transaction (issue 17: aims SQLite ≥ 10,000
  * ops/s, PostgreSQL ≥ 5,000), beside a replay sending ops one request each (the first
  * BENCH_REPLAY_OPS of them, 1,000 by default: one-per-op on PostgreSQL takes minutes) — ops/s
  * and their ratio printed. SQLite always; PostgreSQL in the same run when TEST_PG_URL or a
  * postgres DATABASE_URL is set ("skipped" otherwise). Then a local write (record + op in one
  * IndexedDB transaction, the app's own localWrite) timed in Chromium (BENCH_SKIP_BROWSER=1 skips).
+ * Op types (BENCH_OPS, both by default): `profile.update` (a member's phone; its handler has a
+ * batch path, applyMany) and `entry.create` (记积分, the op members send most; one savepoint and
+ * its own statements per op: rule, settings, entry, event).
  * Prints figures only.
  */
 import type { AddressInfo } from 'node:net'
@@ -30,6 +33,9 @@ import { LIMITS, SESSION } from '../src/shared/constants'
 import { SYNC_PROTOCOL } from '../src/shared/sync/protocol'
 
 const SIZES = (process.env.BENCH_SIZES ?? '5000').split(',').map(Number)
+type OpKind = 'profile' | 'entry'
+const OP_KINDS = (process.env.BENCH_OPS ?? 'profile,entry').split(',') as OpKind[]
+const OP_TYPE: Record<OpKind, string> = { profile: 'profile.update', entry: 'entry.create' }
 const REPLAY = Number(process.env.BENCH_REPLAY_OPS ?? 1000)
 /** The PostgreSQL server to create throw-away databases on. */
 const PG_URL = process.env.TEST_PG_URL || (/^postgres(?:ql)?:/.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined)
@@ -111,7 +117,7 @@ function backendCpuSince(before: Map<number, number> | undefined, after: Map<num
  */
 interface Run { wall: number, cpu: number, dbCpu?: number, queries: number, requests: number, applied: number }
 
-async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Promise<Run> {
+async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean, opKind: OpKind): Promise<Run> {
   const { handle, drop } = await freshDb(kind)
   // Every statement the server sends (BEGIN and COMMIT aside): the figure the load on a busy machine cannot blur.
   // Counted as results come back, so statements sent as ready SQL text (sync/repository.ts) count too.
@@ -135,7 +141,12 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean): Pr
     })
     const cookie = setup.headers.getSetCookie().map(c => c.split(';')[0]).join('; ')
     const deviceId = randomUUID()
-    const ops = Array.from({ length: n }, (_, i) => ({ opId: randomUUID(), seq: i + 1, type: 'profile.update', payload: { phone: `138${String(i).padStart(8, '0')}` }, clientTime: new Date().toISOString() }))
+    // 记积分: the default rules' 志愿服务, dated today in China time, as the phone sends it.
+    const rules = opKind === 'entry' ? (await (await fetch(`${base}/api/points/rules`, { headers: { cookie } })).json() as { rules: { id: string, key: string }[] }).rules : []
+    const ruleId = rules.find(r => r.key === 'volunteer')?.id
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
+    const payload = (i: number) => opKind === 'entry' ? { id: randomUUID(), ruleId, date: today, note: `参加志愿服务（第${i + 1}次）` } : { phone: `138${String(i).padStart(8, '0')}` }
+    const ops = Array.from({ length: n }, (_, i) => ({ opId: randomUUID(), seq: i + 1, type: OP_TYPE[opKind], payload: payload(i), clientTime: new Date().toISOString() }))
     const size = batched ? LIMITS.syncBatchOps : 1
     let requests = 0
     let applied = 0
@@ -229,23 +240,26 @@ async function localWriteP95(): Promise<{ p50: number, p95: number, n: number }>
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 
 async function main() {
-  console.log(`sync bench — batch size ${LIMITS.syncBatchOps}, op type profile.update, one DB transaction per batch; one-per-op replays the first ${fmt(REPLAY)} ops\n`)
-  console.log('db        ops     mode        wall ms    ops/s   cpu µs/op   db cpu µs/op   queries/op   requests   batched vs one-per-op')
-  for (const kind of ['sqlite', 'postgres'] as const) {
-    if (kind === 'postgres' && !PG_URL) {
-      console.log('postgres  skipped (set TEST_PG_URL or a postgres DATABASE_URL)')
-      continue
-    }
-    for (const n of SIZES) {
-      const batched = await run(kind, n, true)
-      const replayed = Math.min(n, REPLAY)
-      const single = await run(kind, replayed, false)
-      const rate = (r: Run, ops: number) => ops / (r.wall / 1000)
-      const speedup = rate(batched, n) / rate(single, replayed)
-      const aim = rate(batched, n) >= AIM[kind] ? `aim ≥ ${fmt(AIM[kind])} met` : `aim ≥ ${fmt(AIM[kind])} NOT met`
-      const cpu = (r: Run, ops: number) => `${fmt(r.cpu * 1000 / ops).padStart(11)} ${(r.dbCpu === undefined ? (kind === 'sqlite' ? 'in cpu' : 'n/a') : fmt(r.dbCpu * 1000 / ops)).padStart(14)}`
-      console.log(`${kind.padEnd(9)} ${String(n).padStart(6)}  batched    ${fmt(batched.wall).padStart(8)} ${fmt(rate(batched, n)).padStart(8)} ${cpu(batched, n)} ${fmt(batched.queries / n, 2).padStart(12)} ${String(batched.requests).padStart(10)}   ${fmt(speedup, 1)}× the ops/s, ${aim}`)
-      console.log(`${kind.padEnd(9)} ${String(replayed).padStart(6)}  one-per-op ${fmt(single.wall).padStart(8)} ${fmt(rate(single, replayed)).padStart(8)} ${cpu(single, replayed)} ${fmt(single.queries / replayed, 2).padStart(12)} ${String(single.requests).padStart(10)}`)
+  console.log(`sync bench — batch size ${LIMITS.syncBatchOps}, one DB transaction per batch; one-per-op replays the first ${fmt(REPLAY)} ops`)
+  for (const opKind of OP_KINDS) {
+    console.log(`\nop type ${OP_TYPE[opKind]}`)
+    console.log('db        ops     mode        wall ms    ops/s   cpu µs/op   db cpu µs/op   queries/op   requests   batched vs one-per-op')
+    for (const kind of ['sqlite', 'postgres'] as const) {
+      if (kind === 'postgres' && !PG_URL) {
+        console.log('postgres  skipped (set TEST_PG_URL or a postgres DATABASE_URL)')
+        continue
+      }
+      for (const n of SIZES) {
+        const batched = await run(kind, n, true, opKind)
+        const replayed = Math.min(n, REPLAY)
+        const single = await run(kind, replayed, false, opKind)
+        const rate = (r: Run, ops: number) => ops / (r.wall / 1000)
+        const speedup = rate(batched, n) / rate(single, replayed)
+        const aim = rate(batched, n) >= AIM[kind] ? `aim ≥ ${fmt(AIM[kind])} met` : `aim ≥ ${fmt(AIM[kind])} NOT met`
+        const cpu = (r: Run, ops: number) => `${fmt(r.cpu * 1000 / ops).padStart(11)} ${(r.dbCpu === undefined ? (kind === 'sqlite' ? 'in cpu' : 'n/a') : fmt(r.dbCpu * 1000 / ops)).padStart(14)}`
+        console.log(`${kind.padEnd(9)} ${String(n).padStart(6)}  batched    ${fmt(batched.wall).padStart(8)} ${fmt(rate(batched, n)).padStart(8)} ${cpu(batched, n)} ${fmt(batched.queries / n, 2).padStart(12)} ${String(batched.requests).padStart(10)}   ${fmt(speedup, 1)}× the ops/s, ${aim}`)
+        console.log(`${kind.padEnd(9)} ${String(replayed).padStart(6)}  one-per-op ${fmt(single.wall).padStart(8)} ${fmt(rate(single, replayed)).padStart(8)} ${cpu(single, replayed)} ${fmt(single.queries / replayed, 2).padStart(12)} ${String(single.requests).padStart(10)}`)
+      }
     }
   }
   if (process.env.BENCH_SKIP_BROWSER !== '1') {

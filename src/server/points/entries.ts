@@ -54,8 +54,17 @@ export function toEntry(r: EntryRow): Entry {
  * Stores a new entry drafted by the shared rules (#shared/points/entry), as the phone shows it.
  * `groupApprovedBy`: a group leader's own 加分/扣分 counts as the group's approval.
  */
-export async function insertEntry(trx: Transaction<Database>, e: Entry, by: { branchId: string, createdBy: string, groupApprovedBy?: string }): Promise<void> {
-  await trx.insertInto('point_entry').values({
+export async function insertEntry(trx: Transaction<Database>, e: Entry, by: EntryAuthor): Promise<void> {
+  await insertEntries(trx, [e], by)
+}
+
+interface EntryAuthor { branchId: string, createdBy: string, groupApprovedBy?: string }
+
+/** Several new entries by one author in one statement (a run of 记积分 ops, see ops.ts). */
+export async function insertEntries(trx: Transaction<Database>, entries: Entry[], by: EntryAuthor): Promise<void> {
+  if (entries.length === 0)
+    return
+  await trx.insertInto('point_entry').values(entries.map(e => ({
     id: e.id,
     branch_id: by.branchId,
     member_id: e.memberId,
@@ -84,7 +93,12 @@ export async function insertEntry(trx: Transaction<Database>, e: Entry, by: { br
     created_at: e.createdAt,
     updated_at: e.updatedAt,
     photo_ids: JSON.stringify(e.photoIds ?? []),
-  }).execute()
+  }))).execute()
+}
+
+/** Whether any of these entry ids is already used. */
+export async function entryIdsTaken(db: Conn, ids: string[]): Promise<boolean> {
+  return Boolean(await db.selectFrom('point_entry').select('id').where('id', 'in', ids).limit(1).executeTakeFirst())
 }
 
 export async function loadEntry(db: Conn, id: string): Promise<Entry | undefined> {
@@ -93,7 +107,14 @@ export async function loadEntry(db: Conn, id: string): Promise<Entry | undefined
 }
 
 export async function addEvent(trx: Transaction<Database>, entryId: string, actorId: string | null, action: string, data: unknown = {}): Promise<void> {
-  await trx.insertInto('point_entry_event').values({ id: newId(), entry_id: entryId, actor_id: actorId, action, data: JSON.stringify(data), created_at: nowIso() }).execute()
+  await addEvents(trx, [{ entryId, actorId, action, data }])
+}
+
+export async function addEvents(trx: Transaction<Database>, events: { entryId: string, actorId: string | null, action: string, data?: unknown }[]): Promise<void> {
+  if (events.length === 0)
+    return
+  const at = nowIso()
+  await trx.insertInto('point_entry_event').values(events.map(e => ({ id: newId(), entry_id: e.entryId, actor_id: e.actorId, action: e.action, data: JSON.stringify(e.data ?? {}), created_at: at }))).execute()
 }
 
 /** Reloads the entry as members see it and records it in the change log so the owner's phones pull it. */
@@ -104,6 +125,21 @@ export async function publishEntry(trx: Transaction<Database>, id: string): Prom
   const row = await trx.selectFrom('point_entry').select('branch_id').where('id', '=', id).executeTakeFirstOrThrow()
   await recordChange(trx, { entity: POINTS_ENTITY.entry, entityId: id, branchId: row.branch_id, memberId: entry.memberId, op: 'upsert', data: entry })
   return entry
+}
+
+/** publishEntry for entries just made together by one member of `branchId`: read in one query, logged in the given order. */
+export async function publishEntries(trx: Transaction<Database>, ids: string[], branchId: string): Promise<Entry[]> {
+  const rows = await entrySelect(trx).where('e.id', 'in', ids).execute()
+  const byId = new Map(rows.map(r => [r.id, toEntry(r)]))
+  const entries: Entry[] = []
+  for (const id of ids) {
+    const entry = byId.get(id)
+    if (!entry)
+      throw new Error(`entry ${id} vanished`)
+    await recordChange(trx, { entity: POINTS_ENTITY.entry, entityId: id, branchId, memberId: entry.memberId, op: 'upsert', data: entry })
+    entries.push(entry)
+  }
+  return entries
 }
 
 export async function entryEvents(db: Conn, entryId: string) {

@@ -1,5 +1,6 @@
 import type { DraftRule, LogRefusal } from '#shared/points/entry'
 import type { DateProblem } from '#shared/points/periods'
+import type { PointsSettings } from '#shared/points/schemas'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { OpHandler } from '../sync/registry'
@@ -9,7 +10,7 @@ import { ENTRY_REJECT, entryCreate, entryResubmit } from '#shared/points/ops'
 import { checkEntryDate, localDate, resolvePoints, yearOf } from '#shared/points/periods'
 import { attachPhotos } from '../photos/store'
 import { opRejection } from '../sync/registry'
-import { addEvent, insertEntry, loadEntry, publishEntry } from './entries'
+import { addEvent, addEvents, entryIdsTaken, insertEntries, insertEntry, loadEntry, publishEntries, publishEntry } from './entries'
 import { loadRule } from './rules'
 import { getSettings } from './settings'
 
@@ -28,18 +29,24 @@ const LOG_REFUSALS = {
 
 const noTier = () => opRejection(ENTRY_REJECT.variant)
 
+type LoadedRule = NonNullable<Awaited<ReturnType<typeof loadRule>>>
+
 /** Everything a member-logged entry must pass; the same checks for a new entry and a corrected one. */
 async function checkLoggable(trx: Transaction<Database>, branchId: string, ruleId: string, variant: string | null, date: string, receivedAt: string) {
   const found = await loadRule(trx, branchId, ruleId)
   if (!found)
     throw opRejection(ENTRY_REJECT.unknownRule)
+  return checkLoaded(found, await getSettings(trx, branchId), variant, date, receivedAt)
+}
+
+/** checkLoggable's checks on a rule and settings already read (a run of entries reads each once). */
+function checkLoaded(found: LoadedRule, settings: PointsSettings, variant: string | null, date: string, receivedAt: string) {
   // The same rule the phone's 记积分 picker offers rules by.
   const refusal = logRefusal({ ...found.content, retired: found.rule.retired_at !== null })
   if (refusal)
     throw opRejection(LOG_REFUSALS[refusal], { rule: found.content.name })
   if (resolvePoints(found.content, variant) === null)
     throw noTier()
-  const settings = await getSettings(trx, branchId)
   const problem = checkEntryDate(date, localDate(new Date(receivedAt)), settings.opensOn)
   if (problem)
     throw opRejection(DATE_REJECTIONS[problem])
@@ -62,6 +69,43 @@ export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
     await insertEntry(trx, draft, { branchId: actor.branchId, createdBy: actor.id })
     await addEvent(trx, p.id, actor.id, 'created', { ruleVersion: ok.version.version, points: draft.points, date: p.date })
     return publishEntry(trx, p.id)
+  },
+  /**
+   * A run of 记积分 (a phone that was offline all week pushes them together): the same checks and
+   * rows as apply one after the other, with the rules and settings read once and the entries,
+   * their events and the change log written as multi-row inserts. Anything apply would refuse
+   * throws here, and push then runs each op through apply, so the refused one is answered alone.
+   */
+  async applyMany(items) {
+    const { actor, trx } = items[0]!.ctx
+    const ids = items.map(i => i.payload.id)
+    // One entry id twice: apply would take the first and refuse the second as taken.
+    if (new Set(ids).size !== ids.length || await entryIdsTaken(trx, ids))
+      throw opRejection(ENTRY_REJECT.idTaken)
+    const loaded = new Map<string, LoadedRule | undefined>()
+    for (const id of new Set(items.map(i => i.payload.ruleId)))
+      loaded.set(id, await loadRule(trx, actor.branchId, id))
+    const settings = await getSettings(trx, actor.branchId)
+    const drafts = []
+    const events = []
+    for (const { ctx, payload: p } of items) {
+      const found = loaded.get(p.ruleId)
+      if (!found)
+        throw opRejection(ENTRY_REJECT.unknownRule)
+      const ok = checkLoaded(found, settings, p.variant ?? null, p.date, ctx.receivedAt)
+      const draft = draftEntry({ id: p.id, member: actor, rule: ok.rule, variant: p.variant ?? null, date: p.date, note: p.note, now: ctx.receivedAt })
+      if (!draft)
+        throw noTier()
+      if (p.points !== undefined && p.points !== draft.points)
+        throw opRejection(ENTRY_REJECT.pointsNotAllowed, { points: draft.points })
+      // No photo can belong to an entry id never used (entries are never deleted): only ones with photos attach.
+      draft.photoIds = p.photoIds?.length ? await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id }) : []
+      drafts.push(draft)
+      events.push({ entryId: p.id, actorId: actor.id, action: 'created', data: { ruleVersion: ok.version.version, points: draft.points, date: p.date } })
+    }
+    await insertEntries(trx, drafts, { branchId: actor.branchId, createdBy: actor.id })
+    await addEvents(trx, events)
+    return publishEntries(trx, ids, actor.branchId)
   },
 }
 

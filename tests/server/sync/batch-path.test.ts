@@ -1,10 +1,13 @@
 import type { Actor } from '#server/plugins/auth'
 import type { OpResult } from '#shared/sync/protocol'
 import type { Client, TestApp } from '../helper'
+import { randomUUID } from 'node:crypto'
 import { profileUpdateHandler } from '#server/org/profile'
+import { entryCreateHandler } from '#server/points/ops'
 import { recordChange } from '#server/sync/changes'
 import { pushBatch } from '#server/sync/push'
 import { OpRejection, registerOp, unregisterOp } from '#server/sync/registry'
+import { localDate } from '#shared/points/periods'
 import { defineOp } from '#shared/sync/protocol'
 import { Type } from 'typebox'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -80,6 +83,8 @@ async function memberApp() {
   return { t, actor, client: alice.client }
 }
 
+/** A well-formed rule id that names nothing in either database. */
+const NO_RULE = '00000000-0000-4000-8000-00000000dead'
 const phone = (n: number) => op('profile.update', { phone: `1380000000${n}` })
 const tally = (n: number, boom = false) => op('test.tally', boom ? { n, boom } : { n })
 
@@ -200,5 +205,74 @@ describe('a run of ops through the handler\'s batch path', () => {
     const again = await pushBatch(db, actor, '00000000-0000-4000-8000-000000000001', ops, { error: () => {} })
     expect(again.map(r => r.entity)).toEqual([{ sum: 1 }, { sum: 100 }, { sum: 102 }])
     expect(await counterNow(t)).toBe(before + 3)
+  })
+
+  it('should leave for a run of 记积分 exactly what entry.create one op at a time leaves, refusals included', async () => {
+    const clock = new Date('2026-12-03T09:00:00.000Z')
+    const today = localDate(clock)
+    // Fixed op and entry ids, so both databases get the same ops; only the rule ids are each database's.
+    const fixed = Array.from({ length: 12 }, () => ({ opId: randomUUID(), entryId: randomUUID() }))
+    const entry = (k: number, ruleId: string, extra: Record<string, unknown> = {}) => op('entry.create', { id: fixed[k]!.entryId, ruleId, date: today, note: `志愿服务第${k}次`, ...extra }, { opId: fixed[k]!.opId, seq: 100 + k })
+    const phoneChange = phone(1)
+    const batches = (rules: Map<string, string>) => {
+      const volunteer = rules.get('volunteer')!
+      const study = rules.get('reflection')!
+      return [
+        [
+          entry(0, volunteer),
+          entry(1, study),
+          entry(2, NO_RULE), // no such rule: refused inside the run, which falls back
+          entry(3, volunteer),
+          { ...entry(4, volunteer), payload: { id: fixed[0]!.entryId, ruleId: volunteer, date: today, note: '同一条' } }, // an entry id already used
+          entry(5, volunteer, { date: '2099-01-01' }), // in the future
+          phoneChange, // another type ends the run
+          entry(6, volunteer),
+          entry(7, study), // a clean run: applyMany takes it whole
+        ],
+        [entry(0, volunteer), entry(8, study), entry(9, volunteer)],
+        [entry(10, volunteer, { points: 5 }), entry(11, volunteer)], // points the rule does not give
+      ]
+    }
+    const log = { error: () => {} }
+    const results = []
+    for (const batchPaths of [true, false]) {
+      const { t, actor } = await memberApp()
+      const rules = new Map((await t.handle.db.selectFrom('point_rule').select(['id', 'key']).where('branch_id', '=', actor.branchId).execute()).map(r => [r.key ?? r.id, r.id]))
+      vi.useFakeTimers({ toFake: ['Date'] })
+      vi.setSystemTime(clock)
+      const before = await counterNow(t)
+      const spied = vi.spyOn(entryCreateHandler, 'applyMany')
+      const answers = []
+      for (const ops of batches(rules))
+        answers.push(await pushBatch(t.handle.db, actor, '00000000-0000-4000-8000-000000000001', ops, log, { batchPaths }))
+      vi.useRealTimers()
+      // The batch path took whole runs (and fell back for the runs with a refusal); the per-op path never ran it.
+      expect(spied.mock.settledResults.filter(r => r.type === 'fulfilled')).toHaveLength(batchPaths ? 2 : 0)
+      expect(spied.mock.settledResults.filter(r => r.type === 'rejected')).toHaveLength(batchPaths ? 2 : 0)
+      spied.mockRestore()
+      const entries = await t.handle.db.selectFrom('point_entry').selectAll().where('member_id', '=', actor.id).orderBy('id').execute()
+      const events = await t.handle.db.selectFrom('point_entry_event').select(['entry_id', 'actor_id', 'action', 'data', 'created_at']).orderBy('entry_id').execute()
+      const versions = await t.handle.db.selectFrom('point_rule_version').select(['id', 'rule_id']).execute()
+      let text = JSON.stringify({ ...await outcome(t, actor, answers, before), entries, events }).replaceAll(actor.id, '<member>').replaceAll(actor.branchId, '<branch>')
+      const keyOf = new Map([...rules].map(([key, id]) => [id, key]))
+      for (const v of versions)
+        text = text.replaceAll(v.id, `<version of ${keyOf.get(v.rule_id)}>`)
+      for (const [key, id] of rules)
+        text = text.replaceAll(id, `<rule ${key}>`)
+      const got = JSON.parse(text)
+      // A payload's hash covers its rule id, which is each database's own.
+      for (const row of got.syncOps)
+        delete row.payload_hash
+      results.push(got)
+    }
+    const [batched, perOp] = results
+    expect(batched).toEqual(perOp)
+    expect(batched.answers.map((a: OpResult[]) => a.map(r => r.code ?? r.status))).toEqual([
+      ['applied', 'applied', 'ENTRY_UNKNOWN_RULE', 'applied', 'ENTRY_ID_TAKEN', 'ENTRY_DATE_FUTURE', 'applied', 'applied', 'applied'],
+      ['duplicate', 'applied', 'applied'],
+      ['ENTRY_POINTS_NOT_ALLOWED', 'applied'],
+    ])
+    expect(batched.entries).toHaveLength(8)
+    expect(batched.events).toHaveLength(8)
   })
 })
