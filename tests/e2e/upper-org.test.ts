@@ -18,6 +18,14 @@ function visible(page: Page, locator: ReturnType<Page['locator']>) {
   return expect.poll(() => locator.isVisible(), { timeout: 15_000, message: `visible on ${page.url()}` }).toBe(true)
 }
 
+/** The upper admin on the one login page every account uses. */
+async function logIn(page: Page, password: string): Promise<void> {
+  await page.goto('/login')
+  await page.getByLabel('登录名').fill(UPPER.login)
+  await page.getByLabel('密码').fill(password)
+  await page.getByRole('button', { name: '登录' }).click()
+}
+
 /** The member logs 志愿服务 with a private note; the branch admin approves it. */
 async function loggedPoints(member: ApiClient, admin: ApiClient): Promise<void> {
   const { rules } = await member.get<{ rules: { id: string, key: string }[] }>('/api/points/rules')
@@ -48,10 +56,7 @@ describe('the upper organization over two branches', () => {
 
   it('should let the upper admin log in on the login page and create a second branch with its setup link', async () => {
     const page = await (await phoneContext(browser, { baseURL: server.url })).newPage()
-    await page.goto('/login')
-    await page.getByLabel('登录名').fill(UPPER.login)
-    await page.getByLabel('密码').fill(UPPER.password)
-    await page.getByRole('button', { name: '登录' }).click()
+    await logIn(page, UPPER.password)
     await visible(page, page.getByRole('heading', { name: /各支部概况/ }))
     await visible(page, page.getByTestId('upper-branch-测试党支部'))
     await page.getByLabel('支部名称').fill('第二党支部')
@@ -85,10 +90,7 @@ describe('the upper organization over two branches', () => {
     await loggedPoints(sunClient, second)
 
     const page = await (await phoneContext(browser, { baseURL: server.url })).newPage()
-    await page.goto('/login')
-    await page.getByLabel('登录名').fill(UPPER.login)
-    await page.getByLabel('密码').fill(UPPER.password)
-    await page.getByRole('button', { name: '登录' }).click()
+    await logIn(page, UPPER.password)
     const firstCard = page.getByTestId('upper-branch-测试党支部')
     const secondCard = page.getByTestId('upper-branch-第二党支部')
     await visible(page, secondCard)
@@ -120,10 +122,7 @@ describe('the upper organization over two branches', () => {
 
   it('should let the upper admin change their password from the overview, and only the new one log in', async () => {
     const page = await (await phoneContext(browser, { baseURL: server.url })).newPage()
-    await page.goto('/login')
-    await page.getByLabel('登录名').fill(UPPER.login)
-    await page.getByLabel('密码').fill(UPPER.password)
-    await page.getByRole('button', { name: '登录' }).click()
+    await logIn(page, UPPER.password)
     await visible(page, page.getByRole('heading', { name: /各支部概况/ }))
     await page.getByRole('link', { name: /修改密码/ }).click()
     await page.getByLabel('当前密码').fill(UPPER.password)
@@ -133,10 +132,7 @@ describe('the upper organization over two branches', () => {
     await visible(page, page.getByRole('heading', { name: /各支部概况/ }))
 
     const again = await (await phoneContext(browser, { baseURL: server.url })).newPage()
-    await again.goto('/login')
-    await again.getByLabel('登录名').fill(UPPER.login)
-    await again.getByLabel('密码').fill(UPPER.password)
-    await again.getByRole('button', { name: '登录' }).click()
+    await logIn(again, UPPER.password)
     await visible(again, again.getByRole('alert').filter({ hasText: /登录名或密码/ }))
     await again.getByLabel('密码').fill('gongwei-pass-2')
     await again.getByRole('button', { name: '登录' }).click()
