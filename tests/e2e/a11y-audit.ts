@@ -27,8 +27,9 @@ import { createRequire } from 'node:module'
  * a rem-sized app): the page must not scroll sideways (any element reaching past the right edge is
  * reported), no block holding text may have text wider than itself (it spills over its neighbours),
  * and no element may clip its text (overflow hidden/clip, or an ellipsis, with content larger than
- * its box). A visually hidden element (for screen readers only) is meant to be clipped; a box that
- * scrolls (overflow auto/scroll, e.g. a wide table) keeps its text reachable.
+ * its box) or spill it out of a fixed bar such as the tab bar (it cannot be scrolled to). A
+ * visually hidden element (for screen readers only) is meant to be clipped; a box that scrolls
+ * (overflow auto/scroll, e.g. a wide table) keeps its text reachable.
  */
 
 export type Mode = 'standard' | 'elder'
@@ -129,6 +130,13 @@ export async function textOverflows(page: Page): Promise<Overflow[]> {
     }
     const ownText = (el: Element) => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent!.trim())
     const width = document.documentElement.clientWidth
+    const fixedBarOf = (el: Element): Element | null => {
+      for (let a: Element | null = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).position === 'fixed')
+          return a
+      }
+      return null
+    }
     for (const el of document.querySelectorAll('body *')) {
       if (el.closest('.xf-visually-hidden, [aria-hidden=true], svg, canvas, script, style'))
         continue
@@ -146,6 +154,15 @@ export async function textOverflows(page: Page): Promise<Overflow[]> {
       if (ownText(el) && style.display !== 'inline' && el.scrollWidth > el.clientWidth + 1 && !['auto', 'scroll'].includes(style.overflowX)) {
         problems.push({ what: describe(el), why: `text ${el.scrollWidth} px wide in a ${el.clientWidth} px box` })
         continue
+      }
+      // A fixed bar (the tab bar) cannot be scrolled: text spilling out of it is cut by the screen's edge or lies over the page.
+      const bar = ownText(el) ? fixedBarOf(el) : null
+      if (bar) {
+        const box = bar.getBoundingClientRect()
+        if (rect.bottom > box.bottom + 1 || rect.top < box.top - 1) {
+          problems.push({ what: describe(el), why: `spills out of its fixed bar (${Math.round(rect.top)}–${Math.round(rect.bottom)} px in ${Math.round(box.top)}–${Math.round(box.bottom)} px)` })
+          continue
+        }
       }
       const clipsX = ['hidden', 'clip'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1
       const clipsY = ['hidden', 'clip'].includes(style.overflowY) && el.scrollHeight > el.clientHeight + 1
