@@ -119,24 +119,19 @@ export async function addEvents(trx: Transaction<Database>, events: { entryId: s
 
 /** Reloads the entry as members see it and records it in the change log so the owner's phones pull it. */
 export async function publishEntry(trx: Transaction<Database>, id: string): Promise<Entry> {
-  const entry = await loadEntry(trx, id)
-  if (!entry)
-    throw new Error(`entry ${id} vanished`)
-  const row = await trx.selectFrom('point_entry').select('branch_id').where('id', '=', id).executeTakeFirstOrThrow()
-  await recordChange(trx, { entity: POINTS_ENTITY.entry, entityId: id, branchId: row.branch_id, memberId: entry.memberId, op: 'upsert', data: entry })
-  return entry
+  return (await publishEntries(trx, [id]))[0]!
 }
 
-/** publishEntry for entries just made together by one member of `branchId`: read in one query, logged in the given order. */
-export async function publishEntries(trx: Transaction<Database>, ids: string[], branchId: string): Promise<Entry[]> {
-  const rows = await entrySelect(trx).where('e.id', 'in', ids).execute()
-  const byId = new Map(rows.map(r => [r.id, toEntry(r)]))
+/** publishEntry for several entries: read in one query, logged in the order given. */
+export async function publishEntries(trx: Transaction<Database>, ids: string[]): Promise<Entry[]> {
+  const rows = new Map((await entrySelect(trx).where('e.id', 'in', ids).execute()).map(r => [r.id, r]))
   const entries: Entry[] = []
   for (const id of ids) {
-    const entry = byId.get(id)
-    if (!entry)
+    const row = rows.get(id)
+    if (!row)
       throw new Error(`entry ${id} vanished`)
-    await recordChange(trx, { entity: POINTS_ENTITY.entry, entityId: id, branchId, memberId: entry.memberId, op: 'upsert', data: entry })
+    const entry = toEntry(row)
+    await recordChange(trx, { entity: POINTS_ENTITY.entry, entityId: id, branchId: row.branch_id, memberId: entry.memberId, op: 'upsert', data: entry })
     entries.push(entry)
   }
   return entries

@@ -1,16 +1,17 @@
 import type { DraftRule, LogRefusal } from '#shared/points/entry'
 import type { DateProblem } from '#shared/points/periods'
-import type { PointsSettings } from '#shared/points/schemas'
+import type { Entry, PointsSettings } from '#shared/points/schemas'
 import type { Transaction } from 'kysely'
+import type { Static } from 'typebox'
 import type { Database } from '../db/database'
-import type { OpHandler } from '../sync/registry'
+import type { OpContext, OpHandler } from '../sync/registry'
 import { PHOTO_OWNER } from '#shared/photos/constants'
 import { draftEntry, logRefusal, redraftEntry } from '#shared/points/entry'
 import { ENTRY_REJECT, entryCreate, entryResubmit } from '#shared/points/ops'
 import { checkEntryDate, localDate, resolvePoints, yearOf } from '#shared/points/periods'
 import { attachPhotos } from '../photos/store'
 import { opRejection } from '../sync/registry'
-import { addEvent, addEvents, entryIdsTaken, insertEntries, insertEntry, loadEntry, publishEntries, publishEntry } from './entries'
+import { addEvent, addEvents, entryIdsTaken, insertEntries, loadEntry, publishEntries, publishEntry } from './entries'
 import { loadRule } from './rules'
 import { getSettings } from './settings'
 
@@ -54,59 +55,51 @@ function checkLoaded(found: LoadedRule, settings: PointsSettings, variant: strin
   return { ...found, rule }
 }
 
-export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
-  definition: entryCreate,
-  async apply({ actor, trx, receivedAt }, p) {
-    if (await trx.selectFrom('point_entry').select('id').where('id', '=', p.id).executeTakeFirst())
-      throw opRejection(ENTRY_REJECT.idTaken)
-    const ok = await checkLoggable(trx, actor.branchId, p.ruleId, p.variant ?? null, p.date, receivedAt)
-    const draft = draftEntry({ id: p.id, member: actor, rule: ok.rule, variant: p.variant ?? null, date: p.date, note: p.note, now: receivedAt })
+/**
+ * 记积分: new entries, one or a run of them (a phone that was offline all week pushes them
+ * together). Each is checked as the phone's picker and the shared rules say; the rules and
+ * settings are read once, and the entries, their events and the change log are written as
+ * multi-row inserts. In a run, anything refused throws and push then runs each op alone, so the
+ * refused one is answered alone.
+ */
+async function createEntries(items: { ctx: OpContext, payload: Static<typeof entryCreate.payload> }[]): Promise<Entry[]> {
+  const { actor, trx } = items[0]!.ctx
+  const ids = items.map(i => i.payload.id)
+  // One entry id twice: one at a time, the first would be made and the second refused as taken.
+  if (new Set(ids).size !== ids.length || await entryIdsTaken(trx, ids))
+    throw opRejection(ENTRY_REJECT.idTaken)
+  const loaded = new Map<string, LoadedRule | undefined>()
+  for (const id of new Set(items.map(i => i.payload.ruleId)))
+    loaded.set(id, await loadRule(trx, actor.branchId, id))
+  const settings = await getSettings(trx, actor.branchId)
+  const drafts = []
+  const events = []
+  for (const { ctx, payload: p } of items) {
+    const found = loaded.get(p.ruleId)
+    if (!found)
+      throw opRejection(ENTRY_REJECT.unknownRule)
+    const ok = checkLoaded(found, settings, p.variant ?? null, p.date, ctx.receivedAt)
+    const draft = draftEntry({ id: p.id, member: actor, rule: ok.rule, variant: p.variant ?? null, date: p.date, note: p.note, now: ctx.receivedAt })
     if (!draft)
       throw noTier()
     if (p.points !== undefined && p.points !== draft.points)
       throw opRejection(ENTRY_REJECT.pointsNotAllowed, { points: draft.points })
-    draft.photoIds = await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id })
-    await insertEntry(trx, draft, { branchId: actor.branchId, createdBy: actor.id })
-    await addEvent(trx, p.id, actor.id, 'created', { ruleVersion: ok.version.version, points: draft.points, date: p.date })
-    return publishEntry(trx, p.id)
+    // No photo can belong to an entry id never used (entries are never deleted): only ones with photos attach.
+    draft.photoIds = p.photoIds?.length ? await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id }) : []
+    drafts.push(draft)
+    events.push({ entryId: p.id, actorId: actor.id, action: 'created', data: { ruleVersion: ok.version.version, points: draft.points, date: p.date } })
+  }
+  await insertEntries(trx, drafts, { branchId: actor.branchId, createdBy: actor.id })
+  await addEvents(trx, events)
+  return publishEntries(trx, ids)
+}
+
+export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
+  definition: entryCreate,
+  async apply(ctx, payload) {
+    return (await createEntries([{ ctx, payload }]))[0]
   },
-  /**
-   * A run of 记积分 (a phone that was offline all week pushes them together): the same checks and
-   * rows as apply one after the other, with the rules and settings read once and the entries,
-   * their events and the change log written as multi-row inserts. Anything apply would refuse
-   * throws here, and push then runs each op through apply, so the refused one is answered alone.
-   */
-  async applyMany(items) {
-    const { actor, trx } = items[0]!.ctx
-    const ids = items.map(i => i.payload.id)
-    // One entry id twice: apply would take the first and refuse the second as taken.
-    if (new Set(ids).size !== ids.length || await entryIdsTaken(trx, ids))
-      throw opRejection(ENTRY_REJECT.idTaken)
-    const loaded = new Map<string, LoadedRule | undefined>()
-    for (const id of new Set(items.map(i => i.payload.ruleId)))
-      loaded.set(id, await loadRule(trx, actor.branchId, id))
-    const settings = await getSettings(trx, actor.branchId)
-    const drafts = []
-    const events = []
-    for (const { ctx, payload: p } of items) {
-      const found = loaded.get(p.ruleId)
-      if (!found)
-        throw opRejection(ENTRY_REJECT.unknownRule)
-      const ok = checkLoaded(found, settings, p.variant ?? null, p.date, ctx.receivedAt)
-      const draft = draftEntry({ id: p.id, member: actor, rule: ok.rule, variant: p.variant ?? null, date: p.date, note: p.note, now: ctx.receivedAt })
-      if (!draft)
-        throw noTier()
-      if (p.points !== undefined && p.points !== draft.points)
-        throw opRejection(ENTRY_REJECT.pointsNotAllowed, { points: draft.points })
-      // No photo can belong to an entry id never used (entries are never deleted): only ones with photos attach.
-      draft.photoIds = p.photoIds?.length ? await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id }) : []
-      drafts.push(draft)
-      events.push({ entryId: p.id, actorId: actor.id, action: 'created', data: { ruleVersion: ok.version.version, points: draft.points, date: p.date } })
-    }
-    await insertEntries(trx, drafts, { branchId: actor.branchId, createdBy: actor.id })
-    await addEvents(trx, events)
-    return publishEntries(trx, ids, actor.branchId)
-  },
+  applyMany: createEntries,
 }
 
 export const entryResubmitHandler: OpHandler<typeof entryResubmit.payload> = {
