@@ -2,25 +2,22 @@
  * `npm run bench:export`: the branch's 党员平时积分记录表 as .xlsx (GET /api/points/sheet.xlsx,
  * scope=branch, period=year) for 100 and 200 members with five years of points each (BENCH_PER_YEAR
  * ledger rows a member a year, default 100), side by side. Each size is measured on the server as
- * `npm start` runs it (the compiled bundle, a process of its own, built first if stale), over HTTP:
+ * `npm start` runs it (the compiled bundle, a process of its own, started as the e2e tests start it;
+ * needs a build, `npm run build`), over HTTP:
  * the time of each year's export (median of the five), all five one after the other, and the
  * server's peak RSS from the kernel (what a deployment needs). Also the 年度记录 .xlsx
  * (GET /api/records/xlsx) of the last year. SQLite; the machine's load shows.
  */
-import type { AddressInfo } from 'node:net'
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { hashPassword } from '../src/server/auth/password'
 import { openDatabase } from '../src/server/db/database'
 import { migrateToLatest } from '../src/server/db/migrate'
+import { startServer } from '../tests/e2e/harness'
 import { insertAll, rng } from './bench-db'
 
-const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const SIZES = (process.env.BENCH_MEMBERS ?? '100,200').split(',').map(Number)
 const PER_YEAR = Number(process.env.BENCH_PER_YEAR ?? 100)
 const YEARS = [2022, 2023, 2024, 2025, 2026]
@@ -73,17 +70,6 @@ async function seed(url: string, count: number) {
   await handle.db.destroy()
 }
 
-/** A free loopback port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo
-      probe.close(() => resolve(port))
-    })
-    probe.on('error', reject)
-  })
-}
-
 /** Peak and current resident memory of a process, from the kernel's own account (Linux). */
 function memoryOf(pid: number): { peakMb: number, nowMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -97,21 +83,9 @@ function memoryOf(pid: number): { peakMb: number, nowMb: number } {
  * read from the kernel at the end — what a deployment needs, not a test harness's.
  */
 async function measure(url: string, count: number): Promise<Figures> {
-  const port = await freePort()
-  const server = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'error', PUBLIC_URL: '' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  const base = `http://127.0.0.1:${port}`
+  const server = await startServer({ env: { DATABASE_URL: url, LOG_LEVEL: 'error' } })
+  const base = server.url
   try {
-    for (let i = 0; ; i++) {
-      if (await fetch(`${base}/api/health`).then(r => r.ok, () => false))
-        break
-      if (i > 600 || server.exitCode !== null)
-        throw new Error('the server did not start')
-      await new Promise(r => setTimeout(r, 100))
-    }
     const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-xianfeng': '1' }, body: JSON.stringify({ login: 'm0', password: PASSWORD }) })
     const cookie = login.headers.get('set-cookie')?.split(';')[0]
     if (!login.ok || !cookie)
@@ -129,7 +103,7 @@ async function measure(url: string, count: number): Promise<Figures> {
     }
     // exceljs loaded and the queries warm before anything is timed: a first export pays for that once.
     await get(`/api/points/sheet.xlsx?scope=member&period=year&year=${YEARS[0]}`)
-    const readyRssMb = memoryOf(server.pid!).nowMb
+    const readyRssMb = memoryOf(server.pid()!).nowMb
     const times: number[] = []
     let bytes = 0
     const all = performance.now()
@@ -142,13 +116,12 @@ async function measure(url: string, count: number): Promise<Figures> {
     const recordsStarted = performance.now()
     await get(`/api/records/xlsx?scope=branch&year=${YEARS.at(-1)}`)
     const recordsMs = performance.now() - recordsStarted
-    const { peakMb } = memoryOf(server.pid!)
+    const { peakMb } = memoryOf(server.pid()!)
     times.sort((a, b) => a - b)
     return { members: count, rows: count * PER_YEAR, perYearMs: times[2]!, fiveYearsMs, recordsMs, bytes, readyRssMb, peakRssMb: peakMb }
   }
   finally {
-    server.kill('SIGTERM')
-    await new Promise(resolve => server.once('exit', resolve))
+    await server.dispose()
   }
 }
 

@@ -61,6 +61,8 @@ export interface RunningServer {
   setupUrl: string | null
   /** Everything the server printed since the last (re)start. */
   output: () => string
+  /** The server process's id while it runs (benchmarks read its memory from /proc). */
+  pid: () => number | undefined
   /** Ends the server and its children. SIGTERM shuts down gracefully; SIGKILL simulates a crash. */
   stop: (signal?: 'SIGTERM' | 'SIGKILL') => Promise<void>
   /** Stops (if running) and starts again on the same port with the same database. */
@@ -98,6 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     databaseUrl,
     setupUrl: null,
     output: () => output,
+    pid: () => child?.pid,
     async stop(signal = 'SIGTERM') {
       const running = child
       child = null
