@@ -1,4 +1,5 @@
-import type { Plugin } from 'vite'
+import type { Plugin, Rolldown } from 'vite'
+import type { RouteFiles } from './scripts/route-table'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath, URL } from 'node:url'
@@ -7,6 +8,7 @@ import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
+import { routeTable } from './scripts/route-table'
 
 const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url))
 
@@ -27,6 +29,31 @@ function vantIconFont(): Plugin {
     transform(code, id) {
       if (id.includes('/vant/es/icon/index.css'))
         return { code: dropVantIconFontFace(code), map: null }
+    },
+  }
+}
+
+/**
+ * vue-i18n reads `Vue[key]` from `import * as Vue from 'vue'` (to find `currentInstance`, which
+ * Vue 3.5 does not export), and a namespace read by a computed key keeps every export of Vue alive:
+ * the shell carried all of Vue, used or not, and the bundler's runtime helper for namespaces,
+ * fetched as a file of its own. The same call, written statically, lets the unused parts go.
+ * tests/app/vue-i18n-static-vue.test.ts checks the code this replaces is still in vue-i18n and that Vue
+ * still has no such export.
+ */
+export const VUE_I18N_DYNAMIC_VUE = /if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/
+
+export function staticVueInVueI18n(code: string): string {
+  return code.replace(VUE_I18N_DYNAMIC_VUE, 'return Vue.getCurrentInstance();')
+}
+
+function vueI18nStaticVue(): Plugin {
+  return {
+    name: 'xf-vue-i18n-static-vue',
+    apply: 'build',
+    transform(code, id) {
+      if (/[\\/]node_modules[\\/]vue-i18n[\\/]dist[\\/]/.test(id))
+        return { code: staticVueInVueI18n(code), map: null }
     },
   }
 }
@@ -144,6 +171,7 @@ const UI_ROOTS = [/[\\/]src[\\/]app[\\/]api[\\/]errors\.ts$/, /[\\/]src[\\/]app[
 /** The member layout (tab bar, sync status bar) with all it imports: the sync store, the outbox, IndexedDB. */
 const memberModules = new Set<string>()
 const MEMBER_ROOTS = [/[\\/]src[\\/]app[\\/]components[\\/]layout[\\/]LayoutMember\.vue$/]
+const WORKBOX_WINDOW = /[\\/]node_modules[\\/]workbox-window[\\/]/
 const VANT_MODULE = /[\\/]node_modules[\\/](?:vant|@vant)[\\/]/
 /**
  * Our own scripts (stores, API clients, shared rules) that import no component, directly or
@@ -208,6 +236,56 @@ function moduleGraphs(): Plugin {
 }
 
 /**
+ * The files each route needs besides the shell, in the order Vite's loader would add them (a
+ * chunk's imports before the chunk, so stylesheets keep the order vantStylesheet() relies on).
+ */
+function routeFiles(bundle: Record<string, { type: string }>, routes: RouteFiles[], appDir: string) {
+  const chunks = Object.values(bundle).filter((c): c is Rolldown.OutputChunk => c.type === 'chunk') as Rolldown.OutputChunk[]
+  const byFile = new Map(chunks.map(c => [c.fileName, c]))
+  const entry = chunks.find(c => c.isEntry && c.facadeModuleId?.endsWith('index.html'))
+  return routes.map((route) => {
+    const js: string[] = []
+    const css: string[] = []
+    const seen = new Set<string>(entry ? [entry.fileName] : [])
+    const visit = (chunk: Rolldown.OutputChunk) => {
+      if (seen.has(chunk.fileName))
+        return
+      seen.add(chunk.fileName)
+      for (const file of chunk.imports)
+        visit(byFile.get(file)!)
+      js.push(`/${chunk.fileName}`)
+      for (const file of chunk.viteMetadata?.importedCss ?? [])
+        css.push(`/${file}`)
+    }
+    for (const module of route.modules) {
+      const id = join(appDir, module)
+      const chunk = chunks.find(c => c.moduleIds.includes(id))
+      if (chunk)
+        visit(chunk)
+    }
+    return { path: route.path, public: route.public, js, css: [...new Set(css)] }
+  })
+}
+
+/**
+ * route-preloads.json: for each client route, the script and style files its screen needs. The
+ * server names them in the index.html it sends for that address (plugins/route-preloads.ts), so a
+ * phone fetches a screen's code beside the shell instead of after the shell has run.
+ */
+function routePreloads(): Plugin {
+  return {
+    name: 'xf-route-preloads',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      if (!Object.values(bundle).some(c => c.type === 'chunk' && c.isEntry && c.facadeModuleId?.endsWith('index.html')))
+        return
+      const routes = routeTable(readFileSync(src('app/router.ts'), 'utf8'))
+      this.emitFile({ type: 'asset', fileName: 'route-preloads.json', source: `${JSON.stringify(routeFiles(bundle, routes, src('app')))}\n` })
+    },
+  }
+}
+
+/**
  * Writes .br and .gz beside every text asset once, at build time, for the server to send as they
  * are (@fastify/static preCompressed): a phone on a weak signal downloads a third of the bytes and
  * the server spends no CPU compressing per request. The service worker precaches the plain files.
@@ -263,15 +341,17 @@ export default defineConfig({
             // The shell (Vue, the router, i18n, Pinia, the session store, the API client) as one
             // file, not six: the phone asks for it with index.html. Nothing the 讲评 guest page
             // loads goes in (moduleGraphs), or a guest would download the whole app. (Rolldown keeps
-            // its runtime helpers in a chunk of their own, which no group can take: index.html
-            // preloads it beside the shell.)
+            // its runtime helpers in a chunk of their own, which no group can take; the shell no
+            // longer needs them (vueI18nStaticVue), the screens' chunks do, and the server names it
+            // with them in index.html.)
             { name: 'shell', test: id => shellModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
             // Every screen's Vant components (their JS and the one Vant stylesheet, vantStylesheet()),
             // what a screen's form needs besides its own code (the error catalog in both languages,
-            // useSubmit) and the login screen, in one lazy chunk: the login screen is the shell and
+            // useSubmit), the login screen and workbox-window (the service worker's registration,
+            // asked for as each app opens), in one lazy chunk: the login screen is the shell and
             // this (one script, one stylesheet) instead of about twenty files; every other screen
             // finds it cached. Never in the shell itself, so the shell stays small.
-            { name: 'ui', test: id => (VANT_MODULE.test(id) || uiModules.has(id)) && !shellModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
+            { name: 'ui', test: id => (VANT_MODULE.test(id) || WORKBOX_WINDOW.test(id) || uiModules.has(id)) && !shellModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
             // The member layout and what it needs (sync, outbox, IndexedDB) in one chunk: every
             // member's screen opens inside it, so it comes with the first one and stays cached.
             { name: 'member', test: id => memberModules.has(id) && !shellModules.has(id) && !uiModules.has(id) && !guestModules.has(id), includeDependenciesRecursively: false },
@@ -294,6 +374,7 @@ export default defineConfig({
   },
   plugins: [
     vantIconFont(),
+    vueI18nStaticVue(),
     vantStylesheet(),
     guestCopies(),
     moduleGraphs(),
@@ -342,6 +423,7 @@ export default defineConfig({
       },
       devOptions: { enabled: false },
     }),
+    routePreloads(),
     precompress(),
   ],
 })

@@ -52,8 +52,8 @@ describe('first paint', () => {
     const { page, requests } = await firstVisit('/login', false)
     await expect.poll(() => page.getByRole('button', { name: '登录' }).isVisible()).toBe(true)
     expect(requests.filter(r => r.path.startsWith('/api/'))).toEqual([])
-    // index.html's script, stylesheet and preloaded runtime; the service worker's helper; the screen's chunk and stylesheet.
-    expect(requests.filter(r => r.type === 'script').length, JSON.stringify(requests)).toBeLessThanOrEqual(4)
+    // index.html's script and stylesheet; the screen's chunk with the bundler's helpers, and its stylesheet.
+    expect(requests.filter(r => r.type === 'script').length, JSON.stringify(requests)).toBeLessThanOrEqual(3)
     expect(requests.filter(r => r.type === 'stylesheet').length, JSON.stringify(requests)).toBeLessThanOrEqual(2)
     await page.context().close()
   })
@@ -71,5 +71,19 @@ describe('first paint', () => {
     // Before: about 60 requests for this screen; the layout, shared parts and the screen come in a few files.
     expect(requests.filter(r => r.type === 'script' || r.type === 'stylesheet').length, JSON.stringify(requests)).toBeLessThanOrEqual(14)
     await page.context().close()
+  })
+
+  it('should ask for a screen\'s files with the page itself, not after the shell has run and asked the server', async () => {
+    for (const [path, screen] of [['/points/log', 'PointsLogPage'], ['/points', 'PointsPage'], ['/', 'HomePage']] as const) {
+      const { page, requests } = await firstVisit(path, true)
+      await expect.poll(() => page.locator('.van-tabbar').isVisible()).toBe(true)
+      const firstApi = requests.findIndex(r => r.path.startsWith('/api/'))
+      const files = requests.filter(r => r.type === 'script' || r.type === 'stylesheet')
+      // The index.html the server sent for this address names them: the browser asks while reading it.
+      expect(requests.findIndex(r => r.path.includes(`/${screen}-`)), path).toBeGreaterThan(0)
+      expect(requests.findIndex(r => r.path.includes(`/${screen}-`)), path).toBeLessThan(firstApi)
+      expect(requests.slice(0, firstApi).filter(r => r.type === 'script' || r.type === 'stylesheet').length, path).toBe(files.length)
+      await page.context().close()
+    }
   })
 })

@@ -1,6 +1,6 @@
 import type { DbHandle } from '#server/db/database'
 import type { FastifyInstance } from 'fastify'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
@@ -16,6 +16,16 @@ let app: FastifyInstance
 let db: { handle: DbHandle, drop: () => Promise<void> }
 const INDEX = `<!doctype html><html lang="zh-CN"><head><title>先锋</title></head><body>${'<div id="app"></div>'.repeat(80)}</body></html>`
 const SCRIPT = `console.log(${JSON.stringify('先锋'.repeat(600))})`
+/** What the build lists for each client route (vite.config.ts writes route-preloads.json). */
+const PRELOADS = [
+  { path: '/login', public: true, js: ['/assets/runtime-1.js', '/assets/ui-1.js'], css: ['/assets/ui-1.css'] },
+  { path: '/board/:slug', public: true, js: ['/assets/ui-1.js', '/assets/BoardPage-1.js'], css: ['/assets/ui-1.css'] },
+  { path: '/', public: false, js: ['/assets/ui-1.js', '/assets/member-1.js', '/assets/HomePage-1.js'], css: ['/assets/ui-1.css', '/assets/member-1.css'] },
+  { path: '/points/log', public: false, js: ['/assets/ui-1.js', '/assets/member-1.js', '/assets/PointsLogPage-1.js'], css: ['/assets/ui-1.css', '/assets/member-1.css', '/assets/PointsLogPage-1.css'] },
+  { path: '/pledges/:id', public: false, js: ['/assets/PledgePage-1.js'], css: [] },
+  { path: '/pledges/new', public: false, js: ['/assets/PledgeEditPage-1.js'], css: [] },
+  { path: '/:pathMatch(.*)*', public: true, js: ['/assets/NotFoundPage-1.js'], css: [] },
+]
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xf-static-'))
@@ -31,6 +41,7 @@ beforeAll(async () => {
   put('assets/index-abc123.js', SCRIPT)
   put('manifest.webmanifest', '{"name":"先锋"}', false)
   put('guest.html', '<!doctype html><title>讲评评分</title>', false)
+  put('route-preloads.json', JSON.stringify(PRELOADS), false)
   db = await freshDatabase()
   const config = loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:', APP_DIR: dir })
   app = await buildApp({ config, database: db.handle, serveApp: true, passwordParams: TEST_PASSWORD_PARAMS })
@@ -67,8 +78,15 @@ describe('the built app', () => {
       const res = await get(url, 'br')
       expect(res.statusCode).toBe(200)
       expect(res.headers['cache-control']).toBe('no-cache')
-      expect(brotliDecompressSync(res.rawPayload).toString()).toBe(INDEX)
+      expect(res.headers['content-type']).toContain('text/html')
+      const html = brotliDecompressSync(res.rawPayload).toString()
+      expect(html.startsWith(INDEX.slice(0, INDEX.indexOf('</head>')))).toBe(true)
+      expect(html.endsWith(INDEX.slice(INDEX.indexOf('</head>')))).toBe(true)
     }
+    const gz = await get('/points/log', 'gzip')
+    expect(gz.headers['content-encoding']).toBe('gzip')
+    expect(gunzipSync(gz.rawPayload).toString()).toContain('<div id="app"></div>')
+    expect((await get('/points/log')).body).toContain('<div id="app"></div>')
     const api = await get('/api/no-such-thing', 'br')
     expect(api.statusCode).toBe(404)
     expect(api.json()).toMatchObject({ statusCode: 404 })
@@ -77,6 +95,62 @@ describe('the built app', () => {
     expect(manifest.statusCode).toBe(200)
     expect(manifest.headers['cache-control']).toBe('no-cache')
     expect(manifest.body).toBe('{"name":"先锋"}')
+  })
+})
+
+describe('a screen\'s files named in the shell', () => {
+  /** The files the shell sent for an address names, in order: preloaded scripts, then stylesheets. */
+  async function named(url: string, session?: string) {
+    const res = await app.inject({ url, headers: { 'accept-encoding': 'br', ...(session ? { cookie: `theme=1; xf_session=${session}` } : {}) } })
+    expect(res.statusCode).toBe(200)
+    const html = brotliDecompressSync(res.rawPayload).toString()
+    return {
+      vary: String(res.headers.vary),
+      scripts: [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)].map(m => m[1]),
+      styles: [...html.matchAll(/<link rel="stylesheet" crossorigin href="([^"]+)">/g)].map(m => m[1]),
+    }
+  }
+
+  it('should name a member\'s screen\'s scripts and stylesheets, in the order the build gave, for a phone with a session', async () => {
+    const page = await named('/points/log', 'abc123')
+    expect(page.scripts).toEqual(['/assets/ui-1.js', '/assets/member-1.js', '/assets/PointsLogPage-1.js'])
+    // Vant's sheet before the layout's before the screen's: rules of equal weight resolve as on any other way in.
+    expect(page.styles).toEqual(['/assets/ui-1.css', '/assets/member-1.css', '/assets/PointsLogPage-1.css'])
+    // A cache between must not give one phone's page to another.
+    expect(page.vary).toContain('cookie')
+    expect((await named('/', 'abc123')).scripts).toContain('/assets/HomePage-1.js')
+  })
+
+  it('should name the login page\'s files where a phone with no session will be sent to log in', async () => {
+    for (const url of ['/points/log', '/', '/login', '/login?redirect=%2Fpoints']) {
+      const page = await named(url)
+      expect(page.scripts, url).toEqual(['/assets/runtime-1.js', '/assets/ui-1.js'])
+      expect(page.styles, url).toEqual(['/assets/ui-1.css'])
+    }
+    // An empty cookie is no session.
+    const res = await app.inject({ url: '/points/log', headers: { cookie: 'xf_session=' } })
+    expect(res.body).not.toContain('PointsLogPage')
+  })
+
+  it('should pick the route vue-router picks: a public page as it is, a fixed path before a parameter, the not-found page last', async () => {
+    expect((await named('/board/AbC123')).scripts).toContain('/assets/BoardPage-1.js')
+    expect((await named('/pledges/new', 's')).scripts).toEqual(['/assets/PledgeEditPage-1.js'])
+    expect((await named('/pledges/0b7f3c', 's')).scripts).toEqual(['/assets/PledgePage-1.js'])
+    expect((await named('/pledges/0b7f3c/', 's')).scripts).toEqual(['/assets/PledgePage-1.js'])
+    expect((await named('/no/such/screen', 's')).scripts).toEqual(['/assets/NotFoundPage-1.js'])
+  })
+
+  it('should send a rebuilt shell without a restart', async () => {
+    const before = await get('/points/log')
+    const rebuilt = INDEX.replace('<title>先锋</title>', '<title>先锋 2</title>')
+    writeFileSync(join(dir, 'index.html'), rebuilt)
+    // A file system with coarse times: make sure the new file's time differs.
+    utimesSync(join(dir, 'index.html'), new Date(), new Date(Date.now() + 5000))
+    const after = await get('/points/log')
+    expect(before.body).toContain('<title>先锋</title>')
+    expect(after.body).toContain('<title>先锋 2</title>')
+    writeFileSync(join(dir, 'index.html'), INDEX)
+    utimesSync(join(dir, 'index.html'), new Date(), new Date(Date.now() + 10_000))
   })
 })
 

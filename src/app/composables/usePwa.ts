@@ -30,6 +30,7 @@ export function usePwa({ reload = () => location.reload(), checkEveryMs = HOUR, 
   async function register(): Promise<void> {
     if (!enabled || !('serviceWorker' in navigator))
       return
+    // In the chunk every screen loads (vite.config.ts, group ui): no file of its own to fetch.
     const { Workbox } = await import('workbox-window')
     wb = new Workbox('/sw.js', { scope: '/' })
     wb.addEventListener('waiting', () => {

@@ -1,9 +1,12 @@
-import type { FastifyInstance } from 'fastify'
-import { existsSync } from 'node:fs'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { ShellPage } from './route-preloads'
+import { existsSync, readFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join, normalize, sep } from 'node:path'
+import { SESSION } from '#shared/constants'
 import fastifyStatic from '@fastify/static'
 import fp from 'fastify-plugin'
+import { parseRoutePreloads, ShellPages } from './route-preloads'
 
 /**
  * Serves the built PWA from the same origin as the API. Hashed assets are cached forever;
@@ -32,6 +35,37 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
         res.setHeader('cache-control', 'no-cache')
     },
   })
+
+  /** The shell pages of the build on disk: read again when a rebuild rewrote index.html. */
+  let shell: { built: number, pages: ShellPages } | undefined
+  async function shellPages(): Promise<ShellPages> {
+    const built = await stat(join(opts.root, 'index.html')).then(s => s.mtimeMs, () => 0)
+    if (shell?.built !== built) {
+      const preloads = join(opts.root, 'route-preloads.json')
+      shell = {
+        built,
+        pages: new ShellPages(
+          readFileSync(join(opts.root, 'index.html'), 'utf8'),
+          parseRoutePreloads(existsSync(preloads) ? readFileSync(preloads, 'utf8') : undefined),
+        ),
+      }
+    }
+    return shell.pages
+  }
+  const sessionCookie = new RegExp(`(?:^|;\\s*)${SESSION.cookie}=[^;\\s]`)
+
+  /** The shell for a client route, with that route's files named, as the phone accepts it. */
+  function sendShell(reply: FastifyReply, page: ShellPage, accept: string) {
+    const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : undefined
+    reply
+      .header('cache-control', 'no-cache')
+      .header('content-type', 'text/html; charset=utf-8')
+      // The page differs by the session cookie (members' screens name their files, others the login page's).
+      .header('vary', 'accept-encoding, cookie')
+    if (encoding)
+      reply.header('content-encoding', encoding)
+    return reply.send(encoding === 'br' ? page.br : encoding === 'gzip' ? page.gzip : page.html)
+  }
 
   /** True when `file` (relative, from the URL) is a file inside the build, never outside it. */
   async function isFile(file: string): Promise<boolean> {
@@ -65,6 +99,9 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
       return reply.sendFile(file)
     if (/\.[a-z0-9]+$/i.test(path))
       return reply.callNotFound()
+    const page = (await shellPages()).page(path, sessionCookie.test(request.headers.cookie ?? ''))
+    if (page)
+      return sendShell(reply, page, String(request.headers['accept-encoding'] ?? ''))
     return reply.header('cache-control', 'no-cache').sendFile('index.html')
   })
 }, { name: 'static-app' })
