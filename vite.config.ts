@@ -38,7 +38,7 @@ function vantIconFont(): Plugin {
  * Vue 3.5 does not export), and a namespace read by a computed key keeps every export of Vue alive:
  * the shell carried all of Vue, used or not, and the bundler's runtime helper for namespaces,
  * fetched as a file of its own. The same call, written statically, lets the unused parts go.
- * tests/app/vue-i18n-static-vue.test.ts checks the code this replaces is still in vue-i18n and that Vue
+ * tests/app/build-patches.test.ts checks the code this replaces is still in vue-i18n and that Vue
  * still has no such export.
  */
 export const VUE_I18N_DYNAMIC_VUE = /if \(key in Vue\) \{\s*return Vue\[key\];\s*\}\s*else \{\s*return Vue\.getCurrentInstance\(\);\s*\}/
@@ -54,6 +54,38 @@ function vueI18nStaticVue(): Plugin {
     transform(code, id) {
       if (/[\\/]node_modules[\\/]vue-i18n[\\/]dist[\\/]/.test(id))
         return { code: staticVueInVueI18n(code), map: null }
+    },
+  }
+}
+
+/**
+ * Vant's tab bar and nav bar measure their own height after mounting, four times (then 100, 200
+ * and 300 ms later), for a placeholder that keeps room for a fixed bar — even where no placeholder
+ * is shown, as in this app (LayoutMember keeps the room with CSS). Each measure forces a layout
+ * while the screen is still rendering its data: on a slow phone that was the largest single cost
+ * of opening a screen. Measured only once a placeholder is rendered.
+ */
+export function lazyVantPlaceholder(id: string, code: string): string | undefined {
+  if (/[\\/]vant[\\/]es[\\/]composables[\\/]use-height\.mjs$/.test(id)) {
+    return code
+      .replace('const useHeight = (element, withSafeArea) => {', 'const useHeight = (element, withSafeArea, wanted = () => true) => {')
+      .replace('const setHeight = () => {\n    height.value = useRect(element).height;', 'const setHeight = () => {\n    if (wanted()) height.value = useRect(element).height;')
+  }
+  if (/[\\/]vant[\\/]es[\\/]composables[\\/]use-placeholder\.mjs$/.test(id)) {
+    return code
+      .replace('const height = useHeight(contentRef, true);', 'let shown = false;\n  const height = useHeight(contentRef, true, () => shown);')
+      .replace('return (renderContent) => _createVNode(', 'return (renderContent) => (shown = true) && _createVNode(')
+  }
+}
+
+function vantLazyPlaceholder(): Plugin {
+  return {
+    name: 'xf-vant-lazy-placeholder',
+    enforce: 'pre',
+    transform(code, id) {
+      const patched = lazyVantPlaceholder(id, code)
+      if (patched !== undefined)
+        return { code: patched, map: null }
     },
   }
 }
@@ -374,6 +406,7 @@ export default defineConfig({
   },
   plugins: [
     vantIconFont(),
+    vantLazyPlaceholder(),
     vueI18nStaticVue(),
     vantStylesheet(),
     guestCopies(),

@@ -122,7 +122,9 @@ type AppraisalRouteName = 'appraisal' | 'appraisal-summary' | 'appraisal-ballot'
 export const router = createRouter({
   history: createWebHistory(),
   routes,
-  scrollBehavior: () => ({ top: 0 }),
+  // Each screen opens at its top. Not on the app's first screen, which is at its top already:
+  // scrolling there forced a layout in the middle of the first render.
+  scrollBehavior: (_to, from) => from.matched.length ? { top: 0 } : false,
 })
 
 /** Where a member, an upper-organization admin (or nobody) may go: true, or where to send them instead. */
