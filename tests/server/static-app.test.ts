@@ -1,5 +1,6 @@
 import type { DbHandle } from '#server/db/database'
 import type { FastifyInstance } from 'fastify'
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +15,8 @@ import { freshDatabase, TEST_PASSWORD_PARAMS } from './helper'
 let dir: string
 let app: FastifyInstance
 let db: { handle: DbHandle, drop: () => Promise<void> }
-const INDEX = `<!doctype html><html lang="zh-CN"><head><title>先锋</title></head><body>${'<div id="app"></div>'.repeat(80)}</body></html>`
+const THEME = ':root{--xf-red:#b71c1c}body{background:#f5f5f5}'
+const INDEX = `<!doctype html><html lang="zh-CN"><head><title>先锋</title><link rel="stylesheet" crossorigin href="/assets/index-1.css"></head><body>${'<div id="app"></div>'.repeat(80)}</body></html>`
 const SCRIPT = `console.log(${JSON.stringify('先锋'.repeat(600))})`
 /** What the build lists for each client route (vite.config.ts writes route-preloads.json). */
 const PRELOADS = [
@@ -39,6 +41,7 @@ beforeAll(async () => {
   }
   put('index.html', INDEX)
   put('assets/index-abc123.js', SCRIPT)
+  put('assets/index-1.css', THEME, false)
   put('manifest.webmanifest', '{"name":"先锋"}', false)
   put('guest.html', '<!doctype html><title>讲评评分</title>', false)
   put('route-preloads.json', JSON.stringify(PRELOADS), false)
@@ -80,7 +83,7 @@ describe('the built app', () => {
       expect(res.headers['cache-control']).toBe('no-cache')
       expect(res.headers['content-type']).toContain('text/html')
       const html = brotliDecompressSync(res.rawPayload).toString()
-      expect(html.startsWith(INDEX.slice(0, INDEX.indexOf('</head>')))).toBe(true)
+      expect(html.startsWith('<!doctype html><html lang="zh-CN"><head><title>先锋</title>')).toBe(true)
       expect(html.endsWith(INDEX.slice(INDEX.indexOf('</head>')))).toBe(true)
     }
     const gz = await get('/points/log', 'gzip')
@@ -138,6 +141,17 @@ describe('a screen\'s files named in the shell', () => {
     expect((await named('/pledges/0b7f3c', 's')).scripts).toEqual(['/assets/PledgePage-1.js'])
     expect((await named('/pledges/0b7f3c/', 's')).scripts).toEqual(['/assets/PledgePage-1.js'])
     expect((await named('/no/such/screen', 's')).scripts).toEqual(['/assets/NotFoundPage-1.js'])
+  })
+
+  it('should write the shell\'s own small stylesheet into the page, allowed by its hash in the CSP and nowhere else', async () => {
+    const res = await get('/points/log')
+    expect(res.body).toContain(`<style>${THEME}</style>`)
+    expect(res.body).not.toContain('href="/assets/index-1.css"')
+    const hash = `'sha256-${createHash('sha256').update(THEME).digest('base64')}'`
+    expect(res.headers['content-security-policy']).toMatch(new RegExp(`style-src 'self' ${hash.replace(/[+/]/g, '\\$&')}(?:;|$)`))
+    // Only the page that carries it: an asset or an API answer keeps the plain policy.
+    expect((await get('/assets/index-abc123.js')).headers['content-security-policy']).not.toContain('sha256')
+    expect((await get('/api/health')).headers['content-security-policy']).not.toContain('sha256')
   })
 
   it('should send a rebuilt shell without a restart', async () => {

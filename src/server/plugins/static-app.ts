@@ -6,7 +6,7 @@ import { join, normalize, sep } from 'node:path'
 import { SESSION } from '#shared/constants'
 import fastifyStatic from '@fastify/static'
 import fp from 'fastify-plugin'
-import { parseRoutePreloads, ShellPages } from './route-preloads'
+import { allowStyle, parseRoutePreloads, ShellPages } from './route-preloads'
 
 /**
  * Serves the built PWA from the same origin as the API. Hashed assets are cached forever;
@@ -47,6 +47,14 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
         pages: new ShellPages(
           readFileSync(join(opts.root, 'index.html'), 'utf8'),
           parseRoutePreloads(existsSync(preloads) ? readFileSync(preloads, 'utf8') : undefined),
+          (asset) => {
+            try {
+              return readFileSync(join(opts.root, asset), 'utf8')
+            }
+            catch {
+              return undefined
+            }
+          },
         ),
       }
     }
@@ -64,6 +72,10 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
       .header('vary', 'accept-encoding, cookie')
     if (encoding)
       reply.header('content-encoding', encoding)
+    // helmet set the policy before this route ran; the page's own inline theme is allowed by its hash.
+    const policy = reply.getHeader('content-security-policy')
+    if (page.styleHash && typeof policy === 'string')
+      reply.header('content-security-policy', allowStyle(policy, page.styleHash))
     return reply.send(encoding === 'br' ? page.br : encoding === 'gzip' ? page.gzip : page.html)
   }
 
