@@ -11,7 +11,7 @@ import { ENTRY_REJECT, entryCreate, entryResubmit } from '#shared/points/ops'
 import { checkEntryDate, localDate, resolvePoints, yearOf } from '#shared/points/periods'
 import { attachPhotos } from '../photos/store'
 import { opRejection } from '../sync/registry'
-import { addEvent, addEvents, entryIdsTaken, insertEntries, loadEntry, publishEntries, publishEntry } from './entries'
+import { addEvent, addEvents, entryIdsTaken, insertEntries, loadEntry, publishEntry, publishNewEntries } from './entries'
 import { loadRule } from './rules'
 import { getSettings } from './settings'
 
@@ -59,7 +59,7 @@ function checkLoaded(found: LoadedRule, settings: PointsSettings, variant: strin
  * 记积分: new entries, one or a run of them (a phone that was offline all week pushes them
  * together). Each is checked as the phone's picker and the shared rules say; the rules and
  * settings are read once, and the entries, their events and the change log are written as
- * multi-row inserts. In a run, anything refused throws and push then runs each op alone, so the
+ * multi-row inserts; the entries answered and logged are the drafts as inserted, not read back. In a run, anything refused throws and push then runs each op alone, so the
  * refused one is answered alone.
  */
 async function createEntries(items: { ctx: OpContext, payload: Static<typeof entryCreate.payload> }[]): Promise<Entry[]> {
@@ -91,7 +91,7 @@ async function createEntries(items: { ctx: OpContext, payload: Static<typeof ent
   }
   await insertEntries(trx, drafts, { branchId: actor.branchId, createdBy: actor.id })
   await addEvents(trx, events)
-  return publishEntries(trx, ids)
+  return publishNewEntries(trx, drafts, actor.branchId)
 }
 
 export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {
