@@ -96,7 +96,22 @@ async function writeChanges(trx: Transaction<Database>, rows: ChangeRow[]): Prom
   return last
 }
 
+/**
+ * The change-log text of each object recorded as change data: a handler answers its op with the
+ * same entity, and push stores that answer as text too (sync_op.result), so it reuses this text
+ * instead of writing the entity out again. Recorded data is not changed afterwards.
+ */
+const dataTexts = new WeakMap<object, string>()
+
+/** JSON.stringify(value) for an object recorded as change data, if it was. */
+export function recordedText(value: unknown): string | undefined {
+  return value !== null && typeof value === 'object' ? dataTexts.get(value) : undefined
+}
+
 function rowOf(change: ChangeInput): ChangeRow {
+  const data = JSON.stringify(change.data)
+  if (change.data !== null && typeof change.data === 'object')
+    dataTexts.set(change.data, data)
   return {
     entity: change.entity,
     entity_id: change.entityId,
@@ -104,7 +119,7 @@ function rowOf(change: ChangeInput): ChangeRow {
     member_id: change.memberId,
     group_id: change.groupId ?? null,
     op: change.op,
-    data: JSON.stringify(change.data),
+    data,
     created_at: nowIso(),
   }
 }

@@ -114,13 +114,16 @@ describe('entry.create', () => {
       op('entry.create', { id: randomUUID(), ruleId: await ruleId(b.t, 'suggestion'), date: today(), note: '' }),
     ]
     for (const who of [b.amy, b.admin]) {
-      const results = (await push(who.client, ops.map(o => ({ ...o, opId: randomUUID(), payload: { ...o.payload as object, id: randomUUID() } })))).json().results as { status: string, entity: { id: string } }[]
+      const results = (await push(who.client, ops.map(o => ({ ...o, opId: randomUUID(), payload: { ...o.payload as object, id: randomUUID() } })))).json().results as { opId: string, status: string, entity: { id: string } }[]
       expect(results.map(r => r.status)).toEqual(['applied', 'applied', 'applied'])
-      for (const { entity } of results) {
-        const stored = await loadEntry(b.t.handle.db, entity.id)
-        expect(JSON.stringify(entity)).toBe(JSON.stringify(stored))
-        const logged = await b.t.handle.db.selectFrom('change_log').select('data').where('entity', '=', 'point_entry').where('entity_id', '=', entity.id).executeTakeFirstOrThrow()
+      for (const result of results) {
+        const stored = await loadEntry(b.t.handle.db, result.entity.id)
+        expect(JSON.stringify(result.entity)).toBe(JSON.stringify(stored))
+        const logged = await b.t.handle.db.selectFrom('change_log').select('data').where('entity', '=', 'point_entry').where('entity_id', '=', result.entity.id).executeTakeFirstOrThrow()
         expect(logged.data).toBe(JSON.stringify(stored))
+        // The answer kept for a retry is the one given.
+        const kept = await b.t.handle.db.selectFrom('sync_op').select('result').where('op_id', '=', result.opId).executeTakeFirstOrThrow()
+        expect(kept.result).toBe(JSON.stringify(result))
       }
     }
   })
