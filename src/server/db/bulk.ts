@@ -21,6 +21,21 @@ export function isPostgres(trx: Trx): boolean {
   return trx.getExecutor().adapter instanceof PostgresAdapter
 }
 
+/**
+ * `column` is one of the values of one parameter (pass `oneOfValues(…)` for it): `= any($n::text[])`
+ * on PostgreSQL, `in (select value from json_each(?))` on SQLite. Both use the column's index like
+ * an IN list, but the text is the same for any number of values (prepared once) and the builder
+ * never walks a 500-item list.
+ */
+export function oneOf(postgres: boolean, column: string, n = 1): string {
+  return postgres ? `${column} = any($${n}::text[])` : `${column} in (select value from json_each(?))`
+}
+
+/** The parameter of oneOf: an array for PostgreSQL, JSON text for SQLite's json_each. */
+export function oneOfValues(postgres: boolean, values: readonly string[]): unknown {
+  return postgres ? values : JSON.stringify(values)
+}
+
 /** Texts kept: a batch's row counts vary, and a 500-row text is some 20 KB; the oldest goes first. */
 const TEXTS_KEPT = 128
 const texts = new Map<string, string>()

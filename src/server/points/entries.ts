@@ -6,7 +6,8 @@ import type { Database, Db } from '../db/database'
 import type { PointEntryEventTable, PointEntryTable } from '../db/points.table'
 import { POINTS_ENTITY } from '#shared/points/ops'
 import { yearOf } from '#shared/points/periods'
-import { insertRows } from '../db/bulk'
+import { CompiledQuery } from 'kysely'
+import { insertRows, isPostgres, oneOf, oneOfValues } from '../db/bulk'
 import { photoIdsOf } from '../photos/ids'
 import { recordChange } from '../sync/changes'
 import { nowIso } from '../util/clock'
@@ -106,8 +107,10 @@ export async function insertEntries(trx: Transaction<Database>, entries: Entry[]
 }
 
 /** Whether any of these entry ids is already used. */
-export async function entryIdsTaken(db: Conn, ids: string[]): Promise<boolean> {
-  return Boolean(await db.selectFrom('point_entry').select('id').where('id', 'in', ids).limit(1).executeTakeFirst())
+export async function entryIdsTaken(trx: Transaction<Database>, ids: string[]): Promise<boolean> {
+  const postgres = isPostgres(trx)
+  const text = `select id from point_entry where ${oneOf(postgres, 'id')} limit 1`
+  return (await trx.executeQuery(CompiledQuery.raw(text, [oneOfValues(postgres, ids)]))).rows.length > 0
 }
 
 export async function loadEntry(db: Conn, id: string): Promise<Entry | undefined> {

@@ -3,7 +3,7 @@ import type { Columns } from '../db/bulk'
 import type { Database } from '../db/database'
 import type { ChangeLogTable, SyncOpTable } from '../db/sync.table'
 import { CompiledQuery } from 'kysely'
-import { insertRows, isPostgres } from '../db/bulk'
+import { insertRows, isPostgres, oneOf, oneOfValues } from '../db/bulk'
 
 /*
  * The hot statements of push (issue 17 point 2), as ready SQL text (see db/bulk.ts): building
@@ -55,7 +55,9 @@ export interface StoredOpRow {
 export async function findSyncOps(trx: Trx, opIds: readonly string[]): Promise<StoredOpRow[]> {
   if (opIds.length === 0)
     return []
-  return trx.selectFrom('sync_op').select(['op_id', 'member_id', 'payload_hash', 'result']).where('op_id', 'in', opIds).execute()
+  const postgres = isPostgres(trx)
+  const text = `select op_id, member_id, payload_hash, result from sync_op where ${oneOf(postgres, 'op_id')}`
+  return (await trx.executeQuery<StoredOpRow>(CompiledQuery.raw(text, [oneOfValues(postgres, opIds)]))).rows
 }
 
 const SAVEPOINT = {
