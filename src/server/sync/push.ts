@@ -199,6 +199,23 @@ function resultText(result: OpResult): string {
   return JSON.stringify(result)
 }
 
+/** The text each recorded answer was stored as (sync_op.result), by answer: the route sends it as is. */
+const answerTexts = new WeakMap<OpResult, string>()
+
+/**
+ * The push route's answer `{ results }` as JSON text: each recorded answer as it was stored, the
+ * others (duplicates, malformed ops, server errors) written out here. Fastify would otherwise
+ * write every applied op's entity out once more through the response schema.
+ */
+export function answersJson(results: readonly OpResult[]): string {
+  let out = '{"results":['
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!
+    out += (i > 0 ? ',' : '') + (answerTexts.get(result) ?? JSON.stringify(result))
+  }
+  return `${out}]}`
+}
+
 /** One push batch inside its one transaction: what it has answered and the sync_op rows it still holds. */
 class Batch {
   readonly changes: ChangeBuffer
@@ -217,6 +234,8 @@ class Batch {
 
   record(op: Op, hash: string, result: OpResult, receivedAt: string): OpResult {
     const status = result.status === 'rejected' ? 'rejected' : 'applied'
+    const text = resultText(result)
+    answerTexts.set(result, text)
     this.rows.push({
       op_id: op.opId,
       device_id: this.deviceId,
@@ -226,7 +245,7 @@ class Batch {
       // Only a hash of the payload: a secret ballot's grades are never stored beside the voter.
       payload_hash: hash,
       status,
-      result: resultText(result),
+      result: text,
       received_at: receivedAt,
     })
     this.holdsRejection ||= status === 'rejected'
