@@ -1,7 +1,7 @@
 import type { Insertable, Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { ChangeLogTable } from '../db/sync.table'
-import { nowIso } from '../util/clock'
+import { nowIsoThisMs } from '../util/clock'
 import { insertChangeLog, takeSeqs } from './repository'
 
 export interface ChangeInput {
@@ -120,7 +120,7 @@ function rowOf(change: ChangeInput): ChangeRow {
     group_id: change.groupId ?? null,
     op: change.op,
     data,
-    created_at: nowIso(),
+    created_at: nowIsoThisMs(),
   }
 }
 

@@ -14,7 +14,7 @@ import { Compile } from 'typebox/compile'
 import { isUniqueViolation } from '../db/errors'
 import { failure } from '../errors'
 import { isDatabaseUnavailable } from '../plugins/errors'
-import { nowIso } from '../util/clock'
+import { nowIsoThisMs } from '../util/clock'
 import { ChangeBuffer, recordedText, withChangeBuffer } from './changes'
 import { mayRun, opHandler, OpRejection, opRejection } from './registry'
 import { findSyncOps, insertSyncOps, savepoint } from './repository'
@@ -102,18 +102,6 @@ export function canonicalText(value: unknown): string {
 export function payloadHash(payload: unknown): string {
   const value = payload ?? null
   return createHash('sha256').update(keysSorted(value) ? JSON.stringify(value) : canonicalText(value)).digest('base64url')
-}
-
-let lastMs = Number.NaN
-let lastIso = ''
-/** nowIso() for each op, formatted once per millisecond: a batch's ops mostly arrive within the same one. */
-function receivedNow(): string {
-  const ms = Date.now()
-  if (ms !== lastMs) {
-    lastMs = ms
-    lastIso = nowIso(new Date(ms))
-  }
-  return lastIso
 }
 
 /** The answer to an op id the server has seen: the same answer as `duplicate`, or a refusal if the id now carries something else. */
@@ -323,7 +311,7 @@ function screen(batch: Batch, raw: unknown): Screened {
   const seen = batch.answered.get(op.opId) ?? batch.stored.get(op.opId)
   if (seen)
     return { result: replay(seen, batch.actor, hash, op.opId) }
-  const receivedAt = receivedNow()
+  const receivedAt = nowIsoThisMs()
   const checked = precheck(op, batch.actor)
   if ('rejection' in checked)
     return { refused: { op, hash, receivedAt }, rejection: checked.rejection }
