@@ -77,7 +77,8 @@ async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle,
   const dir = join(tmpdir(), 'xianfeng-bench')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `${name}.db`)
-  const handle = openDatabase(`sqlite:${file}`)
+  // As the server opens it (src/server/server.ts): the WAL checkpointed on a worker thread.
+  const handle = openDatabase(`sqlite:${file}`, { checkpointInWorker: true })
   await migrateToLatest(handle.db)
   const drop = async () => {
     for (const suffix of ['', '-wal', '-shm'])
