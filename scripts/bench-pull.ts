@@ -97,8 +97,11 @@ async function useIndexes(handle: DbHandle, which: 'before' | 'after'): Promise<
   }
   else {
     await db.schema.dropIndex('change_log_branch_seq').ifExists().execute()
-    for (const [name, columns] of NEW)
-      await db.schema.createIndex(name).ifNotExists().on('change_log').columns([...columns]).execute()
+    // As the migrations leave them: the member and group indexes hold only rows with a member or a group (2026_12_03_2100).
+    for (const [name, columns] of NEW) {
+      const index = db.schema.createIndex(name).ifNotExists().on('change_log').columns([...columns])
+      await (columns[0] === 'branch_id' ? index : index.where(columns[0], 'is not', null)).execute()
+    }
   }
   await sql`analyze`.execute(db)
 }

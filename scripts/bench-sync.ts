@@ -7,9 +7,13 @@
  * and their ratio printed. SQLite always; PostgreSQL in the same run when TEST_PG_URL or a
  * postgres DATABASE_URL is set ("skipped" otherwise). Then a local write (record + op in one
  * IndexedDB transaction, the app's own localWrite) timed in Chromium (BENCH_SKIP_BROWSER=1 skips).
- * Op types (BENCH_OPS, both by default): `profile.update` (a member's phone; its handler has a
- * batch path, applyMany) and `entry.create` (记积分, the op members send most; one savepoint and
- * its own statements per op: rule, settings, entry, event).
+ * Op types (BENCH_OPS, both by default): `profile.update` (a member's phone) and `entry.create`
+ * (记积分, the op members send most); both handlers have a batch path (applyMany).
+ * Each run first pushes a warm-up of the same kind (one batch, or 20 one-op requests; BENCH_WARMUP=0
+ * skips it), left out of the figures: a fresh server compiles a route's schemas on its first
+ * request and V8 has not yet optimised the push path, which a running server did long ago.
+ * `server µs/op` is the time the server spent on the timed requests (Fastify's elapsed time, from
+ * request to answer); the rest of the wall time is the bench's own HTTP client and the socket.
  * Prints figures only.
  */
 import type { AddressInfo } from 'node:net'
@@ -41,6 +45,7 @@ const REPLAY = Number(process.env.BENCH_REPLAY_OPS ?? 1000)
 const PG_URL = process.env.TEST_PG_URL || (/^postgres(?:ql)?:/.test(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL : undefined)
 /** BENCH_CPU_PROF=DIR: a .cpuprofile of each batched push loop alone (start-up and migrations left out), for DevTools. */
 const PROFILE_DIR = process.env.BENCH_CPU_PROF
+const WARM_UP = process.env.BENCH_WARMUP !== '0'
 const AIM = { sqlite: 10_000, postgres: 5_000 }
 const PORT = Number(process.env.BENCH_PORT ?? 8410)
 /** Each run listens on its own port (8411, 8412 …): no pooled keep-alive socket outlives its server. */
@@ -64,7 +69,13 @@ async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle,
       drop: async () => {
         const c = new pg.Client({ connectionString: PG_URL })
         await c.connect()
-        await c.query(`drop database if exists ${name} with (force)`)
+        // WITH (FORCE) may refuse to end a superuser's process (autovacuum on the new database): then plainly.
+        try {
+          await c.query(`drop database if exists ${name} with (force)`)
+        }
+        catch {
+          await c.query(`drop database if exists ${name}`).catch(() => {})
+        }
         await c.end()
       },
     }
@@ -72,7 +83,8 @@ async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle,
   const dir = join(tmpdir(), 'xianfeng-bench')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `${name}.db`)
-  const handle = openDatabase(`sqlite:${file}`)
+  // As the server opens it (src/server/server.ts): the WAL checkpointed on a worker thread.
+  const handle = openDatabase(`sqlite:${file}`, { checkpointInWorker: true })
   await migrateToLatest(handle.db)
   const drop = async () => {
     for (const suffix of ['', '-wal', '-shm'])
@@ -115,7 +127,7 @@ function backendCpuSince(before: Map<number, number> | undefined, after: Map<num
  * cpu: this process's CPU time (server and client both run here), far steadier than wall time on
  * a busy machine; dbCpu: the PostgreSQL backends' (SQLite runs inside cpu).
  */
-interface Run { wall: number, cpu: number, dbCpu?: number, queries: number, requests: number, applied: number }
+interface Run { wall: number, cpu: number, dbCpu?: number, server: number, queries: number, requests: number, applied: number }
 
 async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean, opKind: OpKind): Promise<Run> {
   const { handle, drop } = await freshDb(kind)
@@ -130,6 +142,11 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean, opK
     },
   })
   const app = await buildApp({ config: loadConfig({ PORT: '0', DATABASE_URL: 'sqlite::memory:' }), database: { db, kind: handle.kind } })
+  const timed = { on: false, server: 0 }
+  app.addHook('onResponse', async (_request, reply) => {
+    if (timed.on)
+      timed.server += reply.elapsedTime
+  })
   await app.listen({ port: PORT + 1 + (runs++ % 40), host: '127.0.0.1' })
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   try {
@@ -146,10 +163,23 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean, opK
     const ruleId = rules.find(r => r.key === 'volunteer')?.id
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
     const payload = (i: number) => opKind === 'entry' ? { id: randomUUID(), ruleId, date: today, note: `参加志愿服务（第${i + 1}次）` } : { phone: `138${String(i).padStart(8, '0')}` }
-    const ops = Array.from({ length: n }, (_, i) => ({ opId: randomUUID(), seq: i + 1, type: OP_TYPE[opKind], payload: payload(i), clientTime: new Date().toISOString() }))
     const size = batched ? LIMITS.syncBatchOps : 1
-    let requests = 0
+    const warm = WARM_UP ? Math.min(n, batched ? size : 20) : 0
+    const all = Array.from({ length: warm + n }, (_, i) => ({ opId: randomUUID(), seq: i + 1, type: OP_TYPE[opKind], payload: payload(i), clientTime: new Date().toISOString() }))
+    const pushOps = async (ops: typeof all) => {
+      const res = await fetch(`${base}/api/sync/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [SESSION.csrfHeader]: '1', cookie },
+        body: JSON.stringify({ protocol: SYNC_PROTOCOL, deviceId, ops }),
+      })
+      const body = await res.json() as { results: { status: string }[] }
+      return body.results.filter(r => r.status === 'applied').length
+    }
     let applied = 0
+    for (let i = 0; i < warm; i += size)
+      applied += await pushOps(all.slice(i, Math.min(warm, i + size)))
+    const ops = all.slice(warm)
+    let requests = 0
     counter.queries = 0
     const profiler = PROFILE_DIR && batched ? new Session() : undefined
     if (profiler) {
@@ -158,20 +188,16 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean, opK
       await profiler.post('Profiler.start')
     }
     const dbStart = kind === 'postgres' ? await backendCpu(handle) : undefined
+    timed.on = true
     const started = performance.now()
     const cpuStart = process.cpuUsage()
     for (let i = 0; i < ops.length; i += size) {
-      const res = await fetch(`${base}/api/sync/push`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [SESSION.csrfHeader]: '1', cookie },
-        body: JSON.stringify({ protocol: SYNC_PROTOCOL, deviceId, ops: ops.slice(i, i + size) }),
-      })
+      applied += await pushOps(ops.slice(i, i + size))
       requests++
-      const body = await res.json() as { results: { status: string }[] }
-      applied += body.results.filter(r => r.status === 'applied').length
     }
     const wall = performance.now() - started
     const used = process.cpuUsage(cpuStart)
+    timed.on = false
     const cpu = (used.user + used.system) / 1000
     const dbCpu = kind === 'postgres' ? backendCpuSince(dbStart, await backendCpu(handle)) : undefined
     if (profiler) {
@@ -182,9 +208,9 @@ async function run(kind: 'sqlite' | 'postgres', n: number, batched: boolean, opK
     }
     const queries = counter.queries
     const rows = Number((await handle.db.selectFrom('sync_op').select(eb => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
-    if (rows !== n || applied !== n)
-      throw new Error(`bench: expected ${n} applied ops, got ${applied} answers and ${rows} rows`)
-    return { wall, cpu, dbCpu, queries, requests, applied }
+    if (rows !== warm + n || applied !== warm + n)
+      throw new Error(`bench: expected ${warm + n} applied ops, got ${applied} answers and ${rows} rows`)
+    return { wall, cpu, dbCpu, server: timed.server, queries, requests, applied }
   }
   finally {
     await app.close()
@@ -240,10 +266,10 @@ async function localWriteP95(): Promise<{ p50: number, p95: number, n: number }>
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
 
 async function main() {
-  console.log(`sync bench — batch size ${LIMITS.syncBatchOps}, one DB transaction per batch; one-per-op replays the first ${fmt(REPLAY)} ops`)
+  console.log(`sync bench — batch size ${LIMITS.syncBatchOps}, one DB transaction per batch; one-per-op replays the first ${fmt(REPLAY)} ops; ${WARM_UP ? 'after a warm-up push' : 'no warm-up (cold server)'}`)
   for (const opKind of OP_KINDS) {
     console.log(`\nop type ${OP_TYPE[opKind]}`)
-    console.log('db        ops     mode        wall ms    ops/s   cpu µs/op   db cpu µs/op   queries/op   requests   batched vs one-per-op')
+    console.log('db        ops     mode        wall ms    ops/s   cpu µs/op   db cpu µs/op   server µs/op   queries/op   requests   batched vs one-per-op')
     for (const kind of ['sqlite', 'postgres'] as const) {
       if (kind === 'postgres' && !PG_URL) {
         console.log('postgres  skipped (set TEST_PG_URL or a postgres DATABASE_URL)')
@@ -256,7 +282,7 @@ async function main() {
         const rate = (r: Run, ops: number) => ops / (r.wall / 1000)
         const speedup = rate(batched, n) / rate(single, replayed)
         const aim = rate(batched, n) >= AIM[kind] ? `aim ≥ ${fmt(AIM[kind])} met` : `aim ≥ ${fmt(AIM[kind])} NOT met`
-        const cpu = (r: Run, ops: number) => `${fmt(r.cpu * 1000 / ops).padStart(11)} ${(r.dbCpu === undefined ? (kind === 'sqlite' ? 'in cpu' : 'n/a') : fmt(r.dbCpu * 1000 / ops)).padStart(14)}`
+        const cpu = (r: Run, ops: number) => `${fmt(r.cpu * 1000 / ops).padStart(11)} ${(r.dbCpu === undefined ? (kind === 'sqlite' ? 'in cpu' : 'n/a') : fmt(r.dbCpu * 1000 / ops)).padStart(14)} ${fmt(r.server * 1000 / ops).padStart(14)}`
         console.log(`${kind.padEnd(9)} ${String(n).padStart(6)}  batched    ${fmt(batched.wall).padStart(8)} ${fmt(rate(batched, n)).padStart(8)} ${cpu(batched, n)} ${fmt(batched.queries / n, 2).padStart(12)} ${String(batched.requests).padStart(10)}   ${fmt(speedup, 1)}× the ops/s, ${aim}`)
         console.log(`${kind.padEnd(9)} ${String(replayed).padStart(6)}  one-per-op ${fmt(single.wall).padStart(8)} ${fmt(rate(single, replayed)).padStart(8)} ${cpu(single, replayed)} ${fmt(single.queries / replayed, 2).padStart(12)} ${String(single.requests).padStart(10)}`)
       }

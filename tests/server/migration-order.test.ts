@@ -30,6 +30,7 @@ const RELEASED = [
   '2026_12_03_1800_upper_org',
   '2026_12_03_1810_change_log_scope',
   '2026_12_03_1820_branch_assessment',
+  '2026_12_03_1900_upper_figures',
 ]
 const LAST = [...RELEASED].sort().at(-1)!
 

@@ -11,7 +11,7 @@ import { ENTRY_REJECT, entryCreate, entryResubmit } from '#shared/points/ops'
 import { checkEntryDate, localDate, resolvePoints, yearOf } from '#shared/points/periods'
 import { attachPhotos } from '../photos/store'
 import { opRejection } from '../sync/registry'
-import { addEvent, addEvents, entryIdsTaken, insertEntries, loadEntry, publishEntries, publishEntry } from './entries'
+import { addEvent, addEvents, entryIdsTaken, insertEntries, loadEntry, publishEntry, publishNewEntries } from './entries'
 import { loadRule } from './rules'
 import { getSettings } from './settings'
 
@@ -42,24 +42,34 @@ async function checkLoggable(trx: Transaction<Database>, branchId: string, ruleI
 
 /** checkLoggable's checks on a rule and settings already read (a run of entries reads each once). */
 function checkLoaded(found: LoadedRule, settings: PointsSettings, variant: string | null, date: string, receivedAt: string) {
+  const rule = checkRule(found, variant)
+  checkDate(settings, date, localDate(new Date(receivedAt)))
+  return { ...found, rule }
+}
+
+/** The checks that depend on the rule and its tier alone: the rule as an entry is drafted from. */
+function checkRule(found: LoadedRule, variant: string | null): DraftRule {
   // The same rule the phone's 记积分 picker offers rules by.
   const refusal = logRefusal({ ...found.content, retired: found.rule.retired_at !== null })
   if (refusal)
     throw opRejection(LOG_REFUSALS[refusal], { rule: found.content.name })
   if (resolvePoints(found.content, variant) === null)
     throw noTier()
-  const problem = checkEntryDate(date, localDate(new Date(receivedAt)), settings.opensOn)
+  return { id: found.rule.id, versionId: found.version.id, ...found.content }
+}
+
+/** The entry's date against the member's today (China time) and the branch's period. */
+function checkDate(settings: PointsSettings, date: string, today: string): void {
+  const problem = checkEntryDate(date, today, settings.opensOn)
   if (problem)
     throw opRejection(DATE_REJECTIONS[problem])
-  const rule: DraftRule = { id: found.rule.id, versionId: found.version.id, ...found.content }
-  return { ...found, rule }
 }
 
 /**
  * 记积分: new entries, one or a run of them (a phone that was offline all week pushes them
  * together). Each is checked as the phone's picker and the shared rules say; the rules and
  * settings are read once, and the entries, their events and the change log are written as
- * multi-row inserts. In a run, anything refused throws and push then runs each op alone, so the
+ * multi-row inserts; the entries answered and logged are the drafts as inserted, not read back. In a run, anything refused throws and push then runs each op alone, so the
  * refused one is answered alone.
  */
 async function createEntries(items: { ctx: OpContext, payload: Static<typeof entryCreate.payload> }[]): Promise<Entry[]> {
@@ -74,12 +84,28 @@ async function createEntries(items: { ctx: OpContext, payload: Static<typeof ent
   const settings = await getSettings(trx, actor.branchId)
   const drafts = []
   const events = []
+  // A run's entries mostly share a rule and tier, and arrive within the same millisecond: each
+  // rule and tier is checked once, and each instant turned into a date once (same checks, same order).
+  const rules = new Map<string, DraftRule>()
+  const todays = new Map<string, string>()
   for (const { ctx, payload: p } of items) {
     const found = loaded.get(p.ruleId)
     if (!found)
       throw opRejection(ENTRY_REJECT.unknownRule)
-    const ok = checkLoaded(found, settings, p.variant ?? null, p.date, ctx.receivedAt)
-    const draft = draftEntry({ id: p.id, member: actor, rule: ok.rule, variant: p.variant ?? null, date: p.date, note: p.note, now: ctx.receivedAt })
+    const variant = p.variant ?? null
+    const ruleKey = `${p.ruleId}|${variant ?? ''}|${variant === null}`
+    let rule = rules.get(ruleKey)
+    if (!rule) {
+      rule = checkRule(found, variant)
+      rules.set(ruleKey, rule)
+    }
+    let today = todays.get(ctx.receivedAt)
+    if (today === undefined) {
+      today = localDate(new Date(ctx.receivedAt))
+      todays.set(ctx.receivedAt, today)
+    }
+    checkDate(settings, p.date, today)
+    const draft = draftEntry({ id: p.id, member: actor, rule, variant, date: p.date, note: p.note, now: ctx.receivedAt })
     if (!draft)
       throw noTier()
     if (p.points !== undefined && p.points !== draft.points)
@@ -87,11 +113,11 @@ async function createEntries(items: { ctx: OpContext, payload: Static<typeof ent
     // No photo can belong to an entry id never used (entries are never deleted): only ones with photos attach.
     draft.photoIds = p.photoIds?.length ? await attachPhotos(trx, actor, p.photoIds, { entity: PHOTO_OWNER.entry, id: p.id }) : []
     drafts.push(draft)
-    events.push({ entryId: p.id, actorId: actor.id, action: 'created', data: { ruleVersion: ok.version.version, points: draft.points, date: p.date } })
+    events.push({ entryId: p.id, actorId: actor.id, action: 'created', data: { ruleVersion: found.version.version, points: draft.points, date: p.date } })
   }
   await insertEntries(trx, drafts, { branchId: actor.branchId, createdBy: actor.id })
   await addEvents(trx, events)
-  return publishEntries(trx, ids)
+  return publishNewEntries(trx, drafts, actor.branchId)
 }
 
 export const entryCreateHandler: OpHandler<typeof entryCreate.payload> = {

@@ -1,7 +1,7 @@
 import type { Insertable, Transaction } from 'kysely'
 import type { Database } from '../db/database'
 import type { ChangeLogTable } from '../db/sync.table'
-import { nowIso } from '../util/clock'
+import { nowIsoThisMs } from '../util/clock'
 import { insertChangeLog, takeSeqs } from './repository'
 
 export interface ChangeInput {
@@ -96,7 +96,22 @@ async function writeChanges(trx: Transaction<Database>, rows: ChangeRow[]): Prom
   return last
 }
 
+/**
+ * The change-log text of each object recorded as change data: a handler answers its op with the
+ * same entity, and push stores that answer as text too (sync_op.result), so it reuses this text
+ * instead of writing the entity out again. Recorded data is not changed afterwards.
+ */
+const dataTexts = new WeakMap<object, string>()
+
+/** JSON.stringify(value) for an object recorded as change data, if it was. */
+export function recordedText(value: unknown): string | undefined {
+  return value !== null && typeof value === 'object' ? dataTexts.get(value) : undefined
+}
+
 function rowOf(change: ChangeInput): ChangeRow {
+  const data = JSON.stringify(change.data)
+  if (change.data !== null && typeof change.data === 'object')
+    dataTexts.set(change.data, data)
   return {
     entity: change.entity,
     entity_id: change.entityId,
@@ -104,8 +119,8 @@ function rowOf(change: ChangeInput): ChangeRow {
     member_id: change.memberId,
     group_id: change.groupId ?? null,
     op: change.op,
-    data: JSON.stringify(change.data),
-    created_at: nowIso(),
+    data,
+    created_at: nowIsoThisMs(),
   }
 }
 

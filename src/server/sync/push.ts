@@ -8,14 +8,14 @@ import type { OpContext, OpHandler } from './registry'
 import type { SyncOpRow } from './repository'
 import { createHash } from 'node:crypto'
 import { bilingual } from '#shared/errors/catalog'
-import { canonicalJson, Op, REJECT, SERVER_ERROR_MESSAGE } from '#shared/sync/protocol'
+import { Op, REJECT, SERVER_ERROR_MESSAGE } from '#shared/sync/protocol'
 import { PostgresAdapter, sql } from 'kysely'
 import { Compile } from 'typebox/compile'
 import { isUniqueViolation } from '../db/errors'
 import { failure } from '../errors'
 import { isDatabaseUnavailable } from '../plugins/errors'
-import { nowIso } from '../util/clock'
-import { ChangeBuffer, withChangeBuffer } from './changes'
+import { nowIsoThisMs } from '../util/clock'
+import { ChangeBuffer, recordedText, withChangeBuffer } from './changes'
 import { mayRun, opHandler, OpRejection, opRejection } from './registry'
 import { findSyncOps, insertSyncOps, savepoint } from './repository'
 
@@ -63,22 +63,45 @@ function keysSorted(value: unknown): boolean {
   return true
 }
 
-/** sha256 of the canonical payload; plain JSON.stringify where that is already canonical (a few µs less per op). */
-export function payloadHash(payload: unknown): string {
-  const value = payload ?? null
-  return createHash('sha256').update(keysSorted(value) ? JSON.stringify(value) : canonicalJson(value)).digest('base64url')
+/** Whether V8 lists `key` among an object's integer keys (an array index), which come first and in numeric order. */
+function isArrayIndex(key: string): boolean {
+  const n = Number(key)
+  return Number.isInteger(n) && n >= 0 && n < 4294967295 && String(n) === key
 }
 
-let lastMs = Number.NaN
-let lastIso = ''
-/** nowIso() for each op, formatted once per millisecond: a batch's ops mostly arrive within the same one. */
-function receivedNow(): string {
-  const ms = Date.now()
-  if (ms !== lastMs) {
-    lastMs = ms
-    lastIso = nowIso(new Date(ms))
+/**
+ * canonicalJson's exact text, written directly: canonicalJson rebuilds every object through
+ * Object.fromEntries in a replacer, which cost push more than hashing. Its key order: integer
+ * keys ascending (an object built from sorted entries still lists them first, in numeric order),
+ * then the others sorted. Parsed JSON only: no toJSON, no undefined.
+ */
+export function canonicalText(value: unknown): string {
+  if (value === null || typeof value !== 'object')
+    return JSON.stringify(value)
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++)
+      out += (i > 0 ? ',' : '') + canonicalText(value[i])
+    return `${out}]`
   }
-  return lastIso
+  const object = value as Record<string, unknown>
+  const keys = Object.keys(object)
+  let indices = 0
+  while (indices < keys.length && isArrayIndex(keys[indices]!))
+    indices++
+  const ordered = indices === 0 ? keys.sort() : [...keys.slice(0, indices), ...keys.slice(indices).sort()]
+  let out = '{'
+  for (let i = 0; i < ordered.length; i++) {
+    const key = ordered[i]!
+    out += `${i > 0 ? ',' : ''}${JSON.stringify(key)}:${canonicalText(object[key])}`
+  }
+  return `${out}}`
+}
+
+/** sha256 of the canonical payload (canonicalJson); plain JSON.stringify where that is already canonical (a few µs less per op). */
+export function payloadHash(payload: unknown): string {
+  const value = payload ?? null
+  return createHash('sha256').update(keysSorted(value) ? JSON.stringify(value) : canonicalText(value)).digest('base64url')
 }
 
 /** The answer to an op id the server has seen: the same answer as `duplicate`, or a refusal if the id now carries something else. */
@@ -150,6 +173,37 @@ class Savepoints {
   }
 }
 
+/**
+ * JSON.stringify(result), reusing the text of an applied op's entity when the handler recorded
+ * that entity as change data (changes.ts recordedText): a 记积分 entry is some 700 bytes.
+ * appliedResult's keys in its order: opId, status, entity.
+ */
+function resultText(result: OpResult): string {
+  if (result.status === 'applied' && Object.keys(result).length === 3) {
+    const entity = recordedText(result.entity)
+    if (entity !== undefined)
+      return `{"opId":${JSON.stringify(result.opId)},"status":"applied","entity":${entity}}`
+  }
+  return JSON.stringify(result)
+}
+
+/** The text each recorded answer was stored as (sync_op.result), by answer: the route sends it as is. */
+const answerTexts = new WeakMap<OpResult, string>()
+
+/**
+ * The push route's answer `{ results }` as JSON text: each recorded answer as it was stored, the
+ * others (duplicates, malformed ops, server errors) written out here. Fastify would otherwise
+ * write every applied op's entity out once more through the response schema.
+ */
+export function answersJson(results: readonly OpResult[]): string {
+  let out = '{"results":['
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i]!
+    out += (i > 0 ? ',' : '') + (answerTexts.get(result) ?? JSON.stringify(result))
+  }
+  return `${out}]}`
+}
+
 /** One push batch inside its one transaction: what it has answered and the sync_op rows it still holds. */
 class Batch {
   readonly changes: ChangeBuffer
@@ -168,6 +222,8 @@ class Batch {
 
   record(op: Op, hash: string, result: OpResult, receivedAt: string): OpResult {
     const status = result.status === 'rejected' ? 'rejected' : 'applied'
+    const text = resultText(result)
+    answerTexts.set(result, text)
     this.rows.push({
       op_id: op.opId,
       device_id: this.deviceId,
@@ -177,7 +233,7 @@ class Batch {
       // Only a hash of the payload: a secret ballot's grades are never stored beside the voter.
       payload_hash: hash,
       status,
-      result: JSON.stringify(result),
+      result: text,
       received_at: receivedAt,
     })
     this.holdsRejection ||= status === 'rejected'
@@ -255,7 +311,7 @@ function screen(batch: Batch, raw: unknown): Screened {
   const seen = batch.answered.get(op.opId) ?? batch.stored.get(op.opId)
   if (seen)
     return { result: replay(seen, batch.actor, hash, op.opId) }
-  const receivedAt = receivedNow()
+  const receivedAt = nowIsoThisMs()
   const checked = precheck(op, batch.actor)
   if ('rejection' in checked)
     return { refused: { op, hash, receivedAt }, rejection: checked.rejection }

@@ -1,83 +1,33 @@
 import type { Insertable, Transaction } from 'kysely'
+import type { Columns } from '../db/bulk'
 import type { Database } from '../db/database'
 import type { ChangeLogTable, SyncOpTable } from '../db/sync.table'
-import { CompiledQuery, PostgresAdapter } from 'kysely'
+import { CompiledQuery } from 'kysely'
+import { insertRows, isPostgres, oneOf, oneOfValues } from '../db/bulk'
 
 /*
- * The hot statements of push (issue 17 point 2), written as SQL text instead of through Kysely's
- * builder: building and compiling a 500-row insert cost more CPU than SQLite took to run it. Each
- * text depends only on the dialect and the row count, so it is made once and kept; SQLite's
- * statement cache (db/database.ts) then finds it prepared. Values always go as parameters.
+ * The hot statements of push (issue 17 point 2), as ready SQL text (see db/bulk.ts): building
+ * them with Kysely's builder cost more CPU than SQLite took to run them.
  */
 
 type Trx = Transaction<Database>
 export type SyncOpRow = Insertable<SyncOpTable>
 export type ChangeLogRow = Omit<Insertable<ChangeLogTable>, 'scope'> & { seq: number }
 
-const SYNC_OP_COLUMNS = ['op_id', 'device_id', 'seq', 'member_id', 'type', 'payload_hash', 'status', 'result', 'received_at'] as const
-const CHANGE_LOG_COLUMNS = ['seq', 'entity', 'entity_id', 'branch_id', 'member_id', 'group_id', 'op', 'data', 'created_at'] as const
-
-/** Rows per multi-row INSERT: 9 columns × 500 stays far below SQLite's (32,766) and PostgreSQL's (65,535) parameter limits. */
-export const ROWS_PER_INSERT = 500
-
-export function isPostgres(trx: Trx): boolean {
-  return trx.getExecutor().adapter instanceof PostgresAdapter
-}
-
-/** Texts kept: a batch's row counts vary, and a 500-row text is some 20 KB; the oldest goes first. */
-const TEXTS_KEPT = 64
-const texts = new Map<string, string>()
-
-/** `insert into TABLE (cols) values (…), (…) TAIL` for `rows` rows, in the dialect's placeholders. */
-function insertText(postgres: boolean, table: string, columns: readonly string[], rows: number, tail: string): string {
-  const key = `${postgres ? 'pg' : 'lite'}:${table}:${rows}`
-  let text = texts.get(key)
-  if (!text) {
-    const tuples: string[] = []
-    let n = 0
-    for (let r = 0; r < rows; r++)
-      tuples.push(`(${columns.map(() => postgres ? `$${++n}` : '?').join(', ')})`)
-    text = `insert into ${table} (${columns.join(', ')}) values ${tuples.join(', ')}${tail}`
-    texts.set(key, text)
-    if (texts.size > TEXTS_KEPT)
-      texts.delete(texts.keys().next().value!)
-  }
-  return text
-}
-
-/** The rows' values column by column, in `columns` order; a missing value is null. */
-function parameters<R extends object>(rows: readonly R[], columns: readonly (keyof R)[]): unknown[] {
-  const out: unknown[] = []
-  for (const row of rows) {
-    for (const column of columns)
-      out.push(row[column] ?? null)
-  }
-  return out
-}
+const SYNC_OP_COLUMNS: Columns<SyncOpRow> = { op_id: 'text', device_id: 'text', seq: 'integer', member_id: 'text', type: 'text', payload_hash: 'text', status: 'text', result: 'text', received_at: 'text' }
+const CHANGE_LOG_COLUMNS: Columns<ChangeLogRow> = { seq: 'integer', entity: 'text', entity_id: 'text', branch_id: 'text', member_id: 'text', group_id: 'text', op: 'text', data: 'text', created_at: 'text' }
 
 /**
  * Inserts sync_op rows, skipping op ids already there; answers how many went in (fewer than given
  * means another request recorded one of these op ids meanwhile).
  */
 export async function insertSyncOps(trx: Trx, rows: readonly SyncOpRow[]): Promise<number> {
-  const postgres = isPostgres(trx)
-  let inserted = 0
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT)
-    const text = insertText(postgres, 'sync_op', SYNC_OP_COLUMNS, chunk.length, ' on conflict (op_id) do nothing')
-    const result = await trx.executeQuery(CompiledQuery.raw(text, parameters(chunk, SYNC_OP_COLUMNS)))
-    inserted += Number(result.numAffectedRows ?? 0)
-  }
-  return inserted
+  return insertRows(trx, 'sync_op', SYNC_OP_COLUMNS, rows, { tail: ' on conflict (op_id) do nothing' })
 }
 
 /** Appends change-log rows that already carry their seqs. */
 export async function insertChangeLog(trx: Trx, rows: readonly ChangeLogRow[]): Promise<void> {
-  const postgres = isPostgres(trx)
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    const chunk = rows.slice(i, i + ROWS_PER_INSERT)
-    await trx.executeQuery(CompiledQuery.raw(insertText(postgres, 'change_log', CHANGE_LOG_COLUMNS, chunk.length, ''), parameters(chunk, CHANGE_LOG_COLUMNS)))
-  }
+  await insertRows(trx, 'change_log', CHANGE_LOG_COLUMNS, rows)
 }
 
 /**
@@ -105,7 +55,9 @@ export interface StoredOpRow {
 export async function findSyncOps(trx: Trx, opIds: readonly string[]): Promise<StoredOpRow[]> {
   if (opIds.length === 0)
     return []
-  return trx.selectFrom('sync_op').select(['op_id', 'member_id', 'payload_hash', 'result']).where('op_id', 'in', opIds).execute()
+  const postgres = isPostgres(trx)
+  const text = `select op_id, member_id, payload_hash, result from sync_op where ${oneOf(postgres, 'op_id')}`
+  return (await trx.executeQuery<StoredOpRow>(CompiledQuery.raw(text, [oneOfValues(postgres, opIds)]))).rows
 }
 
 const SAVEPOINT = {

@@ -6,21 +6,24 @@ import { PULL_LIMITS, PullQuery, PullResponse, PushEnvelope, PushResponse, SYNC_
 import { failure } from '../errors'
 import { actorOf } from '../plugins/auth'
 import { pullChanges } from './pull'
-import { pushBatch } from './push'
+import { answersJson, pushBatch } from './push'
 
 /** The one write path from the phone (push) and the one read path of changes (pull); DESIGN §1. */
 export default async function syncRoutes(app: FastifyInstance) {
   app.post<{ Body: PushEnvelopeT }>('/push', {
     preHandler: app.authenticate,
     schema: { body: PushEnvelope, response: { 200: PushResponse, 400: ErrorBody, 401: ErrorBody, 413: ErrorBody, 500: ErrorBody, 503: ErrorBody } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const actor = actorOf(request)
     const { protocol, deviceId, ops } = request.body
     if (protocol !== SYNC_PROTOCOL)
       throw failure(400, 'SYNC_PROTOCOL', { protocol, server: SYNC_PROTOCOL })
     if (ops.length > LIMITS.syncBatchOps)
       throw failure(413, 'SYNC_BATCH_TOO_LARGE', { limit: LIMITS.syncBatchOps })
-    return { results: await pushBatch(app.db, actor, deviceId, ops, request.log) }
+    const results = await pushBatch(app.db, actor, deviceId, ops, request.log)
+    // Already JSON (PushResponse's shape): the answers as push stored them, not serialized again.
+    reply.type('application/json; charset=utf-8')
+    return answersJson(results)
   })
 
   app.get<{ Querystring: PullQueryT }>('/pull', {

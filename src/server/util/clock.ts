@@ -9,6 +9,21 @@ export function nowIso(now: Date = new Date()): string {
   return now.toISOString()
 }
 
+let lastMs = Number.NaN
+let lastIso = ''
+/**
+ * nowIso(), formatted once per millisecond: a push batch stamps each of its 500 ops and their
+ * change-log rows, mostly within the same millisecond.
+ */
+export function nowIsoThisMs(): string {
+  const ms = Date.now()
+  if (ms !== lastMs) {
+    lastMs = ms
+    lastIso = new Date(ms).toISOString()
+  }
+  return lastIso
+}
+
 /** The instant `ms` after `from`, e.g. an expiry: addMs(INVITE_DAYS * DAY). */
 export function addMs(ms: number, from: Date = new Date()): string {
   return new Date(from.getTime() + ms).toISOString()

@@ -1,5 +1,6 @@
 import type { PointsBranch } from '../points-helper'
 import { randomUUID } from 'node:crypto'
+import { loadEntry } from '#server/points/entries'
 import { DEFAULT_RULES } from '#shared/points/default-rules'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { approve, entryRow, logEntry, pointsBranch, resubmit, ruleId, today } from '../points-helper'
@@ -102,6 +103,29 @@ describe('entry.create', () => {
     const again = await logEntry(b.t, b.ben, 'volunteer', { id: first.id })
     expect(again).toMatchObject({ status: 'rejected', code: 'ENTRY_ID_TAKEN' })
     expect((await entryRow(b.t, first.id)).member_id).toBe(b.amy.id)
+  })
+
+  it('should answer and log each entry of a run exactly as it is stored and read back (200 applied)', async () => {
+    // The run is answered and logged from what it inserted, not read back (issue 17 point 2): what the
+    // phone gets and what its other phones pull must still be the stored entry, to the byte.
+    const ops = [
+      op('entry.create', { id: randomUUID(), ruleId: await ruleId(b.t, 'volunteer'), date: today(), note: '  进社区宣传  ' }),
+      op('entry.create', { id: randomUUID(), ruleId: await ruleId(b.t, 'training'), date: shift(-1), note: '培训', variant: 'long' }),
+      op('entry.create', { id: randomUUID(), ruleId: await ruleId(b.t, 'suggestion'), date: today(), note: '' }),
+    ]
+    for (const who of [b.amy, b.admin]) {
+      const results = (await push(who.client, ops.map(o => ({ ...o, opId: randomUUID(), payload: { ...o.payload as object, id: randomUUID() } })))).json().results as { opId: string, status: string, entity: { id: string } }[]
+      expect(results.map(r => r.status)).toEqual(['applied', 'applied', 'applied'])
+      for (const result of results) {
+        const stored = await loadEntry(b.t.handle.db, result.entity.id)
+        expect(JSON.stringify(result.entity)).toBe(JSON.stringify(stored))
+        const logged = await b.t.handle.db.selectFrom('change_log').select('data').where('entity', '=', 'point_entry').where('entity_id', '=', result.entity.id).executeTakeFirstOrThrow()
+        expect(logged.data).toBe(JSON.stringify(stored))
+        // The answer kept for a retry is the one given.
+        const kept = await b.t.handle.db.selectFrom('sync_op').select('result').where('op_id', '=', result.opId).executeTakeFirstOrThrow()
+        expect(kept.result).toBe(JSON.stringify(result))
+      }
+    }
   })
 })
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { payloadHash } from '#server/sync/push'
+import { canonicalText, payloadHash } from '#server/sync/push'
 import { canonicalJson } from '#shared/sync/protocol'
 import { describe, expect, it } from 'vitest'
 
@@ -26,5 +26,25 @@ describe('payloadHash', () => {
 
   it('should hash the same payload with its keys in another order the same', () => {
     expect(payloadHash(JSON.parse('{"b":1,"a":{"d":2,"c":3}}'))).toBe(payloadHash(JSON.parse('{"a":{"c":3,"d":2},"b":1}')))
+  })
+
+  it('should write random parsed payloads exactly as canonicalJson does', () => {
+    // A seeded generator: keys that look like integers (V8 lists those first), ones that do not, nesting, escapes.
+    let seed = 17
+    const r = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const keyOf = () => ['0', '7', '10', '4294967295', '-1', '01', 'a', 'B', 'note', '引号', '__proto__', 'z"q'][Math.floor(r() * 12)]!
+    const valueOf = (depth: number): unknown => {
+      const k = r()
+      if (depth > 3 || k < 0.3)
+        return [null, true, 0, -2.5, 1e21, '', 'a"b\\c\n', '参加志愿服务'][Math.floor(r() * 8)]
+      if (k < 0.55)
+        return Array.from({ length: Math.floor(r() * 4) }, () => valueOf(depth + 1))
+      return Object.fromEntries(Array.from({ length: Math.floor(r() * 6) }, () => [keyOf(), valueOf(depth + 1)]))
+    }
+    for (let i = 0; i < 500; i++) {
+      const payload = JSON.parse(JSON.stringify(valueOf(0))) as unknown
+      expect(canonicalText(payload)).toBe(canonicalJson(payload))
+      expect(payloadHash(payload)).toBe(reference(payload))
+    }
   })
 })

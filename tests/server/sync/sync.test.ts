@@ -8,8 +8,9 @@ import { recordChange } from '#server/sync/changes'
 import { FLOOR_KEY } from '#server/sync/pull'
 import { OpRejection, registerOp, requireSelf, unregisterOp } from '#server/sync/registry'
 import { LIMITS } from '#shared/constants'
-import { defineOp, SYNC_PROTOCOL } from '#shared/sync/protocol'
+import { defineOp, PushResponse, SYNC_PROTOCOL } from '#shared/sync/protocol'
 import { Type } from 'typebox'
+import { Compile } from 'typebox/compile'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, Client, freshDatabase, setUpBranch, TEST_PASSWORD_PARAMS } from '../helper'
 import { addMember, op, push } from '../sync-helper'
@@ -158,6 +159,18 @@ describe('sync push', () => {
     const res = results(await push(alice.client, [{ type: 'profile.update', payload: {} }, { ...op('profile.update', { phone: '1' }), seq: 0 }, good]))
     expect(res.map(r => [r.status, r.code])).toEqual([['rejected', 'OP_MALFORMED'], ['rejected', 'OP_MALFORMED'], ['applied', undefined]])
     expect(await phoneOf(alice.id)).toBe('123456')
+  })
+
+  it('should answer every kind of result in the shape PushResponse declares, as JSON (200)', async () => {
+    // The route sends the answers as push stored them (sync_op.result) instead of through the schema's serializer.
+    const applied = op('profile.update', { phone: '13800000001' })
+    const res = await push(alice.client, [applied, applied, { type: 'x' }, op('profile.update', { phone: 'no' }), op('test.nothing', {})])
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toMatch(/^application\/json/)
+    const body = res.json() as unknown
+    expect([...Compile(PushResponse).Errors(body)]).toEqual([])
+    expect((body as { results: OpResult[] }).results.map(r => r.code ?? r.status)).toEqual(['applied', 'duplicate', 'OP_MALFORMED', 'OP_INVALID_PAYLOAD', 'OP_UNKNOWN_TYPE'])
+    expect((body as { results: OpResult[] }).results[1]).toMatchObject({ opId: applied.opId, status: 'duplicate', entity: { phone: '13800000001' } })
   })
 
   it('should reject an op about another member and write nothing (200 rejected OP_NOT_YOURS)', async () => {

@@ -19,6 +19,7 @@ import * as upperOrg from './2026_12_03_1800_upper_org'
 import * as changeLogScope from './2026_12_03_1810_change_log_scope'
 import * as branchAssessment from './2026_12_03_1820_branch_assessment'
 import * as upperFigures from './2026_12_03_1900_upper_figures'
+import * as changeLogPartialIndexes from './2026_12_03_2100_change_log_partial_indexes'
 
 /** Listed explicitly (not read from disk) so tsx, Vitest and a bundle all see the same set. Keep names sortable. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_03_1810_change_log_scope': changeLogScope,
   '2026_12_03_1820_branch_assessment': branchAssessment,
   '2026_12_03_1900_upper_figures': upperFigures,
+  '2026_12_03_2100_change_log_partial_indexes': changeLogPartialIndexes,
 }
