@@ -128,7 +128,7 @@ function openSqlite(file: string): SQLite.Database {
 export const CHECKPOINT_EVERY_MS = 100
 /**
  * The main connection's own auto-checkpoint stays as a fallback, should the worker fall behind or
- * fail: at 4,000 pages (16 MB of WAL, 4× SQLite's default) instead of 1,000.
+ * fail: at 10,000 pages (40 MB of WAL, 10× SQLite's default) instead of 1,000.
  */
 export const FALLBACK_CHECKPOINT_PAGES = 10000
 
