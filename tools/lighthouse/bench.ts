@@ -37,6 +37,10 @@ interface Run { perf: number, a11y: number, bp: number, lcp: number, cls: number
 async function main(): Promise<void> {
   const server = await startServer()
   const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS })
+  // A browser of its own for the pages a visitor opens with no session: Lighthouse clears storage
+  // between runs but keeps cookies, so the session cookie the logged-in runs were given would
+  // otherwise reach the login page too (a logged-in phone's login page, not a first visit).
+  const visitor = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS })
   let bare: { url: string, close: () => void } | null = null
   try {
     const seeded = await seedBranch(server)
@@ -59,7 +63,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       // Interleaved, so a burst of load on the shared machine hits every page alike.
       for (const page of pages) {
-        const flags: Flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES], extraHeaders: page.headers }
+        const port = Object.keys(page.headers).length ? chrome.port : visitor.port
+        const flags: Flags = { port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES], extraHeaders: page.headers }
         const lhr = await audit(page.url, flags)
         if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(page.url).pathname)
           throw new Error(`${page.name} ended on ${lhr.finalDisplayedUrl}, not ${page.url} (logged out?)`)
@@ -100,6 +105,7 @@ async function main(): Promise<void> {
   finally {
     bare?.close()
     await chrome.kill()
+    await visitor.kill()
     await server.dispose()
   }
 }
