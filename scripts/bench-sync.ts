@@ -83,8 +83,7 @@ async function freshDb(kind: 'sqlite' | 'postgres'): Promise<{ handle: DbHandle,
   const dir = join(tmpdir(), 'xianfeng-bench')
   mkdirSync(dir, { recursive: true })
   const file = join(dir, `${name}.db`)
-  // As the server opens it (src/server/server.ts): the WAL checkpointed on a worker thread.
-  const handle = openDatabase(`sqlite:${file}`, { checkpointInWorker: true })
+  const handle = openDatabase(`sqlite:${file}`)
   await migrateToLatest(handle.db)
   const drop = async () => {
     for (const suffix of ['', '-wal', '-shm'])

@@ -11,8 +11,7 @@ import { housekeeping, HOUSEKEEPING_EVERY_MS } from './services/retention'
 /** Starts the real server: validate config, migrate, listen, print the setup link, shut down gracefully. */
 export async function startServer(env = process.env): Promise<FastifyInstance> {
   const config = loadConfig(env)
-  // A SQLite file's WAL is checkpointed on another thread, beside the requests (db/database.ts).
-  const database = openDatabase(config.databaseUrl, { checkpointInWorker: true })
+  const database = openDatabase(config.databaseUrl)
   await migrateToLatest(database.db)
   const app = await buildApp({
     config,

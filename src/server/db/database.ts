@@ -11,9 +11,7 @@ import type { PointEntryEventTable, PointEntryTable, PointLedgerTable, PointRule
 import type { ReviewBallotTable, ReviewGuestTable, ReviewRatingTable, ReviewSessionTable, ReviewStatementTable } from './reviews.table'
 import type { ChangeLogTable, ServerStateTable, SyncCounterTable, SyncOpTable } from './sync.table'
 import { mkdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { dirname, resolve } from 'node:path'
-import { Worker } from 'node:worker_threads'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely'
 import pg from 'pg'
@@ -82,22 +80,9 @@ export interface DbHandle {
   kind: DbKind
 }
 
-export interface OpenOptions {
-  /**
-   * A SQLite file: its WAL is copied into the database file by a worker thread (startCheckpointer)
-   * instead of inside the COMMIT of whichever request crosses SQLite's auto-checkpoint size. The
-   * server opens its database so; tests and tools need not.
-   */
-  checkpointInWorker?: boolean
-}
-
-export function openDatabase(url: string, options: OpenOptions = {}): DbHandle {
-  if (url.startsWith('sqlite:')) {
-    const file = url.slice('sqlite:'.length)
-    const sqlite = openSqlite(file)
-    const stop = options.checkpointInWorker && file !== ':memory:' ? startCheckpointer(sqlite, resolve(file)) : undefined
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite, undefined, stop) }) }), kind: 'sqlite' }
-  }
+export function openDatabase(url: string): DbHandle {
+  if (url.startsWith('sqlite:'))
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(openSqlite(url.slice('sqlite:'.length))) }) }), kind: 'sqlite' }
   // pg returns int8 as strings; our counters fit in int4, and COUNT(*) is int8.
   pg.types.setTypeParser(pg.types.builtins.INT8, v => Number(v))
   const pool = new pg.Pool({ connectionString: url, max: 10 })
@@ -124,49 +109,6 @@ function openSqlite(file: string): SQLite.Database {
   return sqlite
 }
 
-/** How often the checkpointer copies the WAL's new frames into the database file. */
-export const CHECKPOINT_EVERY_MS = 100
-/**
- * The main connection's own auto-checkpoint stays as a fallback, should the worker fall behind or
- * fail: at 10,000 pages (40 MB of WAL, 10× SQLite's default) instead of 1,000.
- */
-export const FALLBACK_CHECKPOINT_PAGES = 10000
-
-/* The worker: its own connection to the file, a PASSIVE checkpoint now and then (it never waits
-   for or blocks the server's reads and writes), closed when the server closes the database. */
-const CHECKPOINTER = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.driver)
-const db = new Database(workerData.file, { fileMustExist: true })
-const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)') } catch {}
-}, workerData.everyMs)
-parentPort.once('message', () => {
-  clearInterval(timer)
-  db.close()
-  parentPort.close()
-})
-`
-
-/**
- * issue 17 point 2: a checkpoint copies the WAL into the database file and syncs both, some 12 ms
- * every second push batch of 500 记积分 ops, paid by the request whose COMMIT crossed the size. In
- * a worker thread it runs on the machine's other core beside the requests. Durability is
- * unchanged (WAL with synchronous=NORMAL: a commit survives a crash of the process). Answers how
- * to stop the worker.
- */
-function startCheckpointer(sqlite: SQLite.Database, file: string): () => void {
-  sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`)
-  const worker = new Worker(CHECKPOINTER, {
-    eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, everyMs: CHECKPOINT_EVERY_MS },
-  })
-  // Never what keeps the process alive; a worker that fails leaves the fallback doing the work.
-  worker.unref()
-  worker.on('error', () => {})
-  return () => worker.postMessage('stop')
-}
-
 /** Statements kept prepared: the distinct query shapes of the app are a few hundred. */
 export const STATEMENT_CACHE_SIZE = 500
 
@@ -177,11 +119,10 @@ export const STATEMENT_CACHE_SIZE = 500
  * A statement still being iterated (a streamed select) cannot run again until it finishes, so a
  * query meeting its own text busy gets a fresh, uncached one.
  */
-export function preparedOnce(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE, onClose?: () => void): SqliteDatabase {
+export function preparedOnce(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>()
   return {
     close: () => {
-      onClose?.()
       cache.clear()
       sqlite.close()
     },
