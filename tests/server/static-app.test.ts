@@ -1,7 +1,7 @@
 import type { DbHandle } from '#server/db/database'
 import type { FastifyInstance } from 'fastify'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib'
@@ -163,8 +163,14 @@ describe('a screen\'s files named in the shell', () => {
     const after = await get('/points/log')
     expect(before.body).toContain('<title>先锋</title>')
     expect(after.body).toContain('<title>先锋 2</title>')
+    // Mid-rebuild (the build empties its folder first): no shell to send, and no server error.
+    renameSync(join(dir, 'index.html'), join(dir, 'index.html.away'))
+    const during = await get('/points/log')
+    expect(during.statusCode).toBeLessThan(500)
+    renameSync(join(dir, 'index.html.away'), join(dir, 'index.html'))
     writeFileSync(join(dir, 'index.html'), INDEX)
     utimesSync(join(dir, 'index.html'), new Date(), new Date(Date.now() + 10_000))
+    expect((await get('/points/log')).body).toContain('<title>先锋</title>')
   })
 })
 

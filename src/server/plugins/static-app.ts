@@ -36,27 +36,26 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
     },
   })
 
+  /** A file of the build as text; undefined when it is missing (a rebuild may be under way). */
+  function readText(file: string): string | undefined {
+    try {
+      return readFileSync(join(opts.root, file), 'utf8')
+    }
+    catch {
+      return undefined
+    }
+  }
+
   /** The shell pages of the build on disk: read again when a rebuild rewrote index.html. */
   let shell: { built: number, pages: ShellPages } | undefined
-  async function shellPages(): Promise<ShellPages> {
+  async function shellPages(): Promise<ShellPages | undefined> {
     const built = await stat(join(opts.root, 'index.html')).then(s => s.mtimeMs, () => 0)
     if (shell?.built !== built) {
-      const preloads = join(opts.root, 'route-preloads.json')
-      shell = {
-        built,
-        pages: new ShellPages(
-          readFileSync(join(opts.root, 'index.html'), 'utf8'),
-          parseRoutePreloads(existsSync(preloads) ? readFileSync(preloads, 'utf8') : undefined),
-          (asset) => {
-            try {
-              return readFileSync(join(opts.root, asset), 'utf8')
-            }
-            catch {
-              return undefined
-            }
-          },
-        ),
-      }
+      const index = built ? readText('index.html') : undefined
+      // In the middle of a rebuild there may be no index.html: the plain file route answers.
+      if (index === undefined)
+        return undefined
+      shell = { built, pages: new ShellPages(index, parseRoutePreloads(readText('route-preloads.json')), readText) }
     }
     return shell.pages
   }
@@ -111,7 +110,7 @@ export default fp(async (app: FastifyInstance, opts: { root: string }) => {
       return reply.sendFile(file)
     if (/\.[a-z0-9]+$/i.test(path))
       return reply.callNotFound()
-    const page = (await shellPages()).page(path, sessionCookie.test(request.headers.cookie ?? ''))
+    const page = (await shellPages())?.page(path, sessionCookie.test(request.headers.cookie ?? ''))
     if (page)
       return sendShell(reply, page, String(request.headers['accept-encoding'] ?? ''))
     return reply.header('cache-control', 'no-cache').sendFile('index.html')
